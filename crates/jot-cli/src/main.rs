@@ -1,0 +1,3 @@
+fn main() {
+    println!("jot {}", env!("CARGO_PKG_VERSION"));
+}

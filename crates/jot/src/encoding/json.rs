@@ -1,0 +1,157 @@
+//! JSON objects as JOSE needs them: duplicate member names are an error
+//! (RFC 7515 §4, RFC 7516 §4, RFC 7519 §4), nesting depth is bounded before
+//! the parser recurses.
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::fmt;
+
+use crate::error::{Error, Part, Result};
+
+/// Default maximum nesting depth of any JSON document Jot parses.
+pub const DEFAULT_MAX_DEPTH: usize = 32;
+
+/// A JSON object whose top-level member names are unique.
+pub(crate) struct UniqueObject(pub Map<String, Value>);
+
+impl<'de> Deserialize<'de> for UniqueObject {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = UniqueObject;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> std::result::Result<Self::Value, A::Error> {
+                let mut map = Map::new();
+                while let Some(k) = m.next_key::<String>()? {
+                    if map.contains_key(&k) {
+                        return Err(de::Error::custom(DuplicateKey(k)));
+                    }
+                    let v: Value = m.next_value()?;
+                    map.insert(k, v);
+                }
+                Ok(UniqueObject(map))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Marker carried through serde's error message so that duplicate members can
+/// be reported as [`Error::DuplicateMember`].
+struct DuplicateKey(String);
+
+const DUP_PREFIX: &str = "duplicate member ";
+
+impl fmt::Display for DuplicateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{DUP_PREFIX}{:?}", self.0)
+    }
+}
+
+/// Maps a serde_json error from parsing `part`, recognising duplicate
+/// members.
+pub(crate) fn map_err(part: Part, e: &serde_json::Error) -> Error {
+    let msg = e.to_string();
+    if let Some(rest) = msg.strip_prefix(DUP_PREFIX) {
+        // rest is `"name" at line x column y`
+        let name = rest
+            .split(" at line ")
+            .next()
+            .and_then(|q| serde_json::from_str::<String>(q).ok())
+            .unwrap_or_default();
+        return Error::DuplicateMember(name, part);
+    }
+    Error::json(part, e)
+}
+
+/// Checks that `bytes` nests objects/arrays at most `max` deep. A linear scan
+/// that runs before the recursive parser, so hostile nesting costs nothing.
+pub(crate) fn check_depth(bytes: &[u8], max: usize, part: Part) -> Result<()> {
+    let mut depth = 0usize;
+    let mut in_str = false;
+    let mut escaped = false;
+    for &b in bytes {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max {
+                    return Err(Error::Json {
+                        part,
+                        reason: format!("nesting deeper than {max}"),
+                    });
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Parses a JSON object with unique top-level members.
+pub(crate) fn parse_object(
+    bytes: &[u8],
+    max_depth: usize,
+    part: Part,
+) -> Result<Map<String, Value>> {
+    check_depth(bytes, max_depth, part)?;
+    serde_json::from_slice::<UniqueObject>(bytes)
+        .map(|o| o.0)
+        .map_err(|e| map_err(part, &e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicates_rejected() {
+        let e = parse_object(br#"{"alg":"HS256","alg":"none"}"#, 8, Part::Header).unwrap_err();
+        assert_eq!(e, Error::DuplicateMember("alg".into(), Part::Header));
+        // case matters: "Alg" is a different member
+        let m = parse_object(br#"{"alg":"HS256","Alg":"none"}"#, 8, Part::Header).unwrap();
+        assert_eq!(m.len(), 2);
+    }
+
+    #[test]
+    fn depth_bounded() {
+        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(40), "]".repeat(40));
+        assert!(matches!(
+            parse_object(deep.as_bytes(), 32, Part::Payload),
+            Err(Error::Json { .. })
+        ));
+        let ok = format!("{{\"a\":{}1{}}}", "[".repeat(5), "]".repeat(5));
+        assert!(parse_object(ok.as_bytes(), 32, Part::Payload).is_ok());
+        // brackets inside strings do not count
+        assert!(parse_object(br#"{"a":"[[[[[[[[[[[[\"[[["}"#, 2, Part::Payload).is_ok());
+    }
+
+    #[test]
+    fn not_an_object() {
+        assert!(matches!(
+            parse_object(b"[1]", 8, Part::Header),
+            Err(Error::Json { .. })
+        ));
+        assert!(matches!(
+            parse_object(b"{\"a\":1} x", 8, Part::Header),
+            Err(Error::Json { .. })
+        ));
+    }
+}

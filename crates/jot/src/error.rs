@@ -1,0 +1,279 @@
+//! The one error type of the library.
+//!
+//! Every variant has a stable, machine-readable [`Error::code`] (for logs, the
+//! CLI's `--json` output and HTTP layers). Messages name what failed and never
+//! contain key material or whole tokens.
+
+use std::fmt;
+
+/// Which part of a serialized object a decoding error refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The protected header.
+    Header,
+    /// The payload (JWS) or plaintext (JWE).
+    Payload,
+    /// A JWS signature.
+    Signature,
+    /// A JWE encrypted key.
+    EncryptedKey,
+    /// A JWE initialization vector.
+    Iv,
+    /// A JWE ciphertext.
+    Ciphertext,
+    /// A JWE authentication tag.
+    Tag,
+    /// A JWE additional authenticated data member.
+    Aad,
+    /// A key (JWK member, PEM or DER document).
+    Key,
+    /// A header parameter other than the protected header as a whole.
+    HeaderParameter,
+}
+
+impl fmt::Display for Part {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Part::Header => "header",
+            Part::Payload => "payload",
+            Part::Signature => "signature",
+            Part::EncryptedKey => "encrypted key",
+            Part::Iv => "initialization vector",
+            Part::Ciphertext => "ciphertext",
+            Part::Tag => "authentication tag",
+            Part::Aad => "aad",
+            Part::Key => "key",
+            Part::HeaderParameter => "header parameter",
+        })
+    }
+}
+
+/// Everything that can go wrong in Jot.
+///
+/// Match on the variant, or on [`Error::code`] when the value crosses a
+/// process boundary. Codes are part of the public contract and never change
+/// meaning.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    // ---- shape of the token -------------------------------------------------
+    /// The token is not well formed (wrong number of segments, bad JSON
+    /// structure, a member of the wrong type...).
+    #[error("malformed token: {0}")]
+    Malformed(String),
+    /// The token or one of its parts is larger than the configured limit.
+    #[error("{what} is {actual} bytes, over the limit of {limit}")]
+    TooLarge {
+        /// What was too large.
+        what: &'static str,
+        /// Its size.
+        actual: usize,
+        /// The limit in force.
+        limit: usize,
+    },
+    /// A part is not strict base64url (RFC 7515 §2: no padding, no
+    /// whitespace, canonical trailing bits).
+    #[error("{0} is not valid base64url")]
+    Base64(Part),
+    /// A part is not valid JSON of the expected shape.
+    #[error("{part} is not valid JSON: {reason}")]
+    Json {
+        /// Which part.
+        part: Part,
+        /// What the parser said (never includes the input).
+        reason: String,
+    },
+    /// A JSON object names the same member twice (RFC 7515 §4, RFC 7516 §4).
+    #[error("duplicate member {0:?} in {1}")]
+    DuplicateMember(String, Part),
+    /// A header parameter is missing, of the wrong type or has a bad value.
+    #[error("invalid header parameter {name:?}: {reason}")]
+    InvalidHeader {
+        /// The parameter.
+        name: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// A JWE was given where a JWS was expected.
+    #[error("expected a JWS but got a JWE")]
+    NotJws,
+    /// A JWS was given where a JWE was expected.
+    #[error("expected a JWE but got a JWS")]
+    NotJwe,
+
+    // ---- algorithms ---------------------------------------------------------
+    /// The algorithm name is not one Jot implements.
+    #[error("unsupported algorithm {0:?}")]
+    UnsupportedAlgorithm(String),
+    /// The algorithm is known but not in the caller's allowlist or not
+    /// permitted by the key.
+    #[error("algorithm {0} is not allowed here")]
+    AlgorithmNotAllowed(String),
+    /// `crit` lists an extension Jot does not understand, or is malformed.
+    #[error("crit: {0}")]
+    Crit(String),
+    /// The unsecured `none` algorithm reached a verifying API.
+    #[error("unsecured tokens (alg \"none\") are never accepted")]
+    UnsecuredToken,
+
+    // ---- keys ---------------------------------------------------------------
+    /// The key could not be parsed or is inconsistent.
+    #[error("invalid key: {0}")]
+    InvalidKey(String),
+    /// The key is valid but too weak for the operation (RFC 7518 §3.2, §3.3).
+    #[error("weak key: {0}")]
+    WeakKey(String),
+    /// The key cannot be used with this algorithm (wrong kty, curve, size, or
+    /// a private operation on a public key).
+    #[error("key cannot be used with {alg}: {reason}")]
+    KeyAlgorithmMismatch {
+        /// The algorithm asked for.
+        alg: String,
+        /// Why the key does not fit.
+        reason: String,
+    },
+    /// No key in the set matches the token's `kid` and algorithm.
+    #[error("no key matches (kid {kid:?}, alg {alg})")]
+    NoMatchingKey {
+        /// The token's `kid`, if any.
+        kid: Option<String>,
+        /// The token's algorithm.
+        alg: String,
+    },
+    /// Several keys match and the token does not say which (or the set has
+    /// duplicate `kid`s). Jot never tries them all.
+    #[error("ambiguous key selection: {0} keys match (kid {1:?})")]
+    AmbiguousKey(usize, Option<String>),
+    /// The token carries a key (`jwk`, `jku`, `x5u`, `x5c`) and the caller did
+    /// not make a trust decision about it.
+    #[error("header parameter {0:?} carries a key and no trust anchor was configured for it")]
+    UntrustedEmbeddedKey(String),
+    /// Random number generation or another primitive failed unexpectedly.
+    #[error("cryptographic operation failed: {0}")]
+    Crypto(&'static str),
+
+    // ---- outcomes -----------------------------------------------------------
+    /// The signature or MAC does not verify.
+    #[error("signature verification failed")]
+    InvalidSignature,
+    /// Decryption failed. Deliberately carries no detail (RFC 7516 §11.5):
+    /// the cause goes to `tracing` at debug level only.
+    #[error("decryption failed")]
+    DecryptionFailed,
+
+    // ---- JWT claims ---------------------------------------------------------
+    /// `exp` is in the past (beyond the leeway).
+    #[error("token expired")]
+    Expired,
+    /// `nbf` is in the future (beyond the leeway).
+    #[error("token not yet valid (nbf)")]
+    NotYetValid,
+    /// `iat` is in the future (beyond the leeway).
+    #[error("token issued in the future (iat)")]
+    IssuedInFuture,
+    /// `iat` is older than the configured maximum age.
+    #[error("token too old (iat older than max age)")]
+    TooOld,
+    /// A required claim is absent.
+    #[error("missing required claim {0:?}")]
+    MissingClaim(String),
+    /// A claim is present but of the wrong type or shape.
+    #[error("invalid claim {name:?}: {reason}")]
+    InvalidClaim {
+        /// The claim.
+        name: String,
+        /// Why.
+        reason: String,
+    },
+    /// `iss` is not one of the expected issuers.
+    #[error("unexpected issuer")]
+    IssuerMismatch,
+    /// `aud` names none of the expected audiences.
+    #[error("unexpected audience")]
+    AudienceMismatch,
+    /// `sub` is not the expected subject.
+    #[error("unexpected subject")]
+    SubjectMismatch,
+    /// The `typ` header is not the expected one.
+    #[error("unexpected typ header")]
+    TypeMismatch,
+    /// The claims set could not be deserialized into the caller's type.
+    #[error("claims do not match the expected type: {0}")]
+    ClaimsType(String),
+}
+
+impl Error {
+    /// A stable, machine-readable code for this kind of error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Malformed(_) => "ERR_MALFORMED",
+            Error::TooLarge { .. } => "ERR_TOO_LARGE",
+            Error::Base64(_) => "ERR_BASE64",
+            Error::Json { .. } => "ERR_JSON",
+            Error::DuplicateMember(..) => "ERR_DUPLICATE_MEMBER",
+            Error::InvalidHeader { .. } => "ERR_INVALID_HEADER",
+            Error::NotJws => "ERR_NOT_JWS",
+            Error::NotJwe => "ERR_NOT_JWE",
+            Error::UnsupportedAlgorithm(_) => "ERR_UNSUPPORTED_ALG",
+            Error::AlgorithmNotAllowed(_) => "ERR_ALG_NOT_ALLOWED",
+            Error::Crit(_) => "ERR_CRIT",
+            Error::UnsecuredToken => "ERR_UNSECURED",
+            Error::InvalidKey(_) => "ERR_INVALID_KEY",
+            Error::WeakKey(_) => "ERR_WEAK_KEY",
+            Error::KeyAlgorithmMismatch { .. } => "ERR_KEY_ALG_MISMATCH",
+            Error::NoMatchingKey { .. } => "ERR_NO_MATCHING_KEY",
+            Error::AmbiguousKey(..) => "ERR_AMBIGUOUS_KEY",
+            Error::UntrustedEmbeddedKey(_) => "ERR_UNTRUSTED_EMBEDDED_KEY",
+            Error::Crypto(_) => "ERR_CRYPTO",
+            Error::InvalidSignature => "ERR_SIGNATURE_INVALID",
+            Error::DecryptionFailed => "ERR_DECRYPTION_FAILED",
+            Error::Expired => "ERR_JWT_EXPIRED",
+            Error::NotYetValid => "ERR_JWT_NOT_YET_VALID",
+            Error::IssuedInFuture => "ERR_JWT_IAT_FUTURE",
+            Error::TooOld => "ERR_JWT_TOO_OLD",
+            Error::MissingClaim(_) => "ERR_JWT_CLAIM_MISSING",
+            Error::InvalidClaim { .. } => "ERR_JWT_CLAIM_INVALID",
+            Error::IssuerMismatch => "ERR_JWT_ISSUER",
+            Error::AudienceMismatch => "ERR_JWT_AUDIENCE",
+            Error::SubjectMismatch => "ERR_JWT_SUBJECT",
+            Error::TypeMismatch => "ERR_JWT_TYP",
+            Error::ClaimsType(_) => "ERR_JWT_CLAIMS_TYPE",
+        }
+    }
+
+    pub(crate) fn malformed(msg: impl Into<String>) -> Self {
+        Error::Malformed(msg.into())
+    }
+
+    pub(crate) fn invalid_key(msg: impl Into<String>) -> Self {
+        Error::InvalidKey(msg.into())
+    }
+
+    pub(crate) fn header(name: &str, reason: impl Into<String>) -> Self {
+        Error::InvalidHeader {
+            name: name.to_owned(),
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn key_alg(alg: impl fmt::Display, reason: impl Into<String>) -> Self {
+        Error::KeyAlgorithmMismatch {
+            alg: alg.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Turns a serde_json error into a `Json` error without echoing input.
+    pub(crate) fn json(part: Part, e: &serde_json::Error) -> Self {
+        // serde_json messages name the problem and position, never the input
+        // bytes, except for unknown-variant/field messages which quote member
+        // names (not values): safe to pass on.
+        Error::Json {
+            part,
+            reason: e.to_string(),
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

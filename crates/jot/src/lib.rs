@@ -1,0 +1,14 @@
+//! Jot: JSON Web Tokens done right.
+//!
+//! JWS (RFC 7515), JWE (RFC 7516), JWK (RFC 7517), JWA (RFC 7518) and JWT
+//! (RFC 7519) on aws-lc-rs. Keys are prepared once into objects bound to one
+//! algorithm; verification never takes the algorithm from the token alone.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod alg;
+pub mod encoding;
+pub mod error;
+
+pub use alg::Algorithm;
+pub use error::{Error, Result};
