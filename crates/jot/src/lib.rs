@@ -9,6 +9,9 @@
 pub mod alg;
 pub mod encoding;
 pub mod error;
+pub mod jwk;
+pub mod key;
+pub mod secret;
 
 pub use alg::Algorithm;
 pub use error::{Error, Result};

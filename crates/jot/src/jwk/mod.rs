@@ -1,0 +1,342 @@
+//! JSON Web Keys (RFC 7517, RFC 7518 §6, RFC 8037) and key sets.
+//!
+//! A [`Jwk`] is key *material* plus metadata: it can be parsed, inspected,
+//! serialized and converted, but it cannot sign or verify. To use it, prepare
+//! it for exactly one algorithm with [`crate::key::SigningKey`] or
+//! [`crate::key::VerifyingKey`].
+
+mod params;
+mod set;
+mod thumbprint;
+
+pub use params::{
+    EcCurve, EcParams, KeyParams, KeyType, OkpCurve, OkpParams, RsaParams, RsaPrimes, RsaPrivate,
+};
+pub use set::JwkSet;
+pub use thumbprint::ThumbprintHash;
+
+use serde_json::{Map, Value};
+
+use crate::encoding::b64;
+use crate::encoding::json;
+use crate::error::{Error, Part, Result};
+
+/// Largest RSA modulus Jot parses, in bits (bounds the cost of a hostile key).
+pub const MAX_RSA_BITS: usize = 16384;
+
+/// A JSON Web Key.
+///
+/// Unknown members are kept in [`Jwk::other`] and written back on
+/// serialization. Private members are serialized only by a private key;
+/// [`Jwk::to_public`] gives the public half.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Jwk {
+    /// The key material (`kty` and its parameters).
+    pub params: KeyParams,
+    /// `kid`.
+    pub kid: Option<String>,
+    /// `use` (`"sig"` or `"enc"`, or another registered value).
+    pub key_use: Option<String>,
+    /// `key_ops`.
+    pub key_ops: Option<Vec<String>>,
+    /// `alg`: the algorithm the key is meant for.
+    pub alg: Option<String>,
+    /// `x5u`.
+    pub x5u: Option<String>,
+    /// `x5c`: DER certificates (decoded from standard base64).
+    pub x5c: Option<Vec<Vec<u8>>>,
+    /// `x5t`: SHA-1 certificate thumbprint (decoded).
+    pub x5t: Option<Vec<u8>>,
+    /// `x5t#S256`: SHA-256 certificate thumbprint (decoded).
+    pub x5t_s256: Option<Vec<u8>>,
+    /// Members Jot does not interpret, preserved for round trips.
+    pub other: Map<String, Value>,
+}
+
+impl std::fmt::Debug for Jwk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // KeyParams' Debug redacts private members.
+        f.debug_struct("Jwk")
+            .field("params", &self.params)
+            .field("kid", &self.kid)
+            .field("use", &self.key_use)
+            .field("key_ops", &self.key_ops)
+            .field("alg", &self.alg)
+            .finish_non_exhaustive()
+    }
+}
+
+const KNOWN_COMMON: [&str; 9] = [
+    "kty", "kid", "use", "key_ops", "alg", "x5u", "x5c", "x5t", "x5t#S256",
+];
+
+impl Jwk {
+    /// A JWK with the given material and no metadata.
+    pub fn new(params: KeyParams) -> Self {
+        Jwk {
+            params,
+            kid: None,
+            key_use: None,
+            key_ops: None,
+            alg: None,
+            x5u: None,
+            x5c: None,
+            x5t: None,
+            x5t_s256: None,
+            other: Map::new(),
+        }
+    }
+
+    /// An `oct` key holding `secret`.
+    pub fn from_secret(secret: &[u8]) -> Result<Self> {
+        if secret.is_empty() {
+            return Err(Error::invalid_key("oct key is empty"));
+        }
+        Ok(Jwk::new(KeyParams::Oct {
+            k: crate::secret::SecretBytes::from_slice(secret),
+        }))
+    }
+
+    /// Parses a JWK from JSON text.
+    pub fn from_json(json: &[u8]) -> Result<Self> {
+        let map = json::parse_object(json, json::DEFAULT_MAX_DEPTH, Part::Key)?;
+        Jwk::from_map(map)
+    }
+
+    /// Builds a JWK from a parsed JSON object, validating every member.
+    pub fn from_map(mut map: Map<String, Value>) -> Result<Self> {
+        let params = params::parse(&mut map)?;
+        let kid = take_string(&mut map, "kid")?;
+        let key_use = take_string(&mut map, "use")?;
+        let key_ops = match map.remove("key_ops") {
+            None => None,
+            Some(Value::Array(a)) => {
+                let mut ops = Vec::with_capacity(a.len());
+                for v in a {
+                    let Value::String(s) = v else {
+                        return Err(Error::invalid_key("key_ops must be an array of strings"));
+                    };
+                    if ops.contains(&s) {
+                        return Err(Error::invalid_key("key_ops lists a value twice"));
+                    }
+                    ops.push(s);
+                }
+                Some(ops)
+            }
+            Some(_) => return Err(Error::invalid_key("key_ops must be an array of strings")),
+        };
+        let alg = take_string(&mut map, "alg")?;
+        let x5u = take_string(&mut map, "x5u")?;
+        let x5c = match map.remove("x5c") {
+            None => None,
+            Some(Value::Array(a)) if !a.is_empty() => {
+                use base64::Engine;
+                let mut certs = Vec::with_capacity(a.len());
+                for v in a {
+                    let Value::String(s) = v else {
+                        return Err(Error::invalid_key("x5c must be an array of strings"));
+                    };
+                    // RFC 7517 §4.7: standard base64 with padding, not base64url.
+                    let der = base64::engine::general_purpose::STANDARD
+                        .decode(s.as_bytes())
+                        .map_err(|_| Error::invalid_key("x5c entry is not valid base64"))?;
+                    certs.push(der);
+                }
+                Some(certs)
+            }
+            Some(_) => {
+                return Err(Error::invalid_key(
+                    "x5c must be a non-empty array of strings",
+                ))
+            }
+        };
+        let x5t = take_b64(&mut map, "x5t", Some(20))?;
+        let x5t_s256 = take_b64(&mut map, "x5t#S256", Some(32))?;
+        if let (Some(use_), Some(ops)) = (&key_use, &key_ops) {
+            // RFC 7517 §4.3: use and key_ops SHOULD be consistent.
+            let sig_ops = ["sign", "verify"];
+            let consistent = match use_.as_str() {
+                "sig" => ops.iter().all(|o| sig_ops.contains(&o.as_str())),
+                "enc" => ops.iter().all(|o| !sig_ops.contains(&o.as_str())),
+                _ => true,
+            };
+            if !consistent {
+                return Err(Error::invalid_key("use and key_ops contradict each other"));
+            }
+        }
+        Ok(Jwk {
+            params,
+            kid,
+            key_use,
+            key_ops,
+            alg,
+            x5u,
+            x5c,
+            x5t,
+            x5t_s256,
+            other: map,
+        })
+    }
+
+    /// The JSON object for this key, members in a stable order.
+    pub fn to_map(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        self.params.write(&mut m);
+        let s = |v: &String| Value::String(v.clone());
+        if let Some(v) = &self.kid {
+            m.insert("kid".into(), s(v));
+        }
+        if let Some(v) = &self.key_use {
+            m.insert("use".into(), s(v));
+        }
+        if let Some(v) = &self.key_ops {
+            m.insert("key_ops".into(), Value::Array(v.iter().map(s).collect()));
+        }
+        if let Some(v) = &self.alg {
+            m.insert("alg".into(), s(v));
+        }
+        if let Some(v) = &self.x5u {
+            m.insert("x5u".into(), s(v));
+        }
+        if let Some(v) = &self.x5c {
+            use base64::Engine;
+            let arr = v
+                .iter()
+                .map(|d| Value::String(base64::engine::general_purpose::STANDARD.encode(d)))
+                .collect();
+            m.insert("x5c".into(), Value::Array(arr));
+        }
+        if let Some(v) = &self.x5t {
+            m.insert("x5t".into(), Value::String(b64::encode(v)));
+        }
+        if let Some(v) = &self.x5t_s256 {
+            m.insert("x5t#S256".into(), Value::String(b64::encode(v)));
+        }
+        for (k, v) in &self.other {
+            if !KNOWN_COMMON.contains(&k.as_str()) && !m.contains_key(k) {
+                m.insert(k.clone(), v.clone());
+            }
+        }
+        m
+    }
+
+    /// Serializes to compact JSON. Private members are included when the key
+    /// is private; use [`Jwk::to_public`] first to publish a key.
+    pub fn to_json(&self) -> String {
+        Value::Object(self.to_map()).to_string()
+    }
+
+    /// The key type.
+    pub fn key_type(&self) -> KeyType {
+        self.params.key_type()
+    }
+
+    /// Whether the key holds private or secret material.
+    pub fn is_private(&self) -> bool {
+        self.params.is_private()
+    }
+
+    /// The public half of an asymmetric key, with the same metadata (and
+    /// unknown members, which are never interpreted as key material).
+    /// `oct` keys have no public half.
+    pub fn to_public(&self) -> Result<Jwk> {
+        Ok(Jwk {
+            params: self.params.to_public()?,
+            kid: self.kid.clone(),
+            key_use: self.key_use.clone(),
+            key_ops: self.key_ops.clone(),
+            alg: self.alg.clone(),
+            x5u: self.x5u.clone(),
+            x5c: self.x5c.clone(),
+            x5t: self.x5t.clone(),
+            x5t_s256: self.x5t_s256.clone(),
+            other: self.other.clone(),
+        })
+    }
+
+    /// Sets `kid`, returning the key (builder style).
+    pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
+        self.kid = Some(kid.into());
+        self
+    }
+
+    /// Sets `alg`, returning the key (builder style).
+    pub fn with_alg(mut self, alg: impl Into<String>) -> Self {
+        self.alg = Some(alg.into());
+        self
+    }
+
+    /// Sets `use`, returning the key (builder style).
+    pub fn with_use(mut self, key_use: impl Into<String>) -> Self {
+        self.key_use = Some(key_use.into());
+        self
+    }
+
+    /// Whether `use`/`key_ops` permit an operation (`"sign"`, `"verify"`,
+    /// `"encrypt"`, `"decrypt"`, `"wrapKey"`, `"unwrapKey"`, `"deriveKey"`,
+    /// `"deriveBits"`). Keys that say nothing permit everything.
+    pub fn permits(&self, op: &str) -> bool {
+        if let Some(ops) = &self.key_ops {
+            if !ops.iter().any(|o| o == op) {
+                return false;
+            }
+        }
+        match self.key_use.as_deref() {
+            Some("sig") => matches!(op, "sign" | "verify"),
+            Some("enc") => !matches!(op, "sign" | "verify"),
+            _ => true,
+        }
+    }
+}
+
+impl serde::Serialize for Jwk {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.to_map().serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Jwk {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let obj = json::UniqueObject::deserialize(d)?;
+        Jwk::from_map(obj.0).map_err(serde::de::Error::custom)
+    }
+}
+
+impl std::str::FromStr for Jwk {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Jwk::from_json(s.as_bytes())
+    }
+}
+
+pub(crate) fn take_string(map: &mut Map<String, Value>, name: &str) -> Result<Option<String>> {
+    match map.remove(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(Error::invalid_key(format!("{name} must be a string"))),
+    }
+}
+
+pub(crate) fn take_b64(
+    map: &mut Map<String, Value>,
+    name: &str,
+    len: Option<usize>,
+) -> Result<Option<Vec<u8>>> {
+    match map.remove(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => {
+            let v = b64::decode(s.as_bytes(), Part::Key)
+                .map_err(|_| Error::invalid_key(format!("{name} is not valid base64url")))?;
+            if let Some(l) = len {
+                if v.len() != l {
+                    return Err(Error::invalid_key(format!(
+                        "{name} must be {l} bytes, not {}",
+                        v.len()
+                    )));
+                }
+            }
+            Ok(Some(v))
+        }
+        Some(_) => Err(Error::invalid_key(format!("{name} must be a string"))),
+    }
+}

@@ -1,0 +1,495 @@
+//! Key material per key type, with the checks RFC 7518 §6 and RFC 8037 ask
+//! for at import time.
+
+use serde_json::{Map, Value};
+use std::fmt;
+
+use super::{take_string, MAX_RSA_BITS};
+use crate::encoding::b64;
+use crate::error::{Error, Result};
+use crate::secret::SecretBytes;
+
+/// The `kty` of a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyType {
+    /// `oct`: a symmetric secret.
+    Oct,
+    /// `RSA`.
+    Rsa,
+    /// `EC`: a key on a short Weierstrass curve.
+    Ec,
+    /// `OKP`: an octet key pair (Ed25519, Ed448, X25519, X448).
+    Okp,
+}
+
+impl KeyType {
+    /// The registered `kty` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyType::Oct => "oct",
+            KeyType::Rsa => "RSA",
+            KeyType::Ec => "EC",
+            KeyType::Okp => "OKP",
+        }
+    }
+}
+
+impl fmt::Display for KeyType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Curves of `EC` keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EcCurve {
+    /// NIST P-256.
+    P256,
+    /// NIST P-384.
+    P384,
+    /// NIST P-521.
+    P521,
+    /// secp256k1 (RFC 8812).
+    Secp256k1,
+}
+
+impl EcCurve {
+    /// The registered `crv` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            EcCurve::P256 => "P-256",
+            EcCurve::P384 => "P-384",
+            EcCurve::P521 => "P-521",
+            EcCurve::Secp256k1 => "secp256k1",
+        }
+    }
+
+    /// Parses a `crv` value (exact, case-sensitive).
+    pub fn from_name(s: &str) -> Option<Self> {
+        [
+            EcCurve::P256,
+            EcCurve::P384,
+            EcCurve::P521,
+            EcCurve::Secp256k1,
+        ]
+        .into_iter()
+        .find(|c| c.name() == s)
+    }
+
+    /// Length of a coordinate or private scalar in bytes (RFC 7518 §6.2.1.2).
+    pub fn coordinate_len(self) -> usize {
+        match self {
+            EcCurve::P256 | EcCurve::Secp256k1 => 32,
+            EcCurve::P384 => 48,
+            EcCurve::P521 => 66,
+        }
+    }
+}
+
+/// Curves of `OKP` keys (RFC 8037).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OkpCurve {
+    /// Ed25519 signatures.
+    Ed25519,
+    /// Ed448 signatures.
+    Ed448,
+    /// X25519 key agreement.
+    X25519,
+    /// X448 key agreement.
+    X448,
+}
+
+impl OkpCurve {
+    /// The registered `crv` value.
+    pub fn name(self) -> &'static str {
+        match self {
+            OkpCurve::Ed25519 => "Ed25519",
+            OkpCurve::Ed448 => "Ed448",
+            OkpCurve::X25519 => "X25519",
+            OkpCurve::X448 => "X448",
+        }
+    }
+
+    /// Parses a `crv` value (exact, case-sensitive).
+    pub fn from_name(s: &str) -> Option<Self> {
+        [
+            OkpCurve::Ed25519,
+            OkpCurve::Ed448,
+            OkpCurve::X25519,
+            OkpCurve::X448,
+        ]
+        .into_iter()
+        .find(|c| c.name() == s)
+    }
+
+    /// Length of the public key (and of the private key) in bytes.
+    pub fn key_len(self) -> usize {
+        match self {
+            OkpCurve::Ed25519 | OkpCurve::X25519 => 32,
+            OkpCurve::Ed448 => 57,
+            OkpCurve::X448 => 56,
+        }
+    }
+}
+
+/// Key material of a JWK.
+#[derive(Clone, PartialEq, Eq)]
+pub enum KeyParams {
+    /// `oct`: `k`, a non-empty secret.
+    Oct {
+        /// The secret.
+        k: SecretBytes,
+    },
+    /// `RSA`.
+    Rsa(RsaParams),
+    /// `EC`.
+    Ec(EcParams),
+    /// `OKP`.
+    Okp(OkpParams),
+}
+
+/// RSA key material (RFC 7518 §6.3). Integers are big-endian without
+/// leading zeros.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RsaParams {
+    /// Modulus.
+    pub n: Vec<u8>,
+    /// Public exponent.
+    pub e: Vec<u8>,
+    /// Private parts, for a private key.
+    pub private: Option<RsaPrivate>,
+}
+
+/// RSA private key material.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RsaPrivate {
+    /// Private exponent.
+    pub d: SecretBytes,
+    /// CRT parameters. Jot requires them (RFC 7518 §6.3.2 says producers
+    /// SHOULD include them; every common producer does).
+    pub primes: RsaPrimes,
+}
+
+/// RSA CRT parameters.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RsaPrimes {
+    /// First prime factor.
+    pub p: SecretBytes,
+    /// Second prime factor.
+    pub q: SecretBytes,
+    /// d mod (p-1).
+    pub dp: SecretBytes,
+    /// d mod (q-1).
+    pub dq: SecretBytes,
+    /// q^-1 mod p.
+    pub qi: SecretBytes,
+}
+
+/// EC key material (RFC 7518 §6.2).
+#[derive(Clone, PartialEq, Eq)]
+pub struct EcParams {
+    /// Curve.
+    pub crv: EcCurve,
+    /// x coordinate, exactly `crv.coordinate_len()` bytes.
+    pub x: Vec<u8>,
+    /// y coordinate, exactly `crv.coordinate_len()` bytes.
+    pub y: Vec<u8>,
+    /// Private scalar, exactly `crv.coordinate_len()` bytes.
+    pub d: Option<SecretBytes>,
+}
+
+/// OKP key material (RFC 8037 §2).
+#[derive(Clone, PartialEq, Eq)]
+pub struct OkpParams {
+    /// Curve.
+    pub crv: OkpCurve,
+    /// Public key.
+    pub x: Vec<u8>,
+    /// Private key.
+    pub d: Option<SecretBytes>,
+}
+
+impl fmt::Debug for KeyParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyParams::Oct { k } => write!(f, "Oct {{ k: <{} bytes redacted> }}", k.len()),
+            KeyParams::Rsa(r) => write!(
+                f,
+                "Rsa {{ bits: {}, private: {} }}",
+                r.modulus_bits(),
+                r.private.is_some()
+            ),
+            KeyParams::Ec(e) => write!(
+                f,
+                "Ec {{ crv: {}, x: {}, private: {} }}",
+                e.crv.name(),
+                b64::encode(&e.x),
+                e.d.is_some()
+            ),
+            KeyParams::Okp(o) => write!(
+                f,
+                "Okp {{ crv: {}, x: {}, private: {} }}",
+                o.crv.name(),
+                b64::encode(&o.x),
+                o.d.is_some()
+            ),
+        }
+    }
+}
+
+impl RsaParams {
+    /// The modulus size in bits.
+    pub fn modulus_bits(&self) -> usize {
+        match self.n.first() {
+            None => 0,
+            Some(&b) => self.n.len() * 8 - b.leading_zeros() as usize,
+        }
+    }
+}
+
+impl KeyParams {
+    /// The key type.
+    pub fn key_type(&self) -> KeyType {
+        match self {
+            KeyParams::Oct { .. } => KeyType::Oct,
+            KeyParams::Rsa(_) => KeyType::Rsa,
+            KeyParams::Ec(_) => KeyType::Ec,
+            KeyParams::Okp(_) => KeyType::Okp,
+        }
+    }
+
+    /// Whether the material is private or secret.
+    pub fn is_private(&self) -> bool {
+        match self {
+            KeyParams::Oct { .. } => true,
+            KeyParams::Rsa(r) => r.private.is_some(),
+            KeyParams::Ec(e) => e.d.is_some(),
+            KeyParams::Okp(o) => o.d.is_some(),
+        }
+    }
+
+    /// The public half; an error for `oct`.
+    pub fn to_public(&self) -> Result<KeyParams> {
+        Ok(match self {
+            KeyParams::Oct { .. } => {
+                return Err(Error::invalid_key(
+                    "a symmetric (oct) key has no public half",
+                ))
+            }
+            KeyParams::Rsa(r) => KeyParams::Rsa(RsaParams {
+                n: r.n.clone(),
+                e: r.e.clone(),
+                private: None,
+            }),
+            KeyParams::Ec(e) => KeyParams::Ec(EcParams {
+                crv: e.crv,
+                x: e.x.clone(),
+                y: e.y.clone(),
+                d: None,
+            }),
+            KeyParams::Okp(o) => KeyParams::Okp(OkpParams {
+                crv: o.crv,
+                x: o.x.clone(),
+                d: None,
+            }),
+        })
+    }
+
+    pub(super) fn write(&self, m: &mut Map<String, Value>) {
+        let text = |v: &str| Value::String(v.to_owned());
+        let bin = |v: &[u8]| Value::String(b64::encode(v));
+        m.insert("kty".into(), text(self.key_type().name()));
+        match self {
+            KeyParams::Oct { k } => {
+                m.insert("k".into(), bin(k.expose()));
+            }
+            KeyParams::Rsa(r) => {
+                m.insert("n".into(), bin(&r.n));
+                m.insert("e".into(), bin(&r.e));
+                if let Some(p) = &r.private {
+                    let c = &p.primes;
+                    for (name, v) in [
+                        ("d", &p.d),
+                        ("p", &c.p),
+                        ("q", &c.q),
+                        ("dp", &c.dp),
+                        ("dq", &c.dq),
+                        ("qi", &c.qi),
+                    ] {
+                        m.insert(name.into(), bin(v.expose()));
+                    }
+                }
+            }
+            KeyParams::Ec(e) => {
+                m.insert("crv".into(), text(e.crv.name()));
+                m.insert("x".into(), bin(&e.x));
+                m.insert("y".into(), bin(&e.y));
+                if let Some(d) = &e.d {
+                    m.insert("d".into(), bin(d.expose()));
+                }
+            }
+            KeyParams::Okp(o) => {
+                m.insert("crv".into(), text(o.crv.name()));
+                m.insert("x".into(), bin(&o.x));
+                if let Some(d) = &o.d {
+                    m.insert("d".into(), bin(d.expose()));
+                }
+            }
+        }
+    }
+}
+
+fn required_b64(map: &mut Map<String, Value>, name: &str) -> Result<Vec<u8>> {
+    super::take_b64(map, name, None)?
+        .ok_or_else(|| Error::invalid_key(format!("missing member {name:?}")))
+}
+
+fn optional_secret(map: &mut Map<String, Value>, name: &str) -> Result<Option<SecretBytes>> {
+    Ok(super::take_b64(map, name, None)?.map(SecretBytes::new))
+}
+
+/// Integers in JWK are unsigned big-endian; RFC 7518 §6.3.1.1 asks for the
+/// minimal encoding. Some producers pad `n` with a zero byte, so leading
+/// zeros are dropped rather than rejected (the value is the same).
+fn strip_leading_zeros(mut v: Vec<u8>) -> Vec<u8> {
+    let z = v.iter().take_while(|&&b| b == 0).count();
+    v.drain(..z);
+    v
+}
+
+pub(super) fn parse(map: &mut Map<String, Value>) -> Result<KeyParams> {
+    let kty =
+        take_string(map, "kty")?.ok_or_else(|| Error::invalid_key("missing member \"kty\""))?;
+    match kty.as_str() {
+        "oct" => {
+            let k = required_b64(map, "k")?;
+            if k.is_empty() {
+                return Err(Error::invalid_key("oct key is empty"));
+            }
+            Ok(KeyParams::Oct {
+                k: SecretBytes::new(k),
+            })
+        }
+        "RSA" => parse_rsa(map).map(KeyParams::Rsa),
+        "EC" => {
+            let crv = take_string(map, "crv")?
+                .ok_or_else(|| Error::invalid_key("missing member \"crv\""))?;
+            let crv = EcCurve::from_name(&crv)
+                .ok_or_else(|| Error::invalid_key(format!("unsupported EC curve {crv:?}")))?;
+            let n = crv.coordinate_len();
+            let x = required_b64(map, "x")?;
+            let y = required_b64(map, "y")?;
+            let d = optional_secret(map, "d")?;
+            if x.len() != n || y.len() != n {
+                return Err(Error::invalid_key(format!(
+                    "{} coordinates must be {n} bytes each",
+                    crv.name()
+                )));
+            }
+            if d.as_ref().is_some_and(|d| d.len() != n) {
+                return Err(Error::invalid_key(format!(
+                    "{} private key must be {n} bytes",
+                    crv.name()
+                )));
+            }
+            let params = EcParams { crv, x, y, d };
+            crate::key::check::ec_public_point(&params)?;
+            Ok(KeyParams::Ec(params))
+        }
+        "OKP" => {
+            let crv = take_string(map, "crv")?
+                .ok_or_else(|| Error::invalid_key("missing member \"crv\""))?;
+            let crv = OkpCurve::from_name(&crv)
+                .ok_or_else(|| Error::invalid_key(format!("unsupported OKP curve {crv:?}")))?;
+            let x = required_b64(map, "x")?;
+            let d = optional_secret(map, "d")?;
+            let n = crv.key_len();
+            if x.len() != n || d.as_ref().is_some_and(|d| d.len() != n) {
+                return Err(Error::invalid_key(format!(
+                    "{} keys must be {n} bytes",
+                    crv.name()
+                )));
+            }
+            Ok(KeyParams::Okp(OkpParams { crv, x, d }))
+        }
+        other => Err(Error::invalid_key(format!(
+            "unsupported key type {other:?}"
+        ))),
+    }
+}
+
+fn parse_rsa(map: &mut Map<String, Value>) -> Result<RsaParams> {
+    let n = strip_leading_zeros(required_b64(map, "n")?);
+    let e = strip_leading_zeros(required_b64(map, "e")?);
+    let params = RsaParams {
+        n,
+        e,
+        private: None,
+    };
+    check_rsa_public(&params)?;
+    if map.contains_key("oth") {
+        return Err(Error::invalid_key(
+            "multi-prime RSA keys (oth) are not supported",
+        ));
+    }
+    let d = optional_secret(map, "d")?;
+    let names = ["p", "q", "dp", "dq", "qi"];
+    let mut crt = Vec::with_capacity(5);
+    for n in names {
+        crt.push(optional_secret(map, n)?);
+    }
+    let private = match d {
+        None => {
+            if crt.iter().any(Option::is_some) {
+                return Err(Error::invalid_key("RSA CRT parameters given without d"));
+            }
+            None
+        }
+        Some(d) => {
+            if crt.iter().any(Option::is_none) {
+                return Err(Error::invalid_key(
+                    "RSA private keys need all of p, q, dp, dq and qi",
+                ));
+            }
+            let mut it = crt.into_iter().flatten();
+            let mut next = || it.next().unwrap_or_else(|| SecretBytes::new(Vec::new()));
+            Some(RsaPrivate {
+                d,
+                primes: RsaPrimes {
+                    p: next(),
+                    q: next(),
+                    dp: next(),
+                    dq: next(),
+                    qi: next(),
+                },
+            })
+        }
+    };
+    Ok(RsaParams { private, ..params })
+}
+
+/// Public-key sanity that costs nothing: modulus bounded and odd, exponent
+/// odd, greater than 1 and smaller than the modulus (e = 1 makes
+/// "signatures" trivial to forge).
+pub(crate) fn check_rsa_public(p: &RsaParams) -> Result<()> {
+    let bits = p.modulus_bits();
+    if bits == 0 || p.n.last().is_some_and(|b| b & 1 == 0) {
+        return Err(Error::invalid_key("RSA modulus must be odd and non-zero"));
+    }
+    if bits > MAX_RSA_BITS {
+        return Err(Error::invalid_key(format!(
+            "RSA modulus of {bits} bits is over the limit of {MAX_RSA_BITS}"
+        )));
+    }
+    let e_is_one = p.e.as_slice() == [1];
+    if p.e.is_empty() || e_is_one || p.e.last().is_some_and(|b| b & 1 == 0) {
+        return Err(Error::invalid_key(
+            "RSA public exponent must be odd and greater than 1",
+        ));
+    }
+    if p.e.len() > 8 {
+        // aws-lc caps e at 33 bits; anything this large is not a real key.
+        return Err(Error::invalid_key("RSA public exponent is too large"));
+    }
+    Ok(())
+}

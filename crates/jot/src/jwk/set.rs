@@ -1,0 +1,102 @@
+//! JWK Sets (RFC 7517 §5).
+
+use serde_json::{Map, Value};
+
+use super::Jwk;
+use crate::encoding::json;
+use crate::error::{Error, Part, Result};
+
+/// A JWK Set.
+///
+/// Keys Jot cannot use (unknown `kty` or curve, missing members) are kept
+/// aside in [`JwkSet::unsupported`] as RFC 7517 §5 asks ("ignore"), and
+/// written back on serialization so that a round trip loses nothing.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct JwkSet {
+    /// The keys Jot understands.
+    pub keys: Vec<Jwk>,
+    /// Entries of `keys` that Jot could not parse, as they were.
+    pub unsupported: Vec<Value>,
+    /// Other top-level members.
+    pub other: Map<String, Value>,
+}
+
+impl JwkSet {
+    /// A set of the given keys.
+    pub fn new(keys: Vec<Jwk>) -> Self {
+        JwkSet {
+            keys,
+            ..Default::default()
+        }
+    }
+
+    /// Parses a JWK Set from JSON text.
+    pub fn from_json(json: &[u8]) -> Result<Self> {
+        let mut map = json::parse_object(json, json::DEFAULT_MAX_DEPTH, Part::Key)?;
+        let Some(Value::Array(entries)) = map.remove("keys") else {
+            return Err(Error::invalid_key("a JWK Set needs a \"keys\" array"));
+        };
+        let mut set = JwkSet {
+            keys: Vec::with_capacity(entries.len()),
+            unsupported: Vec::new(),
+            other: map,
+        };
+        for entry in entries {
+            let parsed = match &entry {
+                Value::Object(m) => Jwk::from_map(m.clone()).ok(),
+                _ => None,
+            };
+            match parsed {
+                Some(k) => set.keys.push(k),
+                None => set.unsupported.push(entry),
+            }
+        }
+        Ok(set)
+    }
+
+    /// Serializes to compact JSON.
+    pub fn to_json(&self) -> String {
+        let mut m = Map::new();
+        let mut keys: Vec<Value> = self
+            .keys
+            .iter()
+            .map(|k| Value::Object(k.to_map()))
+            .collect();
+        keys.extend(self.unsupported.iter().cloned());
+        m.insert("keys".into(), Value::Array(keys));
+        for (k, v) in &self.other {
+            if k != "keys" {
+                m.insert(k.clone(), v.clone());
+            }
+        }
+        Value::Object(m).to_string()
+    }
+
+    /// The public halves of every asymmetric key (symmetric keys are
+    /// dropped: they must never be published).
+    pub fn to_public(&self) -> JwkSet {
+        JwkSet {
+            keys: self
+                .keys
+                .iter()
+                .filter_map(|k| k.to_public().ok())
+                .collect(),
+            unsupported: Vec::new(),
+            other: self.other.clone(),
+        }
+    }
+
+    /// Keys whose `kid` equals `kid`.
+    pub fn find_kid<'a>(&'a self, kid: &'a str) -> impl Iterator<Item = &'a Jwk> + 'a {
+        self.keys
+            .iter()
+            .filter(move |k| k.kid.as_deref() == Some(kid))
+    }
+}
+
+impl serde::Serialize for JwkSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let v: Value = serde_json::from_str(&self.to_json()).map_err(serde::ser::Error::custom)?;
+        v.serialize(s)
+    }
+}

@@ -1,0 +1,99 @@
+//! Prepared keys: material parsed once and bound to exactly one algorithm.
+//!
+//! A [`SigningKey`] or [`VerifyingKey`] is made from a [`crate::jwk::Jwk`]
+//! (or PEM/DER, which import to a JWK) *and* an [`Algorithm`]. There is no
+//! conversion between key kinds: an RSA or EC public key can never become an
+//! HMAC secret, an ES256 key never verifies an HS256 token.
+
+pub(crate) mod check;
+mod sign;
+mod verify;
+
+pub use sign::SigningKey;
+pub use verify::VerifyingKey;
+
+use crate::alg::{Algorithm, Family};
+use crate::error::{Error, Result};
+use crate::jwk::{EcCurve, Jwk, KeyParams, OkpCurve};
+
+/// Minimum RSA modulus for signatures (RFC 7518 §3.3: 2048 bits or larger).
+pub const MIN_RSA_BITS: usize = 2048;
+/// Largest RSA modulus aws-lc-rs verifies signatures for.
+pub const MAX_RSA_SIGNATURE_BITS: usize = 8192;
+
+/// The minimum HMAC key length for an algorithm: the hash output size
+/// (RFC 7518 §3.2).
+pub fn min_hmac_key_len(alg: Algorithm) -> usize {
+    match alg {
+        Algorithm::HS384 => 48,
+        Algorithm::HS512 => 64,
+        _ => 32,
+    }
+}
+
+/// The algorithms a key can be used with, by its material alone.
+pub fn algorithms_for(jwk: &Jwk) -> Vec<Algorithm> {
+    Algorithm::ALL
+        .into_iter()
+        .filter(|&a| check_compatible(jwk, a).is_ok())
+        .collect()
+}
+
+/// Checks that the key's material fits the algorithm (kty, curve, size) and
+/// that its own `alg`, `use` and `key_ops` do not forbid it.
+pub(crate) fn check_compatible(jwk: &Jwk, alg: Algorithm) -> Result<()> {
+    if let Some(key_alg) = &jwk.alg {
+        if key_alg != alg.name() {
+            return Err(Error::key_alg(alg, format!("the key is for {key_alg}")));
+        }
+    }
+    if jwk.key_use.as_deref().is_some_and(|u| u != "sig") {
+        return Err(Error::key_alg(alg, "the key's \"use\" is not \"sig\""));
+    }
+    let ok = match (alg.family(), &jwk.params) {
+        (Family::Hmac, KeyParams::Oct { .. }) => true,
+        (Family::RsaPkcs1 | Family::RsaPss, KeyParams::Rsa(r)) => {
+            let bits = r.modulus_bits();
+            if bits < MIN_RSA_BITS {
+                return Err(Error::WeakKey(format!(
+                    "RSA key of {bits} bits; at least {MIN_RSA_BITS} are required"
+                )));
+            }
+            if bits > MAX_RSA_SIGNATURE_BITS {
+                return Err(Error::key_alg(
+                    alg,
+                    format!("RSA keys over {MAX_RSA_SIGNATURE_BITS} bits are not supported"),
+                ));
+            }
+            true
+        }
+        (Family::Ecdsa, KeyParams::Ec(e)) => matches!(
+            (alg, e.crv),
+            (Algorithm::ES256, EcCurve::P256)
+                | (Algorithm::ES384, EcCurve::P384)
+                | (Algorithm::ES512, EcCurve::P521)
+                | (Algorithm::ES256K, EcCurve::Secp256k1)
+        ),
+        (Family::EdDsa, KeyParams::Okp(o)) => matches!(
+            (alg, o.crv),
+            (Algorithm::EdDSA, OkpCurve::Ed25519 | OkpCurve::Ed448)
+                | (Algorithm::Ed25519, OkpCurve::Ed25519)
+                | (Algorithm::Ed448, OkpCurve::Ed448)
+        ),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::key_alg(alg, describe(&jwk.params)))
+    }
+}
+
+fn describe(p: &KeyParams) -> String {
+    match p {
+        KeyParams::Oct { .. } => "the key is a symmetric (oct) key".into(),
+        KeyParams::Rsa(_) => "the key is an RSA key".into(),
+        KeyParams::Ec(e) => format!("the key is an EC {} key", e.crv.name()),
+        KeyParams::Okp(o) => format!("the key is an OKP {} key", o.crv.name()),
+    }
+}

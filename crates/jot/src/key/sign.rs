@@ -1,0 +1,250 @@
+//! Signing keys.
+
+use std::fmt;
+use std::sync::Arc;
+
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::rsa::KeyPairComponents;
+use aws_lc_rs::rsa::PublicKeyComponents;
+use aws_lc_rs::signature::{self, EcdsaKeyPair, Ed25519KeyPair, RsaEncoding};
+use aws_lc_rs::{hmac, rsa};
+
+use super::{check, check_compatible, min_hmac_key_len, VerifyingKey};
+use crate::alg::{Algorithm, Family};
+use crate::error::{Error, Result};
+use crate::jwk::{EcCurve, Jwk, KeyParams, OkpCurve};
+
+/// A private or secret key prepared for signing with one algorithm.
+///
+/// Cheap to clone (the prepared key is shared) and usable from many threads.
+#[derive(Clone)]
+pub struct SigningKey {
+    alg: Algorithm,
+    kid: Option<String>,
+    inner: Signer,
+    /// The public JWK (asymmetric keys), kept for `verifying_key` and export.
+    public: Option<Arc<Jwk>>,
+}
+
+#[derive(Clone)]
+enum Signer {
+    Hmac(hmac::Key),
+    Rsa(Arc<rsa::KeyPair>, &'static dyn RsaEncoding),
+    Ecdsa(Arc<EcdsaKeyPair>),
+    Ed25519(Arc<Ed25519KeyPair>),
+    Ed448(Arc<ed448_goldilocks::SigningKey>),
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("alg", &self.alg)
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) fn hmac_algorithm(alg: Algorithm) -> hmac::Algorithm {
+    match alg {
+        Algorithm::HS384 => hmac::HMAC_SHA384,
+        Algorithm::HS512 => hmac::HMAC_SHA512,
+        _ => hmac::HMAC_SHA256,
+    }
+}
+
+fn rsa_encoding(alg: Algorithm) -> &'static dyn RsaEncoding {
+    match alg {
+        Algorithm::RS256 => &signature::RSA_PKCS1_SHA256,
+        Algorithm::RS384 => &signature::RSA_PKCS1_SHA384,
+        Algorithm::RS512 => &signature::RSA_PKCS1_SHA512,
+        Algorithm::PS256 => &signature::RSA_PSS_SHA256,
+        Algorithm::PS384 => &signature::RSA_PSS_SHA384,
+        _ => &signature::RSA_PSS_SHA512,
+    }
+}
+
+fn ecdsa_signing(crv: EcCurve) -> &'static signature::EcdsaSigningAlgorithm {
+    match crv {
+        EcCurve::P256 => &signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+        EcCurve::P384 => &signature::ECDSA_P384_SHA384_FIXED_SIGNING,
+        EcCurve::P521 => &signature::ECDSA_P521_SHA512_FIXED_SIGNING,
+        EcCurve::Secp256k1 => &signature::ECDSA_P256K1_SHA256_FIXED_SIGNING,
+    }
+}
+
+impl SigningKey {
+    /// Prepares a private JWK (or an `oct` secret) for `alg`.
+    ///
+    /// Fails if the key's type, curve or size does not fit `alg`, if its own
+    /// `alg`/`use`/`key_ops` forbid signing, if it is public, or if it is too
+    /// weak (RSA under 2048 bits, HMAC secret shorter than the hash).
+    pub fn from_jwk(jwk: &Jwk, alg: Algorithm) -> Result<Self> {
+        check_compatible(jwk, alg)?;
+        if !jwk.permits("sign") {
+            return Err(Error::key_alg(
+                alg,
+                "the key's key_ops do not include \"sign\"",
+            ));
+        }
+        let public = jwk.to_public().ok().map(Arc::new);
+        let inner = match &jwk.params {
+            KeyParams::Oct { k } => {
+                let min = min_hmac_key_len(alg);
+                if k.len() < min {
+                    return Err(Error::WeakKey(format!(
+                        "{alg} needs a secret of at least {min} bytes, this one has {}",
+                        k.len()
+                    )));
+                }
+                Signer::Hmac(hmac::Key::new(hmac_algorithm(alg), k.expose()))
+            }
+            KeyParams::Rsa(r) => {
+                let p = r
+                    .private
+                    .as_ref()
+                    .ok_or_else(|| Error::key_alg(alg, "signing needs a private key"))?;
+                let c = &p.primes;
+                let components = KeyPairComponents {
+                    public_key: PublicKeyComponents {
+                        n: r.n.as_slice(),
+                        e: r.e.as_slice(),
+                    },
+                    d: p.d.expose(),
+                    p: c.p.expose(),
+                    q: c.q.expose(),
+                    dP: c.dp.expose(),
+                    dQ: c.dq.expose(),
+                    qInv: c.qi.expose(),
+                };
+                let pair = rsa::KeyPair::from_components(&components)
+                    .map_err(|_| Error::invalid_key("inconsistent RSA private key"))?;
+                Signer::Rsa(Arc::new(pair), rsa_encoding(alg))
+            }
+            KeyParams::Ec(e) => {
+                let d =
+                    e.d.as_ref()
+                        .ok_or_else(|| Error::key_alg(alg, "signing needs a private key"))?;
+                let pair = EcdsaKeyPair::from_private_key_and_public_key(
+                    ecdsa_signing(e.crv),
+                    d.expose(),
+                    &check::uncompressed_point(e),
+                )
+                .map_err(|_| Error::invalid_key("EC private key does not match its public key"))?;
+                Signer::Ecdsa(Arc::new(pair))
+            }
+            KeyParams::Okp(o) => {
+                let d =
+                    o.d.as_ref()
+                        .ok_or_else(|| Error::key_alg(alg, "signing needs a private key"))?;
+                match o.crv {
+                    OkpCurve::Ed25519 => {
+                        let pair = Ed25519KeyPair::from_seed_and_public_key(d.expose(), &o.x)
+                            .map_err(|_| {
+                                Error::invalid_key(
+                                    "Ed25519 private key does not match its public key",
+                                )
+                            })?;
+                        Signer::Ed25519(Arc::new(pair))
+                    }
+                    OkpCurve::Ed448 => {
+                        let key = ed448_goldilocks::SigningKey::try_from(d.expose())
+                            .map_err(|_| Error::invalid_key("invalid Ed448 private key"))?;
+                        if key.verifying_key().to_bytes().as_slice() != o.x.as_slice() {
+                            return Err(Error::invalid_key(
+                                "Ed448 private key does not match its public key",
+                            ));
+                        }
+                        Signer::Ed448(Arc::new(key))
+                    }
+                    OkpCurve::X25519 | OkpCurve::X448 => unreachable_curve(alg)?,
+                }
+            }
+        };
+        Ok(SigningKey {
+            alg,
+            kid: jwk.kid.clone(),
+            inner,
+            public,
+        })
+    }
+
+    /// An HMAC key from raw secret bytes. Secrets shorter than the hash
+    /// output are rejected (RFC 7518 §3.2).
+    pub fn hmac(alg: Algorithm, secret: &[u8]) -> Result<Self> {
+        if !alg.is_symmetric() {
+            return Err(Error::key_alg(
+                alg,
+                "a raw secret can only be used with HS256/HS384/HS512",
+            ));
+        }
+        Self::from_jwk(&Jwk::from_secret(secret)?, alg)
+    }
+
+    /// The algorithm this key signs with.
+    pub fn algorithm(&self) -> Algorithm {
+        self.alg
+    }
+
+    /// The key id written into headers, if any.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// Sets or replaces the key id.
+    pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
+        self.kid = Some(kid.into());
+        self
+    }
+
+    /// The public JWK of an asymmetric key (`None` for HMAC).
+    pub fn public_jwk(&self) -> Option<&Jwk> {
+        self.public.as_deref()
+    }
+
+    /// A verifying key for the same algorithm (the public half, or the same
+    /// secret for HMAC).
+    pub fn verifying_key(&self) -> Result<VerifyingKey> {
+        let vk = match (&self.inner, &self.public) {
+            (Signer::Hmac(k), _) => VerifyingKey::from_hmac_key(self.alg, k.clone()),
+            (_, Some(public)) => VerifyingKey::from_jwk(public, self.alg)?,
+            (_, None) => return Err(Error::invalid_key("no public key available")),
+        };
+        Ok(match &self.kid {
+            Some(kid) => vk.with_kid(kid.clone()),
+            None => vk,
+        })
+    }
+
+    /// Signs `message` (the JWS signing input), returning the raw signature
+    /// in JOSE form (R||S for ECDSA).
+    pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
+        match &self.inner {
+            Signer::Hmac(k) => Ok(hmac::sign(k, message).as_ref().to_vec()),
+            Signer::Rsa(pair, enc) => {
+                let mut sig = vec![0u8; pair.public_modulus_len()];
+                pair.sign(*enc, &SystemRandom::new(), message, &mut sig)
+                    .map_err(|_| Error::Crypto("RSA signing failed"))?;
+                Ok(sig)
+            }
+            Signer::Ecdsa(pair) => pair
+                .sign(&SystemRandom::new(), message)
+                .map(|s| s.as_ref().to_vec())
+                .map_err(|_| Error::Crypto("ECDSA signing failed")),
+            Signer::Ed25519(pair) => Ok(pair.sign(message).as_ref().to_vec()),
+            Signer::Ed448(key) => Ok(key.sign_raw(message).to_bytes().to_vec()),
+        }
+    }
+
+    /// The family of the algorithm (convenience).
+    pub fn family(&self) -> Family {
+        self.alg.family()
+    }
+}
+
+fn unreachable_curve<T>(alg: Algorithm) -> Result<T> {
+    // check_compatible already refused X25519/X448 for signature algorithms.
+    Err(Error::key_alg(
+        alg,
+        "X25519/X448 keys are for key agreement only",
+    ))
+}

@@ -1,0 +1,201 @@
+//! Verifying keys.
+
+use std::fmt;
+use std::sync::Arc;
+
+use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::rsa::PublicKeyComponents;
+use aws_lc_rs::signature::{self, ParsedPublicKey};
+use aws_lc_rs::{constant_time, hmac};
+
+use super::{check, check_compatible, min_hmac_key_len};
+use crate::alg::{Algorithm, Family};
+use crate::error::{Error, Result};
+use crate::jwk::{Jwk, KeyParams, OkpCurve};
+
+use super::sign::hmac_algorithm;
+
+/// A public key (or HMAC secret) prepared for verifying one algorithm.
+///
+/// Cheap to clone and usable from many threads.
+#[derive(Clone)]
+pub struct VerifyingKey {
+    alg: Algorithm,
+    kid: Option<String>,
+    inner: Verifier,
+}
+
+#[derive(Clone)]
+enum Verifier {
+    Hmac(hmac::Key),
+    /// RSA, ECDSA (with the fixed R||S length) and Ed25519.
+    Parsed(Arc<ParsedPublicKey>, usize),
+    Ed448(Arc<ed448_goldilocks::VerifyingKey>),
+}
+
+impl fmt::Debug for VerifyingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyingKey")
+            .field("alg", &self.alg)
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+fn rsa_params(alg: Algorithm) -> &'static signature::RsaParameters {
+    match alg {
+        Algorithm::RS256 => &signature::RSA_PKCS1_2048_8192_SHA256,
+        Algorithm::RS384 => &signature::RSA_PKCS1_2048_8192_SHA384,
+        Algorithm::RS512 => &signature::RSA_PKCS1_2048_8192_SHA512,
+        Algorithm::PS256 => &signature::RSA_PSS_2048_8192_SHA256,
+        Algorithm::PS384 => &signature::RSA_PSS_2048_8192_SHA384,
+        _ => &signature::RSA_PSS_2048_8192_SHA512,
+    }
+}
+
+impl VerifyingKey {
+    /// Prepares a JWK (public or private; only the public half is used) for
+    /// verifying `alg`. `oct` keys work only with HS* and must be at least as
+    /// long as the hash output.
+    pub fn from_jwk(jwk: &Jwk, alg: Algorithm) -> Result<Self> {
+        Self::prepare(jwk, alg, true)
+    }
+
+    /// Like [`VerifyingKey::from_jwk`], but accepts HMAC secrets shorter than
+    /// the hash output. Only for verifying legacy tokens; RFC 7518 §3.2
+    /// forbids such keys.
+    pub fn from_jwk_allow_short_hmac(jwk: &Jwk, alg: Algorithm) -> Result<Self> {
+        Self::prepare(jwk, alg, false)
+    }
+
+    /// An HMAC key from raw secret bytes (at least the hash length).
+    pub fn hmac(alg: Algorithm, secret: &[u8]) -> Result<Self> {
+        if !alg.is_symmetric() {
+            return Err(Error::key_alg(
+                alg,
+                "a raw secret can only be used with HS256/HS384/HS512",
+            ));
+        }
+        Self::from_jwk(&Jwk::from_secret(secret)?, alg)
+    }
+
+    pub(crate) fn from_hmac_key(alg: Algorithm, key: hmac::Key) -> Self {
+        VerifyingKey {
+            alg,
+            kid: None,
+            inner: Verifier::Hmac(key),
+        }
+    }
+
+    fn prepare(jwk: &Jwk, alg: Algorithm, enforce_hmac_len: bool) -> Result<Self> {
+        check_compatible(jwk, alg)?;
+        if !jwk.permits("verify") {
+            return Err(Error::key_alg(
+                alg,
+                "the key's key_ops do not include \"verify\"",
+            ));
+        }
+        let inner = match &jwk.params {
+            KeyParams::Oct { k } => {
+                let min = min_hmac_key_len(alg);
+                if enforce_hmac_len && k.len() < min {
+                    return Err(Error::WeakKey(format!(
+                        "{alg} needs a secret of at least {min} bytes, this one has {}",
+                        k.len()
+                    )));
+                }
+                Verifier::Hmac(hmac::Key::new(hmac_algorithm(alg), k.expose()))
+            }
+            KeyParams::Rsa(r) => {
+                let der = PublicKeyComponents {
+                    n: r.n.as_slice(),
+                    e: r.e.as_slice(),
+                }
+                .as_der()
+                .map_err(|_| Error::invalid_key("invalid RSA public key"))?;
+                let key = ParsedPublicKey::new(rsa_params(alg), der.as_ref())
+                    .map_err(|_| Error::invalid_key("invalid RSA public key"))?;
+                Verifier::Parsed(Arc::new(key), 0)
+            }
+            KeyParams::Ec(e) => {
+                let key = check::ec_public_point(e)?;
+                Verifier::Parsed(Arc::new(key), 2 * e.crv.coordinate_len())
+            }
+            KeyParams::Okp(o) => match o.crv {
+                OkpCurve::Ed25519 => {
+                    let key = ParsedPublicKey::new(&signature::ED25519, &o.x)
+                        .map_err(|_| Error::invalid_key("invalid Ed25519 public key"))?;
+                    Verifier::Parsed(Arc::new(key), 64)
+                }
+                OkpCurve::Ed448 => {
+                    let bytes =
+                        o.x.as_slice()
+                            .try_into()
+                            .map_err(|_| Error::invalid_key("invalid Ed448 public key"))?;
+                    let key = ed448_goldilocks::VerifyingKey::from_bytes(bytes)
+                        .map_err(|_| Error::invalid_key("invalid Ed448 public key"))?;
+                    Verifier::Ed448(Arc::new(key))
+                }
+                OkpCurve::X25519 | OkpCurve::X448 => {
+                    return Err(Error::key_alg(
+                        alg,
+                        "X25519/X448 keys are for key agreement only",
+                    ))
+                }
+            },
+        };
+        Ok(VerifyingKey {
+            alg,
+            kid: jwk.kid.clone(),
+            inner,
+        })
+    }
+
+    /// The algorithm this key verifies.
+    pub fn algorithm(&self) -> Algorithm {
+        self.alg
+    }
+
+    /// The key id, if any.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+
+    /// Sets or replaces the key id.
+    pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
+        self.kid = Some(kid.into());
+        self
+    }
+
+    /// The family of the algorithm (convenience).
+    pub fn family(&self) -> Family {
+        self.alg.family()
+    }
+
+    /// Verifies a raw signature over `message`. Every failure, including a
+    /// signature of the wrong length or form, is [`Error::InvalidSignature`].
+    pub fn verify(&self, message: &[u8], sig: &[u8]) -> Result<()> {
+        let ok = match &self.inner {
+            Verifier::Hmac(k) => {
+                // hmac::verify recomputes the full tag and compares in
+                // constant time; a truncated tag never matches.
+                let tag = hmac::sign(k, message);
+                constant_time::verify_slices_are_equal(tag.as_ref(), sig).is_ok()
+            }
+            Verifier::Parsed(key, fixed_len) => {
+                // ECDSA must be exactly R||S (no DER, no short forms);
+                // Ed25519 exactly 64 bytes. RSA checks its own length.
+                (*fixed_len == 0 || sig.len() == *fixed_len) && key.verify_sig(message, sig).is_ok()
+            }
+            Verifier::Ed448(key) => match ed448_goldilocks::Signature::from_slice(sig) {
+                Ok(s) => key.verify_raw(&s, message).is_ok(),
+                Err(_) => false,
+            },
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::InvalidSignature)
+        }
+    }
+}
