@@ -10,7 +10,10 @@ pub mod alg;
 pub mod encoding;
 pub mod error;
 pub mod jwk;
+pub mod jwks;
+pub mod jws;
 pub mod key;
+pub mod limits;
 pub mod secret;
 
 pub use alg::Algorithm;

@@ -6,9 +6,12 @@
 //! HMAC secret, an ES256 key never verifies an HS256 token.
 
 pub(crate) mod check;
+mod resolve;
 mod sign;
 mod verify;
 
+pub(crate) use resolve::select;
+pub use resolve::KeyResolver;
 pub use sign::SigningKey;
 pub use verify::VerifyingKey;
 

@@ -1,0 +1,5 @@
+//! Key sets used for verification.
+
+mod local;
+
+pub use local::LocalKeySet;

@@ -1,0 +1,218 @@
+//! Compact serialization: `BASE64URL(header).BASE64URL(payload).BASE64URL(sig)`.
+
+use crate::encoding::b64;
+use crate::error::{Error, Part, Result};
+use crate::jws::{header, header_for, Header};
+use crate::key::{KeyResolver, SigningKey};
+use crate::limits::Limits;
+
+/// A verified JWS: its header and payload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verified {
+    /// The header (protected; compact JWS has no other).
+    pub header: Header,
+    /// The payload bytes.
+    pub payload: Vec<u8>,
+}
+
+/// Signs `payload` with a header holding just `alg` and the key's `kid`.
+pub fn sign(payload: &[u8], key: &SigningKey) -> Result<String> {
+    sign_with_header(payload, key, None)
+}
+
+/// Signs `payload` with the given header. `header.alg` must be the key's
+/// algorithm. With `b64: false` (RFC 7797) the payload must not contain `.`;
+/// use [`sign_detached`] for arbitrary unencoded payloads.
+pub fn sign_with_header(
+    payload: &[u8],
+    key: &SigningKey,
+    header: Option<&Header>,
+) -> Result<String> {
+    let (mut out, sig) = sign_parts(payload, key, header, false)?;
+    out.push('.');
+    b64::encode_into(sig, &mut out);
+    Ok(out)
+}
+
+/// Signs with a detached payload (RFC 7515 Appendix F): the result's middle
+/// segment is empty and the payload travels separately.
+pub fn sign_detached(payload: &[u8], key: &SigningKey, header: Option<&Header>) -> Result<String> {
+    let (mut out, sig) = sign_parts(payload, key, header, true)?;
+    out.push('.');
+    b64::encode_into(sig, &mut out);
+    Ok(out)
+}
+
+/// Returns `header.payload` (or `header.` when detached) and the signature.
+fn sign_parts(
+    payload: &[u8],
+    key: &SigningKey,
+    header: Option<&Header>,
+    detached: bool,
+) -> Result<(String, Vec<u8>)> {
+    let h = header_for(key, header)?;
+    let protected = serde_json::to_vec(&h.to_map()).map_err(|e| Error::json(Part::Header, &e))?;
+    let mut out = String::with_capacity(protected.len() * 4 / 3 + payload.len() * 4 / 3 + 100);
+    b64::encode_into(&protected, &mut out);
+    let header_len = out.len();
+    out.push('.');
+    if h.b64 {
+        b64::encode_into(payload, &mut out);
+    } else {
+        let text = std::str::from_utf8(payload).map_err(|_| {
+            Error::malformed(
+                "an unencoded compact payload must be UTF-8; use the JSON serialization",
+            )
+        })?;
+        if !detached && text.contains('.') {
+            return Err(Error::malformed(
+                "an unencoded compact payload must not contain '.' (RFC 7797 §5.2)",
+            ));
+        }
+        out.push_str(text);
+    }
+    let sig = key.sign(out.as_bytes())?;
+    if detached {
+        out.truncate(header_len + 1);
+    }
+    Ok((out, sig))
+}
+
+/// Verifies a compact JWS and returns its header and payload.
+pub fn verify(token: &str, keys: &impl KeyResolver) -> Result<Verified> {
+    verify_with_limits(token, keys, &Limits::default())
+}
+
+/// [`verify`] with explicit limits.
+pub fn verify_with_limits(
+    token: &str,
+    keys: &impl KeyResolver,
+    limits: &Limits,
+) -> Result<Verified> {
+    let parts = split(token, limits)?;
+    let header = verify_parts(&parts, None, keys, limits)?;
+    let payload = if parts.payload.is_empty() {
+        Vec::new()
+    } else if header.b64 {
+        b64::decode(parts.payload, Part::Payload)?
+    } else {
+        parts.payload.as_bytes().to_vec()
+    };
+    Ok(Verified { header, payload })
+}
+
+/// Verifies a compact JWS whose payload is detached (empty middle segment)
+/// against `payload`.
+pub fn verify_detached(token: &str, payload: &[u8], keys: &impl KeyResolver) -> Result<Header> {
+    let limits = Limits::default();
+    let parts = split(token, &limits)?;
+    if !parts.payload.is_empty() {
+        return Err(Error::malformed(
+            "expected a detached payload (empty middle segment)",
+        ));
+    }
+    verify_parts(&parts, Some(payload), keys, &limits)
+}
+
+/// The three segments of a compact JWS, still encoded.
+pub(crate) struct Parts<'a> {
+    pub(crate) header: &'a str,
+    pub(crate) payload: &'a str,
+    pub(crate) signature: &'a str,
+    /// `header.payload`, the signing input when the payload is attached.
+    pub(crate) signed: &'a str,
+}
+
+pub(crate) fn split<'a>(token: &'a str, limits: &Limits) -> Result<Parts<'a>> {
+    if token.len() > limits.max_token_len {
+        return Err(Error::TooLarge {
+            what: "token",
+            actual: token.len(),
+            limit: limits.max_token_len,
+        });
+    }
+    let mut it = token.splitn(4, '.');
+    let (Some(h), Some(p), Some(s)) = (it.next(), it.next(), it.next()) else {
+        return Err(Error::malformed("a compact JWS has three segments"));
+    };
+    if let Some(rest) = it.next() {
+        // Five segments is the compact JWE form.
+        if rest.matches('.').count() == 1 {
+            return Err(Error::NotJws);
+        }
+        return Err(Error::malformed("a compact JWS has three segments"));
+    }
+    let signed = &token[..h.len() + 1 + p.len()];
+    Ok(Parts {
+        header: h,
+        payload: p,
+        signature: s,
+        signed,
+    })
+}
+
+/// Decodes the header, picks the key, verifies the signature. Nothing of
+/// the payload is decoded before the signature is checked.
+fn verify_parts(
+    parts: &Parts<'_>,
+    detached: Option<&[u8]>,
+    keys: &impl KeyResolver,
+    limits: &Limits,
+) -> Result<Header> {
+    match b64::decoded_len(parts.header.len()) {
+        Some(n) if n <= limits.max_header_len => {}
+        Some(n) => {
+            return Err(Error::TooLarge {
+                what: "protected header",
+                actual: n,
+                limit: limits.max_header_len,
+            })
+        }
+        None => return Err(Error::Base64(Part::Header)),
+    }
+    let protected = b64::decode(parts.header, Part::Header)?;
+    let header = header::parse(&protected, None, limits)?;
+    let sig = b64::decode(parts.signature, Part::Signature)?;
+    let key = keys.resolve(&header)?;
+    match detached {
+        None => key.verify(parts.signed.as_bytes(), &sig)?,
+        Some(payload) => {
+            let input = crate::jws::signing_input(parts.header, payload, header.b64);
+            key.verify(&input, &sig)?;
+        }
+    }
+    Ok(header)
+}
+
+/// A JWS decoded without any verification. For display and debugging only:
+/// nothing in it can be trusted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unverified {
+    /// The protected header as JSON.
+    pub header: serde_json::Map<String, serde_json::Value>,
+    /// The payload bytes (raw if `b64` was false).
+    pub payload: Vec<u8>,
+    /// The signature bytes.
+    pub signature: Vec<u8>,
+}
+
+/// Decodes a compact JWS **without verifying it**. Applies the same limits
+/// and strict decoding as verification.
+pub fn decode_unverified(token: &str) -> Result<Unverified> {
+    let limits = Limits::default();
+    let parts = split(token, &limits)?;
+    let protected = b64::decode(parts.header, Part::Header)?;
+    let header =
+        crate::encoding::json::parse_object(&protected, limits.max_json_depth, Part::Header)?;
+    let unencoded = header.get("b64") == Some(&serde_json::Value::Bool(false));
+    let payload = if unencoded {
+        parts.payload.as_bytes().to_vec()
+    } else {
+        b64::decode(parts.payload, Part::Payload)?
+    };
+    Ok(Unverified {
+        header,
+        payload,
+        signature: b64::decode(parts.signature, Part::Signature)?,
+    })
+}

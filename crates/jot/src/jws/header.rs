@@ -1,0 +1,299 @@
+//! The JOSE header of a JWS (RFC 7515 §4) and the `crit` rules.
+
+use serde_json::{Map, Value};
+
+use crate::alg::Algorithm;
+use crate::encoding::json;
+use crate::error::{Error, Part, Result};
+use crate::limits::Limits;
+
+/// Header parameter names registered for JWS and JWE. RFC 7515 §4.1.11:
+/// `crit` must not list them.
+const REGISTERED: [&str; 20] = [
+    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc",
+    "zip", "epk", "apu", "apv", "iv", "tag", "p2s", "p2c",
+];
+
+/// Extensions Jot understands and therefore accepts in `crit`.
+const UNDERSTOOD_CRIT: [&str; 1] = ["b64"];
+
+/// A verified or to-be-signed JWS header: the protected header merged with
+/// any unprotected one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    /// `alg`, always from the protected header.
+    pub alg: Algorithm,
+    /// `kid`.
+    pub kid: Option<String>,
+    /// `typ`.
+    pub typ: Option<String>,
+    /// `cty`.
+    pub cty: Option<String>,
+    /// `b64` (RFC 7797); `true` unless the protected header says `false`.
+    pub b64: bool,
+    /// `crit`.
+    pub crit: Vec<String>,
+    /// Every other member (including `jwk`, `jku`, `x5u`, `x5c`, which Jot
+    /// never uses to verify on its own).
+    pub other: Map<String, Value>,
+}
+
+impl Header {
+    /// A header with only `alg`.
+    pub fn new(alg: Algorithm) -> Self {
+        Header {
+            alg,
+            kid: None,
+            typ: None,
+            cty: None,
+            b64: true,
+            crit: Vec::new(),
+            other: Map::new(),
+        }
+    }
+
+    /// The header as a JSON object (registered members first).
+    pub fn to_map(&self) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("alg".into(), Value::String(self.alg.name().into()));
+        let mut opt = |k: &str, v: &Option<String>| {
+            if let Some(v) = v {
+                m.insert(k.into(), Value::String(v.clone()));
+            }
+        };
+        opt("kid", &self.kid);
+        opt("typ", &self.typ);
+        opt("cty", &self.cty);
+        if !self.b64 {
+            m.insert("b64".into(), Value::Bool(false));
+        }
+        if !self.crit.is_empty() {
+            m.insert(
+                "crit".into(),
+                Value::Array(self.crit.iter().cloned().map(Value::String).collect()),
+            );
+        }
+        for (k, v) in &self.other {
+            m.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        m
+    }
+
+    /// A member by name, registered or not.
+    pub fn get(&self, name: &str) -> Option<Value> {
+        match name {
+            "alg" => Some(Value::String(self.alg.name().into())),
+            "kid" => self.kid.clone().map(Value::String),
+            "typ" => self.typ.clone().map(Value::String),
+            "cty" => self.cty.clone().map(Value::String),
+            _ => self.other.get(name).cloned(),
+        }
+    }
+
+    /// Whether the header carries a key or a pointer to one.
+    pub fn embedded_key_parameter(&self) -> Option<&'static str> {
+        ["jwk", "jku", "x5u", "x5c"]
+            .into_iter()
+            .find(|k| self.other.contains_key(*k))
+    }
+}
+
+/// Parses and checks a JWS header.
+///
+/// `protected` is the decoded protected header (may be empty only in JSON
+/// serialization, and then `alg` is missing and the JWS is rejected, since
+/// Jot requires `alg` to be integrity protected). `unprotected` is the JSON
+/// serialization's `header` member.
+pub(crate) fn parse(
+    protected: &[u8],
+    unprotected: Option<&Map<String, Value>>,
+    limits: &Limits,
+) -> Result<Header> {
+    if protected.len() > limits.max_header_len {
+        return Err(Error::TooLarge {
+            what: "protected header",
+            actual: protected.len(),
+            limit: limits.max_header_len,
+        });
+    }
+    let mut p = if protected.is_empty() {
+        Map::new()
+    } else {
+        json::parse_object(protected, limits.max_json_depth, Part::Header)?
+    };
+    if let Some(u) = unprotected {
+        // RFC 7515 §7.2.1: the two headers must be disjoint.
+        if let Some(k) = u.keys().find(|k| p.contains_key(*k)) {
+            return Err(Error::header(
+                k,
+                "present in both protected and unprotected header",
+            ));
+        }
+        for k in ["crit", "b64"] {
+            if u.contains_key(k) {
+                return Err(Error::header(k, "must be integrity protected"));
+            }
+        }
+        if u.contains_key("alg") {
+            return Err(Error::header("alg", "must be integrity protected"));
+        }
+    }
+    // A JWE header has "enc"; refuse it here instead of failing obscurely.
+    if p.contains_key("enc") || unprotected.is_some_and(|u| u.contains_key("enc")) {
+        return Err(Error::NotJws);
+    }
+    let alg = match p.remove("alg") {
+        Some(Value::String(s)) => match Algorithm::from_name(&s) {
+            Some(a) => a,
+            // Every spelling of "none" is either the unsecured algorithm
+            // (exact) or simply unknown (other casings); both are refused.
+            None if s.eq_ignore_ascii_case("none") => return Err(Error::UnsecuredToken),
+            None => return Err(Error::UnsupportedAlgorithm(s)),
+        },
+        Some(_) => return Err(Error::header("alg", "must be a string")),
+        None => return Err(Error::header("alg", "missing from the protected header")),
+    };
+    let crit = match p.remove("crit") {
+        None => Vec::new(),
+        Some(v) => parse_crit(v, &p)?,
+    };
+    let b64 = match p.remove("b64") {
+        None => true,
+        Some(Value::Bool(b)) => {
+            // RFC 7797 §6: b64 must be understood, so it must be in crit.
+            if !crit.iter().any(|c| c == "b64") {
+                return Err(Error::Crit("b64 is used but not listed in crit".into()));
+            }
+            b
+        }
+        Some(_) => return Err(Error::header("b64", "must be a boolean")),
+    };
+    let mut header = Header {
+        alg,
+        kid: take_str(&mut p, "kid")?,
+        typ: take_str(&mut p, "typ")?,
+        cty: take_str(&mut p, "cty")?,
+        b64,
+        crit,
+        other: p,
+    };
+    if let Some(u) = unprotected {
+        for (k, v) in u {
+            let slot = match k.as_str() {
+                "kid" => Some(&mut header.kid),
+                "typ" => Some(&mut header.typ),
+                "cty" => Some(&mut header.cty),
+                _ => None,
+            };
+            match (slot, v) {
+                (Some(s), Value::String(v)) => *s = Some(v.clone()),
+                (Some(_), _) => return Err(Error::header(k, "must be a string")),
+                (None, _) => {
+                    header.other.insert(k.clone(), v.clone());
+                }
+            }
+        }
+    }
+    Ok(header)
+}
+
+fn take_str(m: &mut Map<String, Value>, name: &str) -> Result<Option<String>> {
+    match m.remove(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(Error::header(name, "must be a string")),
+    }
+}
+
+/// RFC 7515 §4.1.11: a non-empty array of unique, non-registered names that
+/// the recipient understands and that appear in the protected header.
+fn parse_crit(v: Value, protected: &Map<String, Value>) -> Result<Vec<String>> {
+    let Value::Array(items) = v else {
+        return Err(Error::Crit("must be an array of strings".into()));
+    };
+    if items.is_empty() {
+        return Err(Error::Crit("must not be empty".into()));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    for item in items {
+        let Value::String(name) = item else {
+            return Err(Error::Crit("must be an array of strings".into()));
+        };
+        if REGISTERED.contains(&name.as_str()) {
+            return Err(Error::Crit(format!(
+                "lists the registered parameter {name:?}"
+            )));
+        }
+        if !UNDERSTOOD_CRIT.contains(&name.as_str()) {
+            return Err(Error::Crit(format!("extension {name:?} is not understood")));
+        }
+        if out.contains(&name) {
+            return Err(Error::Crit(format!("lists {name:?} twice")));
+        }
+        if !protected.contains_key(&name) {
+            return Err(Error::Crit(format!(
+                "lists {name:?} which is not in the protected header"
+            )));
+        }
+        out.push(name);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(json: &str) -> Result<Header> {
+        parse(json.as_bytes(), None, &Limits::default())
+    }
+
+    #[test]
+    fn none_in_every_casing_is_refused() {
+        assert_eq!(p(r#"{"alg":"none"}"#), Err(Error::UnsecuredToken));
+        for s in ["None", "NONE", "nOnE"] {
+            assert_eq!(
+                p(&format!(r#"{{"alg":"{s}"}}"#)),
+                Err(Error::UnsecuredToken)
+            );
+        }
+    }
+
+    #[test]
+    fn crit_rules() {
+        assert!(p(r#"{"alg":"HS256","b64":false,"crit":["b64"]}"#).is_ok());
+        for bad in [
+            r#"{"alg":"HS256","crit":[]}"#,
+            r#"{"alg":"HS256","crit":["exp"],"exp":1}"#,
+            r#"{"alg":"HS256","crit":["alg"]}"#,
+            r#"{"alg":"HS256","crit":"b64","b64":false}"#,
+            r#"{"alg":"HS256","crit":["b64","b64"],"b64":false}"#,
+            r#"{"alg":"HS256","crit":["b64"]}"#,
+            r#"{"alg":"HS256","b64":false}"#,
+        ] {
+            assert!(matches!(p(bad), Err(Error::Crit(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unprotected_rules() {
+        let mut u = Map::new();
+        u.insert("alg".into(), Value::String("HS256".into()));
+        assert!(parse(b"", Some(&u), &Limits::default()).is_err());
+        let mut u = Map::new();
+        u.insert("kid".into(), Value::String("k".into()));
+        let h = parse(br#"{"alg":"HS256"}"#, Some(&u), &Limits::default()).unwrap();
+        assert_eq!(h.kid.as_deref(), Some("k"));
+        assert!(parse(
+            br#"{"alg":"HS256","kid":"a"}"#,
+            Some(&u),
+            &Limits::default()
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn jwe_header_is_not_jws() {
+        assert_eq!(p(r#"{"alg":"dir","enc":"A128GCM"}"#), Err(Error::NotJws));
+    }
+}

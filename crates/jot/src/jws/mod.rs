@@ -1,0 +1,60 @@
+//! JSON Web Signature (RFC 7515), with RFC 7797 unencoded payloads.
+//!
+//! - [`compact`]: `header.payload.signature`, the form JWTs use.
+//! - [`json`]: the general (several signatures) and flattened JSON forms.
+//! - [`unsecured`]: `alg: none`, for tests and debugging only; nothing that
+//!   verifies can reach it.
+
+pub mod compact;
+mod embedded;
+mod header;
+pub mod json;
+pub mod unsecured;
+
+pub use embedded::TrustEmbeddedJwk;
+pub use header::Header;
+
+use crate::error::{Error, Result};
+use crate::key::SigningKey;
+
+/// Builds the protected header for signing with `key`: the caller's header
+/// with `alg` (and `kid` if the key has one and the header does not) set
+/// from the key, and `crit` completed for `b64`.
+pub(crate) fn header_for(key: &SigningKey, header: Option<&Header>) -> Result<Header> {
+    let mut h = match header {
+        Some(h) => {
+            if h.alg != key.algorithm() {
+                return Err(Error::AlgorithmNotAllowed(format!(
+                    "{} (the key signs {})",
+                    h.alg,
+                    key.algorithm()
+                )));
+            }
+            h.clone()
+        }
+        None => Header::new(key.algorithm()),
+    };
+    if h.kid.is_none() {
+        h.kid = key.kid().map(str::to_owned);
+    }
+    if !h.b64 && !h.crit.iter().any(|c| c == "b64") {
+        h.crit.push("b64".into());
+    }
+    Ok(h)
+}
+
+/// The JWS signing input: `BASE64URL(protected) || '.' || payload`, where the
+/// payload is base64url unless `b64` is false (RFC 7797 §3).
+pub(crate) fn signing_input(protected_b64: &str, payload: &[u8], b64: bool) -> Vec<u8> {
+    let mut v = Vec::with_capacity(protected_b64.len() + 1 + payload.len() * 4 / 3 + 4);
+    v.extend_from_slice(protected_b64.as_bytes());
+    v.push(b'.');
+    if b64 {
+        let mut s = String::new();
+        crate::encoding::b64::encode_into(payload, &mut s);
+        v.extend_from_slice(s.as_bytes());
+    } else {
+        v.extend_from_slice(payload);
+    }
+    v
+}
