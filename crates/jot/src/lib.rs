@@ -12,9 +12,15 @@ pub mod error;
 pub mod jwk;
 pub mod jwks;
 pub mod jws;
+pub mod jwt;
 pub mod key;
 pub mod limits;
 pub mod secret;
 
 pub use alg::Algorithm;
 pub use error::{Error, Result};
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

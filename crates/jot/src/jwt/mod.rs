@@ -1,0 +1,34 @@
+//! JSON Web Tokens (RFC 7519) with the RFC 8725 best current practices.
+//!
+//! - [`sign`] / [`Builder`]: build claims and sign a compact JWS.
+//! - [`verify`] with a [`Validation`]: signature first, then the claims.
+//! - [`Claims`]: registered claims plus your own, for either direction.
+
+mod builder;
+mod claims;
+mod registered;
+mod validation;
+mod verify;
+
+pub use builder::Builder;
+pub use claims::{Audience, Claims, NumericDate};
+pub use validation::Validation;
+pub use verify::{verify, Verified};
+
+use crate::error::{Error, Part, Result};
+use crate::key::SigningKey;
+
+/// Signs any serializable claims object as a compact JWT with
+/// `{"alg":..,"typ":"JWT","kid":..}`. Use [`Builder`] for relative times,
+/// a random `jti` or other header members.
+pub fn sign<T: serde::Serialize + ?Sized>(claims: &T, key: &SigningKey) -> Result<String> {
+    let payload = serde_json::to_vec(claims).map_err(|e| Error::json(Part::Payload, &e))?;
+    if payload.first() != Some(&b'{') {
+        return Err(Error::ClaimsType(
+            "a JWT claims set must be a JSON object".into(),
+        ));
+    }
+    let mut header = crate::jws::Header::new(key.algorithm());
+    header.typ = Some("JWT".into());
+    crate::jws::compact::sign_with_header(&payload, key, Some(&header))
+}

@@ -1,0 +1,135 @@
+//! One pass over the claims set that extracts the registered claims with
+//! strict types, borrowing strings from the payload where possible.
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::fmt;
+
+use super::claims::{NumericDate, NumericDateVisitor};
+
+/// The registered claims of a token, as found.
+#[derive(Default)]
+pub(crate) struct Registered<'a> {
+    pub iss: Option<Cow<'a, str>>,
+    pub sub: Option<Cow<'a, str>>,
+    pub aud: Option<Aud<'a>>,
+    pub exp: Option<NumericDate>,
+    pub nbf: Option<NumericDate>,
+    pub iat: Option<NumericDate>,
+    pub jti: Option<Cow<'a, str>>,
+    /// Bit i set when `required[i]` (a non-registered claim) is present.
+    pub present: u64,
+}
+
+pub(crate) enum Aud<'a> {
+    One(Cow<'a, str>),
+    Many(Vec<Cow<'a, str>>),
+}
+
+impl Aud<'_> {
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let (one, many): (Option<&str>, &[Cow<'_, str>]) = match self {
+            Aud::One(a) => (Some(a.as_ref()), &[]),
+            Aud::Many(v) => (None, v.as_slice()),
+        };
+        one.into_iter().chain(many.iter().map(|c| c.as_ref()))
+    }
+}
+
+/// A string claim; any other JSON type is an error naming the claim.
+struct Str<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Str<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Cow<'de, str>>::deserialize(d).map(Str)
+    }
+}
+
+struct AudSeed;
+
+impl<'de> Visitor<'de> for AudSeed {
+    type Value = Aud<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or an array of strings")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Aud<'de>, E> {
+        Ok(Aud::One(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Aud<'de>, E> {
+        Ok(Aud::One(Cow::Owned(v.to_owned())))
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Aud<'de>, A::Error> {
+        let mut v = Vec::new();
+        while let Some(Str(s)) = seq.next_element::<Str<'de>>()? {
+            v.push(s);
+        }
+        Ok(Aud::Many(v))
+    }
+}
+
+struct AudClaim<'a>(Aud<'a>);
+
+impl<'de> Deserialize<'de> for AudClaim<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(AudSeed).map(AudClaim)
+    }
+}
+
+struct Date(NumericDate);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NumericDateVisitor).map(Date)
+    }
+}
+
+/// Error text is `claim <name>: <reason>` so the caller can name the claim.
+pub(crate) const CLAIM_PREFIX: &str = "claim ";
+
+fn claim_err<E: de::Error>(name: &str, e: impl fmt::Display) -> E {
+    E::custom(format!("{CLAIM_PREFIX}{name}: {e}"))
+}
+
+pub(crate) struct RegisteredVisitor<'r> {
+    pub required: &'r [String],
+}
+
+impl<'de> Visitor<'de> for RegisteredVisitor<'_> {
+    type Value = Registered<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object (JWT claims set)")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Registered<'de>, A::Error> {
+        let mut r = Registered::default();
+        while let Some(key) = m.next_key::<Cow<'de, str>>()? {
+            macro_rules! once {
+                ($field:ident, $ty:ty, $map:expr) => {{
+                    if r.$field.is_some() {
+                        return Err(claim_err(&key, "appears twice"));
+                    }
+                    let v: $ty = m.next_value().map_err(|e| claim_err(&key, e))?;
+                    r.$field = Some($map(v));
+                }};
+            }
+            match key.as_ref() {
+                "iss" => once!(iss, Str<'de>, |s: Str<'de>| s.0),
+                "sub" => once!(sub, Str<'de>, |s: Str<'de>| s.0),
+                "jti" => once!(jti, Str<'de>, |s: Str<'de>| s.0),
+                "aud" => once!(aud, AudClaim<'de>, |a: AudClaim<'de>| a.0),
+                "exp" => once!(exp, Date, |d: Date| d.0),
+                "nbf" => once!(nbf, Date, |d: Date| d.0),
+                "iat" => once!(iat, Date, |d: Date| d.0),
+                other => {
+                    if let Some(i) = self.required.iter().position(|n| n == other) {
+                        if i < 64 {
+                            r.present |= 1 << i;
+                        }
+                    }
+                    m.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(r)
+    }
+}

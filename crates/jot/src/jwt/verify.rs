@@ -1,0 +1,61 @@
+//! JWT verification: signature, then header rules, then claims.
+
+use serde::de::{DeserializeOwned, Deserializer};
+
+use super::registered::{RegisteredVisitor, CLAIM_PREFIX};
+use super::validation::Validation;
+use crate::error::{Error, Part, Result};
+use crate::jws::{compact, Header};
+use crate::key::KeyResolver;
+
+/// A verified JWT.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verified<T> {
+    /// The protected header.
+    pub header: Header,
+    /// The claims, deserialized once into your type.
+    pub claims: T,
+}
+
+/// Verifies a compact JWT: the signature with a key from `keys` (whose
+/// algorithm must be the token's), then `validation`'s header and claim
+/// rules, then deserializes the claims into `T`.
+///
+/// A JWE, a JSON-serialized JWS or an unsecured token is rejected.
+pub fn verify<T: DeserializeOwned>(
+    token: &str,
+    keys: &impl KeyResolver,
+    validation: &Validation,
+) -> Result<Verified<T>> {
+    let verified = compact::verify_with_limits(token, keys, &validation.limits)?;
+    validation.check_header(&verified.header)?;
+    let payload = &verified.payload;
+    crate::encoding::json::check_depth(payload, validation.limits.max_json_depth, Part::Payload)?;
+    let mut de = serde_json::Deserializer::from_slice(payload);
+    let registered = de
+        .deserialize_map(RegisteredVisitor {
+            required: &validation.required,
+        })
+        .map_err(claims_error)?;
+    de.end().map_err(claims_error)?;
+    validation.check_claims(&registered)?;
+    drop(registered);
+    let claims = serde_json::from_slice(payload).map_err(|e| Error::ClaimsType(e.to_string()))?;
+    Ok(Verified {
+        header: verified.header,
+        claims,
+    })
+}
+
+fn claims_error(e: serde_json::Error) -> Error {
+    let msg = e.to_string();
+    if let Some(rest) = msg.strip_prefix(CLAIM_PREFIX) {
+        if let Some((name, reason)) = rest.split_once(": ") {
+            return Error::InvalidClaim {
+                name: name.to_owned(),
+                reason: reason.to_owned(),
+            };
+        }
+    }
+    Error::json(Part::Payload, &e)
+}
