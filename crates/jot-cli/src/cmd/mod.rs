@@ -1,0 +1,55 @@
+//! One module per command. Each returns the exit code, or a
+//! [`Failure`](crate::error::Failure) that `main` prints.
+
+mod completions;
+mod decode;
+mod jwks;
+mod jws;
+mod key;
+mod sign;
+mod verify;
+
+use serde_json::{Map, Value};
+
+use crate::cli::{Cli, Command, JwksCommand, JwsCommand, KeyCommand};
+use crate::error::{Failure, Result};
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<u8> {
+    let no_color = cli.no_color;
+    match cli.command {
+        Command::Sign(a) => sign::run(a),
+        Command::Verify(a) => verify::run(a, no_color),
+        Command::Decode(a) => decode::run(a, no_color),
+        Command::Jws(JwsCommand::Sign(a)) => jws::sign(a),
+        Command::Jws(JwsCommand::Verify(a)) => jws::verify(a),
+        Command::Key(KeyCommand::Generate(a)) => key::generate(a),
+        Command::Key(KeyCommand::Public(a)) => key::public(a),
+        Command::Key(KeyCommand::Thumbprint(a)) => key::thumbprint(a),
+        Command::Key(KeyCommand::Convert(a)) => key::convert(a),
+        Command::Jwks(JwksCommand::Build(a)) => jwks::build(a),
+        Command::Completions(a) => completions::run(a),
+    }
+}
+
+/// Parses `NAME=JSON` pairs (`--header`). The value must be JSON.
+fn json_pairs(flag: &str, pairs: &[String]) -> Result<Map<String, Value>> {
+    let mut m = Map::new();
+    for p in pairs {
+        let (name, value) = split_pair(flag, p, "NAME=JSON")?;
+        let v: Value = serde_json::from_str(value).map_err(|_| {
+            Failure::usage(format!("{flag} {name}: the value is not JSON")).hint(format!(
+                "quote strings as JSON, e.g. {flag} '{name}=\"text\"'"
+            ))
+        })?;
+        m.insert(name.to_owned(), v);
+    }
+    Ok(m)
+}
+
+fn split_pair<'a>(flag: &str, p: &'a str, form: &str) -> Result<(&'a str, &'a str)> {
+    match p.split_once('=') {
+        Some((n, v)) if !n.is_empty() => Ok((n, v)),
+        _ => Err(Failure::usage(format!("{flag} takes {form}, got {p:?}"))),
+    }
+}

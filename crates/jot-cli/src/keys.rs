@@ -1,0 +1,414 @@
+//! Key inputs: `--key K` (a path or `env:NAME`, holding a JWK Set, a JWK,
+//! PEM or DER, detected from the content) and `--secret*` for HMAC
+//! secrets; and preparing them for signing or verifying.
+//!
+//! Everything that needs PEM/DER import, export or key generation goes
+//! through [`backend`], so that the library API for those lives in one
+//! place.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use jot::jwk::{Jwk, JwkSet};
+use jot::jwks::LocalKeySet;
+use jot::jws::Header;
+use jot::key::{algorithms_for, KeyResolver, SigningKey, VerifyingKey};
+use jot::Algorithm;
+use zeroize::Zeroizing;
+
+use crate::cli::KeyArgs;
+use crate::error::{Failure, Result};
+use crate::input;
+
+/// A key or a set of keys, as loaded.
+#[derive(Debug, Clone)]
+pub enum Loaded {
+    /// One key (JWK, PEM, DER or a secret).
+    Key(Jwk),
+    /// A JWK Set.
+    Set(JwkSet),
+}
+
+impl Loaded {
+    /// The single key, or a usage error for a set of several keys.
+    pub fn single(self, source: &str) -> Result<Jwk> {
+        match self {
+            Loaded::Key(k) => Ok(k),
+            Loaded::Set(mut s) if s.keys.len() == 1 => Ok(s.keys.remove(0)),
+            Loaded::Set(s) => Err(Failure::usage(format!(
+                "{source} is a JWK Set of {} keys; this command needs one key",
+                s.keys.len()
+            ))
+            .hint("extract the key you mean into its own file")),
+        }
+    }
+}
+
+/// The library calls for PEM/DER and key generation. The one place to
+/// switch when the library API changes.
+pub mod backend {
+    use super::*;
+    use jot::jwk::{EcCurve, OkpCurve};
+
+    /// What to generate (mirrors `jot::key::generate::KeySpec`).
+    // Read only by the library call that lands with key generation.
+    #[allow(dead_code)]
+    #[derive(Debug, Clone, Copy)]
+    pub enum Spec {
+        Oct { bytes: usize },
+        Rsa { bits: usize },
+        Ec(EcCurve),
+        Okp(OkpCurve),
+    }
+
+    fn pending(what: &str) -> Failure {
+        Failure::usage(format!("{what} is not yet supported by this build of jot"))
+            .hint("use a JWK or JWK Set key file")
+    }
+
+    pub fn from_pem(_pem: &str) -> std::result::Result<Jwk, Failure> {
+        Err(pending("PEM key import"))
+    }
+
+    pub fn from_der(_der: &[u8]) -> std::result::Result<Jwk, Failure> {
+        Err(pending("DER key import"))
+    }
+
+    /// PKCS#8 for private keys, SPKI for public keys.
+    pub fn to_pem(_jwk: &Jwk) -> std::result::Result<String, Failure> {
+        Err(pending("PEM key export"))
+    }
+
+    /// PKCS#8 for private keys, SPKI for public keys.
+    pub fn to_der(_jwk: &Jwk) -> std::result::Result<Vec<u8>, Failure> {
+        Err(pending("DER key export"))
+    }
+
+    pub fn generate(_spec: Spec) -> std::result::Result<Jwk, Failure> {
+        Err(pending("key generation"))
+    }
+
+    pub fn generate_for(_alg: Algorithm) -> std::result::Result<Jwk, Failure> {
+        Err(pending("key generation"))
+    }
+}
+
+/// Loads `K`: a path, or `env:NAME`.
+pub fn load(spec: &str) -> Result<Loaded> {
+    if let Some(name) = spec.strip_prefix("env:") {
+        let value = std::env::var_os(name).ok_or_else(|| {
+            Failure::usage(format!("environment variable {name} is not set")).hint(format!(
+                "export {name} with the key's content, or pass a file path"
+            ))
+        })?;
+        let bytes = Zeroizing::new(value.into_encoded_bytes());
+        return parse(&bytes, &format!("environment variable {name}"));
+    }
+    let path = Path::new(spec);
+    let bytes =
+        Zeroizing::new(input::read_file(path).map_err(|f| {
+            f.hint("--key takes a file path (JWK, JWK Set, PEM or DER) or env:NAME")
+        })?);
+    parse(&bytes, &path.display().to_string())
+}
+
+/// Detects the format from the content: a JWK Set (`{"keys":...}`), a JWK
+/// (`{`), PEM (`-----BEGIN`), else DER.
+pub fn parse(bytes: &[u8], source: &str) -> Result<Loaded> {
+    let text = std::str::from_utf8(bytes).ok().map(str::trim_start);
+    let bad = |e: &jot::Error| Failure::config(format!("invalid key in {source}"), e);
+    match text {
+        Some(t) if t.starts_with('{') => {
+            // A shallow look for a top-level "keys" member decides the
+            // kind; the library's strict parser then does the real work.
+            let is_set = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(t)
+                .map(|m| m.contains_key("keys"))
+                .unwrap_or(false);
+            if is_set {
+                JwkSet::from_json(t.as_bytes())
+                    .map(Loaded::Set)
+                    .map_err(|e| bad(&e))
+            } else {
+                Jwk::from_json(t.as_bytes())
+                    .map(Loaded::Key)
+                    .map_err(|e| bad(&e))
+            }
+        }
+        Some(t) if t.starts_with("-----BEGIN") => backend::from_pem(t)
+            .map(Loaded::Key)
+            .map_err(|f| prefix(f, source)),
+        _ => backend::from_der(bytes)
+            .map(Loaded::Key)
+            .map_err(|f| prefix(f, source)),
+    }
+}
+
+fn prefix(f: Failure, source: &str) -> Failure {
+    let msg = format!("{source}: {}", f.message);
+    f.message(msg)
+}
+
+/// Loads the key or secret named by `--key`/`--secret*`.
+pub fn from_args(args: &KeyArgs) -> Result<Loaded> {
+    let secret: Zeroizing<Vec<u8>> = if let Some(k) = &args.key {
+        return load(k);
+    } else if let Some(s) = &args.secret {
+        Zeroizing::new(s.as_bytes().to_vec())
+    } else if let Some(b) = &args.secret_b64 {
+        // Padding is tolerated: many tools add it.
+        jot::encoding::b64::decode(b.trim().trim_end_matches('='), jot::error::Part::Key)
+            .map(Zeroizing::new)
+            .map_err(|_| {
+                Failure::usage("--secret-b64 is not valid base64url")
+                    .hint("use the URL-safe alphabet (- and _), or --secret-file for raw bytes")
+            })?
+    } else if let Some(p) = &args.secret_file {
+        let bytes = Zeroizing::new(input::read_file(p)?);
+        if bytes.ends_with(b"\n") {
+            eprintln!(
+                "jot: note: {} ends with a newline, which is part of the secret",
+                p.display()
+            );
+        }
+        bytes
+    } else {
+        return Err(Failure::usage(
+            "a key is needed: --key, --secret, --secret-b64 or --secret-file",
+        ));
+    };
+    Jwk::from_secret(&secret)
+        .map(Loaded::Key)
+        .map_err(|e| Failure::config("invalid secret", &e))
+}
+
+fn names(algs: &[Algorithm]) -> String {
+    algs.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ")
+}
+
+/// The algorithm the key declares in its `alg` member, if any.
+fn declared_alg(jwk: &Jwk) -> Result<Option<Algorithm>> {
+    match &jwk.alg {
+        None => Ok(None),
+        Some(a) => Algorithm::from_name(a).map(Some).ok_or_else(|| {
+            Failure::usage(format!(
+                "the key's alg {a:?} is not a JWS algorithm jot can use"
+            ))
+        }),
+    }
+}
+
+/// Prepares a signing key. With a set, the key is the only private key
+/// that fits `alg` (and `kid`, if given).
+pub fn signing_key(
+    loaded: &Loaded,
+    alg: Option<Algorithm>,
+    kid: Option<&str>,
+) -> Result<SigningKey> {
+    let jwk = match loaded {
+        Loaded::Key(k) => k,
+        Loaded::Set(set) => {
+            let fits = |k: &&Jwk| {
+                k.is_private()
+                    && kid.is_none_or(|want| k.kid.as_deref() == Some(want))
+                    && alg.is_none_or(|a| algorithms_for(k).contains(&a))
+            };
+            let found: Vec<&Jwk> = set.keys.iter().filter(fits).collect();
+            match found.as_slice() {
+                [one] => *one,
+                _ => {
+                    return Err(Failure::usage(format!(
+                        "{} private keys in the JWK Set fit{}{} (kids: {})",
+                        found.len(),
+                        alg.map(|a| format!(" alg {a}")).unwrap_or_default(),
+                        kid.map(|k| format!(" kid {k:?}")).unwrap_or_default(),
+                        kids_of(set)
+                    ))
+                    .hint("choose one with --kid and --alg, or pass a single JWK"))
+                }
+            }
+        }
+    };
+    let alg = match alg {
+        Some(a) => a,
+        None => declared_alg(jwk)?.ok_or_else(|| {
+            Failure::usage("no --alg given and the key has no \"alg\" member").hint(format!(
+                "pass --alg; this key can sign with: {}",
+                names(&algorithms_for(jwk))
+            ))
+        })?,
+    };
+    if !jwk.is_private() {
+        return Err(Failure::usage(
+            "the key is a public key; signing needs the private key",
+        ));
+    }
+    SigningKey::from_jwk(jwk, alg).map_err(|e| {
+        let f = Failure::config(format!("cannot sign with this key as {alg}"), &e);
+        match algorithms_for(jwk).as_slice() {
+            [] => f,
+            algs => f.hint(format!("this key can sign with: {}", names(algs))),
+        }
+    })
+}
+
+/// Keys prepared for verification, with how to pick one for a token.
+pub enum Verifier {
+    /// One key, prepared for each allowed algorithm. The token's `kid` is
+    /// not consulted: the user named the key.
+    One(Vec<VerifyingKey>),
+    /// A JWK Set: chosen by `kid` and algorithm.
+    Set {
+        keys: LocalKeySet,
+        /// Every `kid` of the set, for messages.
+        kids: String,
+    },
+}
+
+/// Prepares `loaded` for verifying. `algs` is the user's allowlist; empty
+/// means the key's own `alg`, else every algorithm of its type.
+pub fn verifier(loaded: &Loaded, algs: &[Algorithm]) -> Result<Verifier> {
+    match loaded {
+        Loaded::Set(set) => {
+            let allowed: &[Algorithm] = if algs.is_empty() {
+                &Algorithm::ALL
+            } else {
+                algs
+            };
+            let keys = LocalKeySet::from_jwks(set, allowed);
+            if keys.is_empty() {
+                return Err(Failure::usage(format!(
+                    "no key in the JWK Set can verify {} (kids: {})",
+                    names(allowed),
+                    kids_of(set)
+                )));
+            }
+            Ok(Verifier::Set {
+                keys,
+                kids: kids_of(set),
+            })
+        }
+        Loaded::Key(jwk) => {
+            let explicit = !algs.is_empty();
+            let candidates: Vec<Algorithm> = if explicit {
+                algs.to_vec()
+            } else if let Some(a) = declared_alg(jwk)? {
+                vec![a]
+            } else {
+                algorithms_for(jwk)
+            };
+            if candidates.is_empty() {
+                return Err(Failure::usage(format!(
+                    "this {} key cannot verify any JWS algorithm",
+                    jwk.key_type()
+                ))
+                .hint("check the key's \"use\" and \"alg\" members"));
+            }
+            let mut keys = Vec::new();
+            let mut first_err = None;
+            for a in candidates {
+                match VerifyingKey::from_jwk(jwk, a) {
+                    Ok(k) => keys.push(k),
+                    // With explicit algorithms every one must work; by
+                    // default, algorithms the key is too short for (HS512
+                    // with a 32-byte secret) are just left out.
+                    Err(e) if explicit => {
+                        return Err(Failure::config(
+                            format!("cannot verify {a} with this key"),
+                            &e,
+                        ))
+                    }
+                    Err(e) => {
+                        first_err.get_or_insert((a, e));
+                    }
+                }
+            }
+            if keys.is_empty() {
+                let (a, e) = first_err.expect("at least one candidate");
+                return Err(Failure::config(
+                    format!("cannot verify {a} with this key"),
+                    &e,
+                ));
+            }
+            Ok(Verifier::One(keys))
+        }
+    }
+}
+
+impl Verifier {
+    /// The algorithms this verifier accepts.
+    pub fn algorithms(&self) -> Vec<Algorithm> {
+        let keys = match self {
+            Verifier::One(k) => k.as_slice(),
+            Verifier::Set { keys, .. } => keys.keys(),
+        };
+        let mut v: Vec<Algorithm> = keys.iter().map(VerifyingKey::algorithm).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// The set's kids (for messages), if this is a set.
+    pub fn kids(&self) -> Option<&str> {
+        match self {
+            Verifier::One(_) => None,
+            Verifier::Set { kids, .. } => Some(kids),
+        }
+    }
+
+    /// Explains a key-selection failure with what the user can do.
+    pub fn explain(&self, f: Failure, e: &jot::Error) -> Failure {
+        match (e, self.kids()) {
+            (jot::Error::NoMatchingKey { kid, alg }, Some(kids)) => f
+                .message(format!(
+                    "no key in the JWK Set matches the token (kid {}, alg {alg}); kids in the set: {kids}",
+                    kid.as_deref().map(|k| format!("{k:?}")).unwrap_or_else(|| "none".into()),
+                ))
+                .hint("use the JWK Set of the token's issuer, or check --alg"),
+            (jot::Error::AmbiguousKey(n, kid), Some(kids)) => f
+                .message(format!(
+                    "{n} keys in the JWK Set match the token (kid {}); kids in the set: {kids}",
+                    kid.as_deref().map(|k| format!("{k:?}")).unwrap_or_else(|| "none".into()),
+                ))
+                .hint("jot never tries several keys: give each key a distinct kid, or narrow with --alg"),
+            (jot::Error::AlgorithmNotAllowed(alg), _) => f
+                .message(format!(
+                    "the token is signed with {alg}, which is not allowed here (allowed: {})",
+                    names(&self.algorithms())
+                ))
+                .hint("if the token's algorithm is the one you expect, pass --alg with it"),
+            _ => f,
+        }
+    }
+}
+
+impl KeyResolver for Verifier {
+    fn resolve(&self, header: &Header) -> jot::Result<Cow<'_, VerifyingKey>> {
+        match self {
+            Verifier::Set { keys, .. } => keys.resolve(header),
+            Verifier::One(keys) => keys
+                .iter()
+                .find(|k| k.algorithm() == header.alg)
+                .map(Cow::Borrowed)
+                .ok_or_else(|| jot::Error::AlgorithmNotAllowed(header.alg.name().into())),
+        }
+    }
+}
+
+/// The kids of a set, for messages.
+pub fn kids_of(set: &JwkSet) -> String {
+    let mut kids: Vec<String> = set
+        .keys
+        .iter()
+        .filter_map(|k| k.kid.as_deref().map(|s| format!("{s:?}")))
+        .collect();
+    kids.dedup();
+    let without = set.keys.iter().filter(|k| k.kid.is_none()).count();
+    if without > 0 {
+        kids.push(format!("{without} key(s) without kid"));
+    }
+    if kids.is_empty() {
+        "none (the set is empty)".into()
+    } else {
+        kids.join(", ")
+    }
+}
