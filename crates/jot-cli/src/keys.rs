@@ -21,6 +21,8 @@ use crate::error::{Failure, Result};
 use crate::input;
 
 /// A key or a set of keys, as loaded.
+// One value per command run: the size difference does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Loaded {
     /// One key (JWK, PEM, DER or a secret).
