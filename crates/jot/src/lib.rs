@@ -9,6 +9,7 @@
 pub mod alg;
 pub mod encoding;
 pub mod error;
+pub mod jwe;
 
 pub use alg::Algorithm;
 pub use error::{Error, Result};
