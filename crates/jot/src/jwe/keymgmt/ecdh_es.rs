@@ -317,10 +317,12 @@ impl EcdhPrivateKey {
                 Zeroizing::new(z.to_vec())
             }
         };
-        // RFC 7748 §6.1/§6.2: an all-zero output means the peer sent a
-        // low-order point; Z would be known to the attacker. Accumulate
-        // without early exit; whether Z is zero is not secret.
-        if z.iter().fold(0u8, |acc, b| acc | b) == 0 {
+        // RFC 7748 §6.1/§6.2: for X25519/X448 an all-zero output means the
+        // peer sent a low-order point; Z would be known to the attacker.
+        // Accumulate without early exit; whether Z is zero is not secret.
+        // Not for NIST curves: there Z is an x-coordinate, and x = 0 is a
+        // legitimate point of full order (Wycheproof ECDH tcId 3).
+        if self.curve.is_okp() && z.iter().fold(0u8, |acc, b| acc | b) == 0 {
             return Err(Error::invalid_key(
                 "key agreement produced an all-zero shared secret (low-order public key)",
             ));
