@@ -9,9 +9,6 @@
 mod cbc_hmac;
 pub(crate) mod gcm;
 
-use std::fmt;
-use std::str::FromStr;
-
 use aws_lc_rs::rand;
 use zeroize::Zeroizing;
 
@@ -34,37 +31,16 @@ pub enum ContentEncryption {
     A256Gcm,
 }
 
+registered_names!(ContentEncryption {
+    A128CbcHs256 => "A128CBC-HS256",
+    A192CbcHs384 => "A192CBC-HS384",
+    A256CbcHs512 => "A256CBC-HS512",
+    A128Gcm => "A128GCM",
+    A192Gcm => "A192GCM",
+    A256Gcm => "A256GCM",
+});
+
 impl ContentEncryption {
-    /// Every algorithm, in registry order.
-    pub const ALL: [ContentEncryption; 6] = [
-        ContentEncryption::A128CbcHs256,
-        ContentEncryption::A192CbcHs384,
-        ContentEncryption::A256CbcHs512,
-        ContentEncryption::A128Gcm,
-        ContentEncryption::A192Gcm,
-        ContentEncryption::A256Gcm,
-    ];
-
-    /// The registered `enc` name, e.g. `"A128CBC-HS256"`.
-    pub const fn name(&self) -> &'static str {
-        match self {
-            ContentEncryption::A128CbcHs256 => "A128CBC-HS256",
-            ContentEncryption::A192CbcHs384 => "A192CBC-HS384",
-            ContentEncryption::A256CbcHs512 => "A256CBC-HS512",
-            ContentEncryption::A128Gcm => "A128GCM",
-            ContentEncryption::A192Gcm => "A192GCM",
-            ContentEncryption::A256Gcm => "A256GCM",
-        }
-    }
-
-    /// Looks up a registered `enc` name (exact, case-sensitive match).
-    pub fn from_name(name: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|e| e.name() == name)
-            .ok_or_else(|| Error::UnsupportedAlgorithm(name.to_owned()))
-    }
-
     /// The CEK length in bytes (for CBC-HMAC: MAC key and encryption key).
     pub const fn key_len(&self) -> usize {
         match self {
@@ -173,20 +149,6 @@ impl ContentEncryption {
             ContentEncryption::A256CbcHs512 => Some(&cbc_hmac::A256CBC_HS512),
             _ => None,
         }
-    }
-}
-
-impl fmt::Display for ContentEncryption {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for ContentEncryption {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self> {
-        Self::from_name(s)
     }
 }
 

@@ -8,8 +8,6 @@
 //! random IV; [`AesGcmKeyWrap::encrypt`] takes one only for known-answer tests
 //! and callers that manage IVs themselves.
 
-use std::fmt;
-
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -37,35 +35,17 @@ pub struct GcmWrapped {
     pub tag: Vec<u8>,
 }
 
-impl AesGcmKeyWrap {
-    /// Every variant.
-    pub const ALL: [AesGcmKeyWrap; 3] = [
-        AesGcmKeyWrap::A128GcmKw,
-        AesGcmKeyWrap::A192GcmKw,
-        AesGcmKeyWrap::A256GcmKw,
-    ];
+registered_names!(AesGcmKeyWrap {
+    A128GcmKw => "A128GCMKW",
+    A192GcmKw => "A192GCMKW",
+    A256GcmKw => "A256GCMKW",
+});
 
+impl AesGcmKeyWrap {
     /// The length of the `iv` header parameter in bytes.
     pub const IV_LEN: usize = gcm::IV_LEN;
     /// The length of the `tag` header parameter in bytes.
     pub const TAG_LEN: usize = gcm::TAG_LEN;
-
-    /// The registered `alg` name.
-    pub const fn name(&self) -> &'static str {
-        match self {
-            AesGcmKeyWrap::A128GcmKw => "A128GCMKW",
-            AesGcmKeyWrap::A192GcmKw => "A192GCMKW",
-            AesGcmKeyWrap::A256GcmKw => "A256GCMKW",
-        }
-    }
-
-    /// Looks up a registered `alg` name (exact match).
-    pub fn from_name(name: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.name() == name)
-            .ok_or_else(|| Error::UnsupportedAlgorithm(name.to_owned()))
-    }
 
     /// The key encryption key length in bytes.
     pub const fn kek_len(&self) -> usize {
@@ -77,16 +57,7 @@ impl AesGcmKeyWrap {
     }
 
     fn check_kek(&self, kek: &[u8]) -> Result<()> {
-        if kek.len() == self.kek_len() {
-            Ok(())
-        } else {
-            Err(Error::invalid_key(format!(
-                "{} needs a {}-byte key, got {}",
-                self.name(),
-                self.kek_len(),
-                kek.len()
-            )))
-        }
+        super::check_kek_len(self.name(), self.kek_len(), kek)
     }
 
     /// Encrypts `cek` under `kek` with a fresh random IV.
@@ -125,12 +96,6 @@ impl AesGcmKeyWrap {
     ) -> Result<Zeroizing<Vec<u8>>> {
         self.check_kek(kek)?;
         gcm::open(kek, iv, &[], encrypted_key, tag).map(Zeroizing::new)
-    }
-}
-
-impl fmt::Display for AesGcmKeyWrap {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
     }
 }
 

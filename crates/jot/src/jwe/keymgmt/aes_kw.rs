@@ -13,8 +13,6 @@
 //! Key data must be at least two 64-bit blocks (RFC 3394 §2: n ≥ 2); every
 //! JWE CEK is 16 to 64 bytes, so the one-block case is refused.
 
-use std::fmt;
-
 use aes_kw::KeyInit;
 use aws_lc_rs::key_wrap::{self, AesKek, KeyWrap};
 use zeroize::Zeroizing;
@@ -37,27 +35,13 @@ pub enum AesKeyWrap {
     A256Kw,
 }
 
+registered_names!(AesKeyWrap {
+    A128Kw => "A128KW",
+    A192Kw => "A192KW",
+    A256Kw => "A256KW",
+});
+
 impl AesKeyWrap {
-    /// Every variant.
-    pub const ALL: [AesKeyWrap; 3] = [AesKeyWrap::A128Kw, AesKeyWrap::A192Kw, AesKeyWrap::A256Kw];
-
-    /// The registered `alg` name.
-    pub const fn name(&self) -> &'static str {
-        match self {
-            AesKeyWrap::A128Kw => "A128KW",
-            AesKeyWrap::A192Kw => "A192KW",
-            AesKeyWrap::A256Kw => "A256KW",
-        }
-    }
-
-    /// Looks up a registered `alg` name (exact match).
-    pub fn from_name(name: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.name() == name)
-            .ok_or_else(|| Error::UnsupportedAlgorithm(name.to_owned()))
-    }
-
     /// The key encryption key length in bytes.
     pub const fn kek_len(&self) -> usize {
         match self {
@@ -78,16 +62,7 @@ impl AesKeyWrap {
     }
 
     fn check_kek(&self, kek: &[u8]) -> Result<()> {
-        if kek.len() == self.kek_len() {
-            Ok(())
-        } else {
-            Err(Error::invalid_key(format!(
-                "{} needs a {}-byte key, got {}",
-                self.name(),
-                self.kek_len(),
-                kek.len()
-            )))
-        }
+        super::check_kek_len(self.name(), self.kek_len(), kek)
     }
 
     /// Wraps `cek` (a multiple of 8 bytes, at least 16) under `kek`; the
@@ -152,23 +127,11 @@ fn aws_kek(alg: &AesKeyWrap, kek: &[u8]) -> Result<AesKek> {
     AesKek::new(cipher, kek).map_err(|_| Error::invalid_key("AES key wrap key rejected"))
 }
 
-impl fmt::Display for AesKeyWrap {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn h(s: &str) -> Vec<u8> {
-        let s: String = s.split_whitespace().collect();
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::jwe::test_util::hex as h;
 
     const KEY_DATA_128: &str = "00112233445566778899AABBCCDDEEFF";
     const KEY_DATA_256: &str = "00112233445566778899AABBCCDDEEFF000102030405060708090A0B0C0D0E0F";

@@ -352,33 +352,14 @@ pub enum EcdhEs {
     A256Kw,
 }
 
+registered_names!(EcdhEs {
+    Direct => "ECDH-ES",
+    A128Kw => "ECDH-ES+A128KW",
+    A192Kw => "ECDH-ES+A192KW",
+    A256Kw => "ECDH-ES+A256KW",
+});
+
 impl EcdhEs {
-    /// Every variant.
-    pub const ALL: [EcdhEs; 4] = [
-        EcdhEs::Direct,
-        EcdhEs::A128Kw,
-        EcdhEs::A192Kw,
-        EcdhEs::A256Kw,
-    ];
-
-    /// The registered `alg` name.
-    pub const fn name(&self) -> &'static str {
-        match self {
-            EcdhEs::Direct => "ECDH-ES",
-            EcdhEs::A128Kw => "ECDH-ES+A128KW",
-            EcdhEs::A192Kw => "ECDH-ES+A192KW",
-            EcdhEs::A256Kw => "ECDH-ES+A256KW",
-        }
-    }
-
-    /// Looks up a registered `alg` name (exact match).
-    pub fn from_name(name: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.name() == name)
-            .ok_or_else(|| Error::UnsupportedAlgorithm(name.to_owned()))
-    }
-
     /// The key wrap applied with the derived key, `None` for direct use.
     pub const fn key_wrap(&self) -> Option<AesKeyWrap> {
         match self {
@@ -435,12 +416,6 @@ impl EcdhEs {
     }
 }
 
-impl fmt::Display for EcdhEs {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,12 +426,7 @@ mod tests {
         b64::decode(s, Part::Key).unwrap()
     }
 
-    fn h(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
+    use crate::jwe::test_util::hex as h;
 
     /// RFC 7518 Appendix C: ECDH-ES with A128GCM between Alice (ephemeral)
     /// and Bob (static), apu "Alice", apv "Bob".

@@ -9,7 +9,6 @@
 //! checked, with `p2s`'s minimum length of 8 bytes (§4.8.1.1), *before* any
 //! derivation work is done.
 
-use std::fmt;
 use std::num::NonZeroU32;
 
 use aws_lc_rs::pbkdf2;
@@ -34,27 +33,13 @@ pub enum Pbes2 {
     Hs512A256Kw,
 }
 
+registered_names!(Pbes2 {
+    Hs256A128Kw => "PBES2-HS256+A128KW",
+    Hs384A192Kw => "PBES2-HS384+A192KW",
+    Hs512A256Kw => "PBES2-HS512+A256KW",
+});
+
 impl Pbes2 {
-    /// Every variant.
-    pub const ALL: [Pbes2; 3] = [Pbes2::Hs256A128Kw, Pbes2::Hs384A192Kw, Pbes2::Hs512A256Kw];
-
-    /// The registered `alg` name.
-    pub const fn name(&self) -> &'static str {
-        match self {
-            Pbes2::Hs256A128Kw => "PBES2-HS256+A128KW",
-            Pbes2::Hs384A192Kw => "PBES2-HS384+A192KW",
-            Pbes2::Hs512A256Kw => "PBES2-HS512+A256KW",
-        }
-    }
-
-    /// Looks up a registered `alg` name (exact match).
-    pub fn from_name(name: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.name() == name)
-            .ok_or_else(|| Error::UnsupportedAlgorithm(name.to_owned()))
-    }
-
     /// The AES key wrap applied with the derived key.
     pub const fn key_wrap(&self) -> AesKeyWrap {
         match self {
@@ -160,12 +145,6 @@ fn check_p2c(p2c: u64, max: u32) -> Result<NonZeroU32> {
         .ok()
         .and_then(NonZeroU32::new)
         .ok_or_else(|| Error::header("p2c", "must be a positive integer"))
-}
-
-impl fmt::Display for Pbes2 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
 }
 
 #[cfg(test)]

@@ -45,35 +45,15 @@ pub enum RsaEncryption {
     RsaOaep512,
 }
 
+registered_names!(RsaEncryption {
+    Rsa1_5 => "RSA1_5",
+    RsaOaep => "RSA-OAEP",
+    RsaOaep256 => "RSA-OAEP-256",
+    RsaOaep384 => "RSA-OAEP-384",
+    RsaOaep512 => "RSA-OAEP-512",
+});
+
 impl RsaEncryption {
-    /// Every variant.
-    pub const ALL: [RsaEncryption; 5] = [
-        RsaEncryption::Rsa1_5,
-        RsaEncryption::RsaOaep,
-        RsaEncryption::RsaOaep256,
-        RsaEncryption::RsaOaep384,
-        RsaEncryption::RsaOaep512,
-    ];
-
-    /// The registered `alg` name.
-    pub const fn name(&self) -> &'static str {
-        match self {
-            RsaEncryption::Rsa1_5 => "RSA1_5",
-            RsaEncryption::RsaOaep => "RSA-OAEP",
-            RsaEncryption::RsaOaep256 => "RSA-OAEP-256",
-            RsaEncryption::RsaOaep384 => "RSA-OAEP-384",
-            RsaEncryption::RsaOaep512 => "RSA-OAEP-512",
-        }
-    }
-
-    /// Looks up a registered `alg` name (exact match).
-    pub fn from_name(name: &str) -> Result<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.name() == name)
-            .ok_or_else(|| Error::UnsupportedAlgorithm(name.to_owned()))
-    }
-
     fn oaep(&self) -> Option<&'static OaepAlgorithm> {
         match self {
             RsaEncryption::Rsa1_5 => None,
@@ -165,12 +145,6 @@ fn rsa1_5_implicit_rejection(
         *o = u8::conditional_select(r, d, good);
     }
     Ok(out)
-}
-
-impl fmt::Display for RsaEncryption {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
 }
 
 fn rejected(e: aws_lc_rs::error::KeyRejected) -> Error {
