@@ -1,9 +1,12 @@
-//! JWE cryptographic building blocks (RFC 7516, RFC 7518 §4 and §5).
+//! JSON Web Encryption (RFC 7516) with every RFC 7518 algorithm.
 //!
-//! Byte-level primitives only: content encryption ([`content`], the `enc`
-//! header parameter) and key management ([`keymgmt`], the `alg` header
-//! parameter). Headers, JWK keys and the compact/JSON serializations are built
-//! on top of these elsewhere.
+//! - [`compact::encrypt`] / [`compact::decrypt`]: the five-part form.
+//! - [`json::encrypt_general`], [`json::encrypt_flattened`], [`json::decrypt`].
+//! - Keys are prepared once for one `alg`: [`EncryptionKey`],
+//!   [`DecryptionKey`]. `RSA1_5` and PBES2 are refused on decryption unless
+//!   named in [`DecryptOptions`].
+//! - Byte-level building blocks live in [`content`] (`enc`) and [`keymgmt`]
+//!   (`alg`).
 //!
 //! Every decryption-side failure caused by the token's bytes is reported as
 //! [`crate::Error::DecryptionFailed`] with no detail (RFC 7516 §11.5): a
@@ -50,8 +53,24 @@ macro_rules! registered_names {
     };
 }
 
+mod alg;
+pub mod compact;
 pub mod content;
+mod decrypt;
+mod encrypt;
+mod header;
+pub mod json;
+mod key;
 pub mod keymgmt;
+mod zip;
+
+pub use alg::KeyManagement;
+pub use compact::Decrypted;
+pub use content::ContentEncryption;
+pub use decrypt::{DecryptOptions, DecryptionKeyResolver};
+pub use encrypt::{EncryptOptions, FixedContent, FixedKeyManagement, Recipient};
+pub use header::JweHeader;
+pub use key::{DecryptionKey, EncryptionKey, DEFAULT_PBES2_COUNT};
 
 #[cfg(test)]
 pub(crate) mod test_util {
