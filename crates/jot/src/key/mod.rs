@@ -6,9 +6,13 @@
 //! HMAC secret, an ES256 key never verifies an HS256 token.
 
 pub(crate) mod check;
+mod export;
+mod generate;
+pub mod import;
 mod sign;
 mod verify;
 
+pub use generate::{generate, generate_for, KeySpec};
 pub use sign::SigningKey;
 pub use verify::VerifyingKey;
 
