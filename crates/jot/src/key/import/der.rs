@@ -145,6 +145,11 @@ pub(crate) fn any(der: &[u8], curve: Option<EcCurve>) -> Result<KeyParams> {
     if x509_cert::Certificate::from_der(der).is_ok() {
         return certificate(der);
     }
+    if EncryptedPrivateKeyInfoRef::from_der(der).is_ok() {
+        return Err(Error::invalid_key(
+            "the key is encrypted; import it with from_encrypted_der and its password",
+        ));
+    }
     Err(Error::invalid_key(
         "not a PKCS#8, SubjectPublicKeyInfo, PKCS#1, SEC1 or X.509 DER structure",
     ))
