@@ -507,3 +507,53 @@ fn okp_curves_are_reported_by_name() {
         assert!(matches!(&jwk.params, KeyParams::Okp(o) if o.crv == crv && o.d.is_some()));
     }
 }
+
+#[test]
+fn crlf_line_endings_and_other_wrap_widths_are_accepted() {
+    let original = pem("ec-p384.pkcs8.pem");
+    let expected = Jwk::from_pem(&original).unwrap();
+    assert_eq!(
+        Jwk::from_pem(&original.replace('\n', "\r\n")).unwrap(),
+        expected
+    );
+    // The same base64 on one line, and wrapped at 76 columns.
+    let lines: Vec<&str> = original.lines().collect();
+    let body: String = lines[1..lines.len() - 1].concat();
+    let one_line = format!("{}\n{body}\n{}\n", lines[0], lines[lines.len() - 1]);
+    assert_eq!(Jwk::from_pem(&one_line).unwrap(), expected);
+    let wrapped: Vec<String> = body
+        .as_bytes()
+        .chunks(76)
+        .map(|c| String::from_utf8(c.to_vec()).unwrap())
+        .collect();
+    let at_76 = format!(
+        "{}\n{}\n{}\n",
+        lines[0],
+        wrapped.join("\n"),
+        lines[lines.len() - 1]
+    );
+    assert_eq!(Jwk::from_pem(&at_76).unwrap(), expected);
+}
+
+#[test]
+fn ec_public_point_encoding_must_be_uncompressed_or_compressed() {
+    let sec1_der = der("ec-p256.sec1.der");
+    let k = sec1::EcPrivateKey::from_der(&sec1_der).unwrap();
+    let point = k.public_key.unwrap();
+    // A correct compressed point is accepted for a private key (checked
+    // against the point derived from d), a hybrid (06) one is not.
+    let mut compressed = vec![2 | (point[64] & 1)];
+    compressed.extend_from_slice(&point[1..33]);
+    let mut hybrid = point.to_vec();
+    hybrid[0] = 6;
+    let expected = Jwk::from_der(&sec1_der).unwrap();
+    let with = |p: &[u8]| {
+        let mut k2 = sec1::EcPrivateKey::from_der(&sec1_der).unwrap();
+        k2.public_key = Some(p);
+        Jwk::from_der(&k2.to_der().unwrap())
+    };
+    assert_eq!(with(&compressed).unwrap(), expected);
+    compressed[0] ^= 1; // the other y
+    is_invalid_key(with(&compressed), "does not match");
+    is_invalid_key(with(&hybrid), "malformed");
+}

@@ -122,7 +122,7 @@ pub(crate) fn ec_private(crv: EcCurve, d: &[u8], point: Option<&[u8]>) -> Result
             }
             derived
         }
-        Some(p) => {
+        Some(p) if matches!(p.first(), Some(2 | 3)) => {
             // A compressed point is `02|03 || x`, the prefix carrying y's
             // parity: compare it with the compressed form of the derived one.
             let (x, y) = split_point(crv, &derived)?;
@@ -134,6 +134,12 @@ pub(crate) fn ec_private(crv: EcCurve, d: &[u8], point: Option<&[u8]>) -> Result
                 ));
             }
             derived
+        }
+        Some(_) => {
+            return Err(Error::invalid_key(format!(
+                "malformed {} public point",
+                crv.name()
+            )))
         }
     };
     let (x, y) = split_point(crv, &point)?;
