@@ -31,10 +31,10 @@
 //! # }
 //! ```
 
-mod der;
 mod material;
 pub(crate) mod oid;
 pub(crate) mod pem;
+mod structures;
 
 pub(crate) use material::{ecdsa_signing, okp_private};
 
@@ -81,15 +81,17 @@ fn import_pem(pem: &str, curve: Option<EcCurve>) -> Result<Jwk> {
     check_len(pem.len())?;
     let (label, der) = pem::first_block(pem)?;
     let params = match label {
-        Label::PrivateKey => der::pkcs8(&decode(&der, "PKCS#8 private key")?)?,
-        Label::PublicKey => der::spki(&decode(&der, "SubjectPublicKeyInfo")?)?,
+        Label::PrivateKey => structures::pkcs8(&decode(&der, "PKCS#8 private key")?)?,
+        Label::PublicKey => structures::spki(&decode(&der, "SubjectPublicKeyInfo")?)?,
         Label::RsaPrivateKey => material::rsa_private(&decode(&der, "PKCS#1 RSA private key")?)?,
         Label::RsaPublicKey => {
             let k: pkcs1::RsaPublicKeyRef<'_> = decode(&der, "PKCS#1 RSA public key")?;
             material::rsa_public(k.modulus.as_bytes(), k.public_exponent.as_bytes())?
         }
-        Label::EcPrivateKey => der::sec1_key(&decode(&der, "SEC1 EC private key")?, curve, None)?,
-        Label::Certificate => der::certificate(&der)?,
+        Label::EcPrivateKey => {
+            structures::sec1_key(&decode(&der, "SEC1 EC private key")?, curve, None)?
+        }
+        Label::Certificate => structures::certificate(&der)?,
         Label::EncryptedPrivateKey => {
             return Err(Error::invalid_key(
                 "the key is encrypted; import it with from_encrypted_pem and its password",
@@ -99,7 +101,7 @@ fn import_pem(pem: &str, curve: Option<EcCurve>) -> Result<Jwk> {
     Ok(Jwk::new(params))
 }
 
-fn decode<'a, T: ::der::Decode<'a>>(der: &'a [u8], what: &str) -> Result<T> {
+fn decode<'a, T: der::Decode<'a>>(der: &'a [u8], what: &str) -> Result<T> {
     T::from_der(der).map_err(|_| Error::invalid_key(format!("{what} is malformed")))
 }
 
@@ -122,7 +124,7 @@ pub fn from_encrypted_pem(pem: &str, password: &[u8]) -> Result<Jwk> {
 /// Imports a DER `EncryptedPrivateKeyInfo`; see [`from_encrypted_pem`].
 pub fn from_encrypted_der(der: &[u8], password: &[u8]) -> Result<Jwk> {
     check_len(der.len())?;
-    der::encrypted_pkcs8(der, password).map(Jwk::new)
+    structures::encrypted_pkcs8(der, password).map(Jwk::new)
 }
 
 /// Imports a DER key or certificate, recognising PKCS#8, SubjectPublicKeyInfo,
@@ -130,21 +132,21 @@ pub fn from_encrypted_der(der: &[u8], password: &[u8]) -> Result<Jwk> {
 /// order).
 pub fn from_der(der: &[u8]) -> Result<Jwk> {
     check_len(der.len())?;
-    der::any(der, None).map(Jwk::new)
+    structures::any(der, None).map(Jwk::new)
 }
 
 /// Like [`from_der`], with the curve for a SEC1 EC private key that does not
 /// name one.
 pub fn from_der_with_curve(der: &[u8], curve: EcCurve) -> Result<Jwk> {
     check_len(der.len())?;
-    der::any(der, Some(curve)).map(Jwk::new)
+    structures::any(der, Some(curve)).map(Jwk::new)
 }
 
 /// Parses PKCS#8 DER produced by aws-lc (key generation) with the same code
 /// as imported keys.
 pub(crate) fn from_pkcs8_der(der: &[u8]) -> Result<KeyParams> {
     let der = Zeroizing::new(der.to_vec());
-    der::pkcs8(&decode(&der, "PKCS#8 private key")?)
+    structures::pkcs8(&decode(&der, "PKCS#8 private key")?)
 }
 
 impl Jwk {

@@ -61,7 +61,8 @@ const DASHES: &str = "-----";
 /// as it may be a private key).
 pub(crate) fn first_block(pem: &str) -> Result<(Label, Zeroizing<Vec<u8>>)> {
     let mut rest = pem;
-    let mut skipped: Vec<&str> = Vec::new();
+    // The first unsupported label, to name it if nothing else is found.
+    let mut skipped: Option<&str> = None;
     while let Some(start) = rest.find(BEGIN) {
         let after = &rest[start + BEGIN.len()..];
         let label_len = after
@@ -78,10 +79,10 @@ pub(crate) fn first_block(pem: &str) -> Result<(Label, Zeroizing<Vec<u8>>)> {
         rest = &rest[block_end..];
         match Label::from_text(label_text) {
             Some(label) => return Ok((label, decode(block, label)?)),
-            None => skipped.push(label_text),
+            None => skipped = skipped.or(Some(label_text)),
         }
     }
-    Err(match skipped.first() {
+    Err(match skipped {
         None => Error::invalid_key("no PEM block found"),
         Some(label) => Error::invalid_key(format!(
             "unsupported PEM label {label:?} (expected PRIVATE KEY, PUBLIC KEY, \
