@@ -12,7 +12,7 @@ pub mod import;
 mod sign;
 mod verify;
 
-pub use generate::{generate, generate_for, KeySpec};
+pub use generate::{generate, generate_for, KeySpec, MAX_SECRET_BYTES, MIN_SECRET_BYTES};
 pub use sign::SigningKey;
 pub use verify::VerifyingKey;
 
