@@ -29,7 +29,10 @@ pub enum KeyManagement {
 impl KeyManagement {
     /// Every algorithm, in registry order.
     pub fn all() -> Vec<KeyManagement> {
-        let mut v: Vec<KeyManagement> = RsaEncryption::ALL.into_iter().map(KeyManagement::Rsa).collect();
+        let mut v: Vec<KeyManagement> = RsaEncryption::ALL
+            .into_iter()
+            .map(KeyManagement::Rsa)
+            .collect();
         v.extend(AesKeyWrap::ALL.into_iter().map(KeyManagement::AesKw));
         v.push(KeyManagement::Dir);
         v.extend(EcdhEs::ALL.into_iter().map(KeyManagement::EcdhEs));
@@ -42,12 +45,18 @@ impl KeyManagement {
     /// everything but `RSA1_5` (a padding oracle by construction, RFC 8725
     /// §3.2) and PBES2 (a password-guessing and CPU cost surface).
     pub fn default_allowed() -> Vec<KeyManagement> {
-        Self::all().into_iter().filter(|a| !a.off_by_default()).collect()
+        Self::all()
+            .into_iter()
+            .filter(|a| !a.off_by_default())
+            .collect()
     }
 
     /// Whether the algorithm must be named explicitly to be accepted.
     pub fn off_by_default(self) -> bool {
-        matches!(self, KeyManagement::Rsa(RsaEncryption::Rsa1_5) | KeyManagement::Pbes2(_))
+        matches!(
+            self,
+            KeyManagement::Rsa(RsaEncryption::Rsa1_5) | KeyManagement::Pbes2(_)
+        )
     }
 
     /// The registered name.
@@ -73,7 +82,10 @@ impl KeyManagement {
     /// Whether the algorithm produces no encrypted key (the CEK is the key
     /// itself or is agreed directly).
     pub fn is_direct(self) -> bool {
-        matches!(self, KeyManagement::Dir | KeyManagement::EcdhEs(EcdhEs::Direct))
+        matches!(
+            self,
+            KeyManagement::Dir | KeyManagement::EcdhEs(EcdhEs::Direct)
+        )
     }
 }
 
@@ -102,7 +114,9 @@ mod tests {
             assert_eq!(KeyManagement::from_name(a.name()).unwrap(), a);
         }
         let defaults = KeyManagement::default_allowed();
-        assert!(!defaults.iter().any(|a| a.name() == "RSA1_5" || a.name().starts_with("PBES2")));
+        assert!(!defaults
+            .iter()
+            .any(|a| a.name() == "RSA1_5" || a.name().starts_with("PBES2")));
         assert_eq!(defaults.len(), 15);
     }
 }

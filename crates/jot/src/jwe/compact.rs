@@ -27,7 +27,11 @@ pub fn encrypt(plaintext: &[u8], key: &EncryptionKey, opts: &EncryptOptions) -> 
 
 /// [`encrypt`] with a full [`Recipient`] (fixed inputs for test vectors).
 #[doc(hidden)]
-pub fn encrypt_to(plaintext: &[u8], recipient: &Recipient<'_>, opts: &EncryptOptions) -> Result<String> {
+pub fn encrypt_to(
+    plaintext: &[u8],
+    recipient: &Recipient<'_>,
+    opts: &EncryptOptions,
+) -> Result<String> {
     let p = produce(plaintext, std::slice::from_ref(recipient), opts, true)?;
     let ek = &p.recipients[0].1;
     let mut out = p.protected_b64;
@@ -39,7 +43,11 @@ pub fn encrypt_to(plaintext: &[u8], recipient: &Recipient<'_>, opts: &EncryptOpt
 }
 
 /// Decrypts a compact JWE.
-pub fn decrypt(token: &str, keys: &impl DecryptionKeyResolver, opts: &DecryptOptions) -> Result<Decrypted> {
+pub fn decrypt(
+    token: &str,
+    keys: &impl DecryptionKeyResolver,
+    opts: &DecryptOptions,
+) -> Result<Decrypted> {
     let limits = &opts.limits;
     if token.len() > limits.max_token_len {
         return Err(Error::TooLarge {
@@ -88,5 +96,9 @@ pub fn decode_header(token: &str) -> Result<serde_json::Map<String, serde_json::
     if token.split('.').count() != 5 {
         return Err(Error::NotJwe);
     }
-    crate::encoding::json::parse_object(&b64::decode(h, Part::Header)?, limits.max_json_depth, Part::Header)
+    crate::encoding::json::parse_object(
+        &b64::decode(h, Part::Header)?,
+        limits.max_json_depth,
+        Part::Header,
+    )
 }

@@ -135,20 +135,35 @@ pub(crate) fn unwrap_cek(
     if h.alg.is_direct() != encrypted_key.is_empty() {
         // RFC 7516 §5.2 step 10: dir and ECDH-ES carry no encrypted key;
         // everything else must (an empty one is an attack, not a value).
-        return Err(Error::header("encrypted_key", "must be empty exactly for dir and ECDH-ES"));
+        return Err(Error::header(
+            "encrypted_key",
+            "must be empty exactly for dir and ECDH-ES",
+        ));
     }
     let cek = match (&key.inner, h.alg) {
         (DecKey::Secret(k), KeyManagement::Dir) => Zeroizing::new(k.expose().to_vec()),
         (DecKey::Secret(k), KeyManagement::AesKw(kw)) => kw.unwrap(k.expose(), encrypted_key)?,
         (DecKey::Secret(k), KeyManagement::AesGcmKw(kw)) => {
-            let iv = h.b64_member("iv")?.ok_or_else(|| Error::header("iv", "missing"))?;
-            let tag = h.b64_member("tag")?.ok_or_else(|| Error::header("tag", "missing"))?;
+            let iv = h
+                .b64_member("iv")?
+                .ok_or_else(|| Error::header("iv", "missing"))?;
+            let tag = h
+                .b64_member("tag")?
+                .ok_or_else(|| Error::header("tag", "missing"))?;
             kw.decrypt(k.expose(), &iv, encrypted_key, &tag)?
         }
         (DecKey::Password(pw), KeyManagement::Pbes2(p)) => {
             let p2c = h.p2c(limits.max_pbes2_count)?;
-            let p2s = h.b64_member("p2s")?.ok_or_else(|| Error::header("p2s", "missing"))?;
-            p.unwrap(pw.expose(), &p2s, p2c, limits.max_pbes2_count, encrypted_key)?
+            let p2s = h
+                .b64_member("p2s")?
+                .ok_or_else(|| Error::header("p2s", "missing"))?;
+            p.unwrap(
+                pw.expose(),
+                &p2s,
+                p2c,
+                limits.max_pbes2_count,
+                encrypted_key,
+            )?
         }
         (DecKey::Rsa(k), KeyManagement::Rsa(a)) => a.decrypt(k, encrypted_key, enc.key_len())?,
         (DecKey::Ecdh(k), KeyManagement::EcdhEs(mode)) => {

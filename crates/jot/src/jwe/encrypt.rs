@@ -101,6 +101,9 @@ impl<'a> Recipient<'a> {
     }
 }
 
+/// A JOSE header object.
+pub(crate) type HeaderMap = Map<String, Value>;
+
 /// Output of key management for one recipient.
 pub(crate) struct Wrapped {
     pub encrypted_key: Vec<u8>,
@@ -121,7 +124,10 @@ fn b64v(bytes: &[u8]) -> Value {
 fn epk_value(pk: &EcdhPublicKey) -> Value {
     let mut m = Map::new();
     let curve = pk.curve();
-    m.insert("kty".into(), Value::String(if curve.is_okp() { "OKP" } else { "EC" }.into()));
+    m.insert(
+        "kty".into(),
+        Value::String(if curve.is_okp() { "OKP" } else { "EC" }.into()),
+    );
     m.insert("crv".into(), Value::String(curve.name().into()));
     m.insert("x".into(), b64v(pk.x()));
     if let Some(y) = pk.y() {
@@ -136,13 +142,17 @@ pub(crate) fn direct_cek(
     r: &Recipient<'_>,
     enc: ContentEncryption,
     header: &Map<String, Value>,
-) -> Result<Option<(Zeroizing<Vec<u8>>, Map<String, Value>)>> {
+) -> Result<Option<(Zeroizing<Vec<u8>>, HeaderMap)>> {
     match (&r.key.inner, r.key.alg) {
         (EncKey::Secret(k), KeyManagement::Dir) => {
             if k.len() != enc.key_len() {
                 return Err(Error::key_alg(
                     enc.name(),
-                    format!("dir needs a {}-byte key, this one has {}", enc.key_len(), k.len()),
+                    format!(
+                        "dir needs a {}-byte key, this one has {}",
+                        enc.key_len(),
+                        k.len()
+                    ),
                 ));
             }
             Ok(Some((Zeroizing::new(k.expose().to_vec()), Map::new())))
@@ -181,7 +191,12 @@ fn ecdh_sender(
 }
 
 /// Wraps `cek` for a non-direct recipient.
-pub(crate) fn wrap(r: &Recipient<'_>, enc: ContentEncryption, cek: &[u8], header: &Map<String, Value>) -> Result<Wrapped> {
+pub(crate) fn wrap(
+    r: &Recipient<'_>,
+    enc: ContentEncryption,
+    cek: &[u8],
+    header: &Map<String, Value>,
+) -> Result<Wrapped> {
     let mut params = Map::new();
     let encrypted_key = match (&r.key.inner, r.key.alg) {
         (EncKey::Rsa(pk), KeyManagement::Rsa(a)) => a.encrypt(pk, cek)?,
@@ -215,28 +230,39 @@ pub(crate) fn wrap(r: &Recipient<'_>, enc: ContentEncryption, cek: &[u8], header
         }
         _ => return Err(Error::key_alg(r.key.alg, "key and algorithm do not match")),
     };
-    Ok(Wrapped { encrypted_key, params })
+    Ok(Wrapped {
+        encrypted_key,
+        params,
+    })
 }
 
 /// The protected, shared and per-recipient headers, CEK and encrypted keys
 /// for a set of recipients; then the content encryption.
 pub(crate) struct Produced {
     pub protected_b64: String,
-    pub recipients: Vec<(Option<Map<String, Value>>, Vec<u8>)>,
+    /// Per recipient: its unprotected header and encrypted key.
+    pub recipients: Vec<(Option<HeaderMap>, Vec<u8>)>,
     pub iv: Vec<u8>,
     pub ciphertext: Vec<u8>,
     pub tag: Vec<u8>,
     pub aad_b64: Option<String>,
 }
 
-pub(crate) fn produce(plaintext: &[u8], recipients: &[Recipient<'_>], opts: &EncryptOptions, compact: bool) -> Result<Produced> {
+pub(crate) fn produce(
+    plaintext: &[u8],
+    recipients: &[Recipient<'_>],
+    opts: &EncryptOptions,
+    compact: bool,
+) -> Result<Produced> {
     if recipients.is_empty() {
         return Err(Error::malformed("a JWE needs at least one recipient"));
     }
     let enc = opts.enc;
     let single = recipients.len() == 1;
     if !single && recipients.iter().any(|r| r.key.alg.is_direct()) {
-        return Err(Error::malformed("dir and ECDH-ES can only be used with a single recipient"));
+        return Err(Error::malformed(
+            "dir and ECDH-ES can only be used with a single recipient",
+        ));
     }
     let mut protected = opts.protected.clone();
     for k in ["alg", "enc", "zip", "crit"] {
@@ -246,7 +272,8 @@ pub(crate) fn produce(plaintext: &[u8], recipients: &[Recipient<'_>], opts: &Enc
     }
     // Where the per-recipient members go: the protected header for a single
     // recipient that has no header of its own, else that recipient's header.
-    let in_protected = |r: &Recipient<'_>| single && r.header.as_ref().is_none_or(|h| !h.contains_key("alg"));
+    let in_protected =
+        |r: &Recipient<'_>| single && r.header.as_ref().is_none_or(|h| !h.contains_key("alg"));
     if let Some(r) = recipients.first().filter(|r| in_protected(r)) {
         protected.insert("alg".into(), Value::String(r.key.alg.name().into()));
     }
@@ -256,7 +283,9 @@ pub(crate) fn produce(plaintext: &[u8], recipients: &[Recipient<'_>], opts: &Enc
     }
     if let Some(r) = recipients.first().filter(|r| in_protected(r)) {
         if let Some(kid) = &r.key.kid {
-            protected.entry("kid").or_insert_with(|| Value::String(kid.clone()));
+            protected
+                .entry("kid")
+                .or_insert_with(|| Value::String(kid.clone()));
         }
     }
     // Headers each recipient sees, for apu/apv lookups.
@@ -299,10 +328,15 @@ pub(crate) fn produce(plaintext: &[u8], recipients: &[Recipient<'_>], opts: &Enc
         }
         out_recipients.push((header, ek));
     }
-    if compact && (opts.unprotected.is_some() || opts.aad.is_some() || out_recipients[0].0.is_some()) {
-        return Err(Error::malformed("the compact serialization has only a protected header"));
+    if compact
+        && (opts.unprotected.is_some() || opts.aad.is_some() || out_recipients[0].0.is_some())
+    {
+        return Err(Error::malformed(
+            "the compact serialization has only a protected header",
+        ));
     }
-    let protected_json = serde_json::to_vec(&protected).map_err(|e| Error::json(Part::Header, &e))?;
+    let protected_json =
+        serde_json::to_vec(&protected).map_err(|e| Error::json(Part::Header, &e))?;
     let protected_b64 = b64::encode(&protected_json);
     let aad_b64 = opts.aad.as_ref().map(b64::encode);
     let mut aad = protected_b64.clone().into_bytes();

@@ -59,7 +59,10 @@ impl JweHeader {
     /// derivation (CVE-2022-36083): non-integers, zero, negatives and huge
     /// values never reach PBKDF2.
     pub(crate) fn p2c(&self, max: u32) -> Result<u64> {
-        let v = self.members.get("p2c").ok_or_else(|| Error::header("p2c", "missing"))?;
+        let v = self
+            .members
+            .get("p2c")
+            .ok_or_else(|| Error::header("p2c", "missing"))?;
         let n = v
             .as_u64()
             .ok_or_else(|| Error::header("p2c", "must be a positive integer"))?;

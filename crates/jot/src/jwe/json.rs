@@ -16,7 +16,7 @@ fn output(p: super::encrypt::Produced, opts: &EncryptOptions, flattened: bool) -
     if let Some(u) = &opts.unprotected {
         out.insert("unprotected".into(), Value::Object(u.clone()));
     }
-    let entry = |(h, ek): (Option<Map<String, Value>>, Vec<u8>)| {
+    let entry = |(h, ek): (Option<super::encrypt::HeaderMap>, Vec<u8>)| {
         let mut r = Map::new();
         if let Some(h) = h {
             r.insert("header".into(), Value::Object(h));
@@ -31,33 +31,58 @@ fn output(p: super::encrypt::Produced, opts: &EncryptOptions, flattened: bool) -
             out.extend(entry(r));
         }
     } else {
-        let list = p.recipients.into_iter().map(|r| Value::Object(entry(r))).collect();
+        let list = p
+            .recipients
+            .into_iter()
+            .map(|r| Value::Object(entry(r)))
+            .collect();
         out.insert("recipients".into(), Value::Array(list));
     }
     if let Some(a) = p.aad_b64 {
         out.insert("aad".into(), Value::String(a));
     }
     out.insert("iv".into(), Value::String(b64::encode(&p.iv)));
-    out.insert("ciphertext".into(), Value::String(b64::encode(&p.ciphertext)));
+    out.insert(
+        "ciphertext".into(),
+        Value::String(b64::encode(&p.ciphertext)),
+    );
     out.insert("tag".into(), Value::String(b64::encode(&p.tag)));
     Value::Object(out).to_string()
 }
 
 /// Encrypts to several recipients (general JSON serialization).
-pub fn encrypt_general(plaintext: &[u8], recipients: &[Recipient<'_>], opts: &EncryptOptions) -> Result<String> {
-    Ok(output(produce(plaintext, recipients, opts, false)?, opts, false))
+pub fn encrypt_general(
+    plaintext: &[u8],
+    recipients: &[Recipient<'_>],
+    opts: &EncryptOptions,
+) -> Result<String> {
+    Ok(output(
+        produce(plaintext, recipients, opts, false)?,
+        opts,
+        false,
+    ))
 }
 
 /// Encrypts to one recipient (flattened JSON serialization).
-pub fn encrypt_flattened(plaintext: &[u8], recipient: &Recipient<'_>, opts: &EncryptOptions) -> Result<String> {
-    Ok(output(produce(plaintext, std::slice::from_ref(recipient), opts, false)?, opts, true))
+pub fn encrypt_flattened(
+    plaintext: &[u8],
+    recipient: &Recipient<'_>,
+    opts: &EncryptOptions,
+) -> Result<String> {
+    Ok(output(
+        produce(plaintext, std::slice::from_ref(recipient), opts, false)?,
+        opts,
+        true,
+    ))
 }
 
 fn str_member<'a>(m: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>> {
     match m.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::malformed(format!("member {name:?} must be a string"))),
+        Some(_) => Err(Error::malformed(format!(
+            "member {name:?} must be a string"
+        ))),
     }
 }
 
@@ -65,13 +90,19 @@ fn obj_member<'a>(m: &'a Map<String, Value>, name: &str) -> Result<Option<&'a Ma
     match m.get(name) {
         None => Ok(None),
         Some(Value::Object(o)) => Ok(Some(o)),
-        Some(_) => Err(Error::malformed(format!("member {name:?} must be an object"))),
+        Some(_) => Err(Error::malformed(format!(
+            "member {name:?} must be an object"
+        ))),
     }
 }
 
 /// Decrypts a general or flattened JSON JWE with the first recipient whose
 /// key the resolver supplies and which decrypts; reports which one.
-pub fn decrypt(jwe: &str, keys: &impl DecryptionKeyResolver, opts: &DecryptOptions) -> Result<Decrypted> {
+pub fn decrypt(
+    jwe: &str,
+    keys: &impl DecryptionKeyResolver,
+    opts: &DecryptOptions,
+) -> Result<Decrypted> {
     let limits = &opts.limits;
     if jwe.len() > limits.max_token_len {
         return Err(Error::TooLarge {
@@ -81,7 +112,10 @@ pub fn decrypt(jwe: &str, keys: &impl DecryptionKeyResolver, opts: &DecryptOptio
         });
     }
     let root = json::parse_object(jwe.as_bytes(), limits.max_json_depth, Part::Payload)?;
-    if ["payload", "signatures", "signature"].iter().any(|k| root.contains_key(*k)) {
+    if ["payload", "signatures", "signature"]
+        .iter()
+        .any(|k| root.contains_key(*k))
+    {
         return Err(Error::NotJwe);
     }
     let protected_b64 = str_member(&root, "protected")?.unwrap_or("");
@@ -90,14 +124,20 @@ pub fn decrypt(jwe: &str, keys: &impl DecryptionKeyResolver, opts: &DecryptOptio
     let aad_b64 = str_member(&root, "aad")?;
     let iv = b64::decode(str_member(&root, "iv")?.unwrap_or(""), Part::Iv)?;
     let ct = b64::decode(
-        str_member(&root, "ciphertext")?.ok_or_else(|| Error::malformed("missing \"ciphertext\""))?,
+        str_member(&root, "ciphertext")?
+            .ok_or_else(|| Error::malformed("missing \"ciphertext\""))?,
         Part::Ciphertext,
     )?;
     let tag = b64::decode(str_member(&root, "tag")?.unwrap_or(""), Part::Tag)?;
     let entries: Vec<&Map<String, Value>> = match root.get("recipients") {
         Some(Value::Array(list)) => {
-            if ["header", "encrypted_key"].iter().any(|k| root.contains_key(*k)) {
-                return Err(Error::malformed("general JWE JSON must not also be flattened"));
+            if ["header", "encrypted_key"]
+                .iter()
+                .any(|k| root.contains_key(*k))
+            {
+                return Err(Error::malformed(
+                    "general JWE JSON must not also be flattened",
+                ));
             }
             if list.is_empty() {
                 return Err(Error::malformed("\"recipients\" is empty"));
@@ -110,7 +150,10 @@ pub fn decrypt(jwe: &str, keys: &impl DecryptionKeyResolver, opts: &DecryptOptio
                 });
             }
             list.iter()
-                .map(|v| v.as_object().ok_or_else(|| Error::malformed("each recipient must be an object")))
+                .map(|v| {
+                    v.as_object()
+                        .ok_or_else(|| Error::malformed("each recipient must be an object"))
+                })
                 .collect::<Result<_>>()?
         }
         Some(_) => return Err(Error::malformed("\"recipients\" must be an array")),
@@ -133,7 +176,10 @@ pub fn decrypt(jwe: &str, keys: &impl DecryptionKeyResolver, opts: &DecryptOptio
                 continue;
             }
         };
-        let ek = b64::decode(str_member(r, "encrypted_key")?.unwrap_or(""), Part::EncryptedKey)?;
+        let ek = b64::decode(
+            str_member(r, "encrypted_key")?.unwrap_or(""),
+            Part::EncryptedKey,
+        )?;
         let result = unwrap_cek(&key, &h, &ek, limits)
             .and_then(|cek| open_content(&h, &cek, &aad, &iv, &ct, &tag, limits));
         match result {

@@ -123,7 +123,10 @@ fn check(jwk: &Jwk, alg: KeyManagement, ops: &[&str]) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::key_alg(alg, "the key's type, curve or size does not fit"))
+        Err(Error::key_alg(
+            alg,
+            "the key's type, curve or size does not fit",
+        ))
     }
 }
 
@@ -177,10 +180,13 @@ impl EncryptionKey {
         check(jwk, alg, &["encrypt", "wrapKey", "deriveKey", "deriveBits"])?;
         let inner = match (&jwk.params, alg) {
             (KeyParams::Rsa(r), _) => EncKey::Rsa(Arc::new(rsa_public(r)?)),
-            (KeyParams::Oct { k }, KeyManagement::Pbes2(_)) => EncKey::Password(k.clone(), DEFAULT_PBES2_COUNT),
+            (KeyParams::Oct { k }, KeyManagement::Pbes2(_)) => {
+                EncKey::Password(k.clone(), DEFAULT_PBES2_COUNT)
+            }
             (KeyParams::Oct { k }, _) => EncKey::Secret(k.clone()),
             (p, _) => {
-                let curve = ecdh_curve(p).ok_or_else(|| Error::key_alg(alg, "not an ECDH curve"))?;
+                let curve =
+                    ecdh_curve(p).ok_or_else(|| Error::key_alg(alg, "not an ECDH curve"))?;
                 EncKey::Ecdh(Arc::new(ecdh_public(jwk, curve)?))
             }
         };
@@ -195,7 +201,10 @@ impl EncryptionKey {
     /// count.
     pub fn password(alg: KeyManagement, password: &[u8]) -> Result<Self> {
         if !matches!(alg, KeyManagement::Pbes2(_)) {
-            return Err(Error::key_alg(alg, "a password can only be used with PBES2"));
+            return Err(Error::key_alg(
+                alg,
+                "a password can only be used with PBES2",
+            ));
         }
         if password.is_empty() {
             return Err(Error::invalid_key("the password is empty"));
@@ -216,7 +225,12 @@ impl EncryptionKey {
     pub fn with_pbes2_count(mut self, count: u32) -> Result<Self> {
         match &mut self.inner {
             EncKey::Password(_, c) if count > 0 => *c = count,
-            _ => return Err(Error::key_alg(self.alg, "only PBES2 keys have an iteration count")),
+            _ => {
+                return Err(Error::key_alg(
+                    self.alg,
+                    "only PBES2 keys have an iteration count",
+                ))
+            }
         }
         Ok(self)
     }
@@ -241,13 +255,18 @@ impl EncryptionKey {
 impl DecryptionKey {
     /// Prepares a private JWK (or `oct` secret / PBES2 password) for `alg`.
     pub fn from_jwk(jwk: &Jwk, alg: KeyManagement) -> Result<Self> {
-        check(jwk, alg, &["decrypt", "unwrapKey", "deriveKey", "deriveBits"])?;
+        check(
+            jwk,
+            alg,
+            &["decrypt", "unwrapKey", "deriveKey", "deriveBits"],
+        )?;
         let inner = match (&jwk.params, alg) {
             (KeyParams::Rsa(r), _) => DecKey::Rsa(Arc::new(rsa_private(r, alg)?)),
             (KeyParams::Oct { k }, KeyManagement::Pbes2(_)) => DecKey::Password(k.clone()),
             (KeyParams::Oct { k }, _) => DecKey::Secret(k.clone()),
             (p, _) => {
-                let curve = ecdh_curve(p).ok_or_else(|| Error::key_alg(alg, "not an ECDH curve"))?;
+                let curve =
+                    ecdh_curve(p).ok_or_else(|| Error::key_alg(alg, "not an ECDH curve"))?;
                 let d = match p {
                     KeyParams::Ec(e) => e.d.as_ref(),
                     KeyParams::Okp(o) => o.d.as_ref(),
@@ -257,7 +276,9 @@ impl DecryptionKey {
                 let key = EcdhPrivateKey::from_bytes(curve, d.expose())?;
                 // The private key must belong to the public key it came with.
                 if key.public_key()? != ecdh_public(jwk, curve)? {
-                    return Err(Error::invalid_key("private key does not match its public key"));
+                    return Err(Error::invalid_key(
+                        "private key does not match its public key",
+                    ));
                 }
                 DecKey::Ecdh(Arc::new(key))
             }
@@ -272,7 +293,10 @@ impl DecryptionKey {
     /// A PBES2 password.
     pub fn password(alg: KeyManagement, password: &[u8]) -> Result<Self> {
         if !matches!(alg, KeyManagement::Pbes2(_)) {
-            return Err(Error::key_alg(alg, "a password can only be used with PBES2"));
+            return Err(Error::key_alg(
+                alg,
+                "a password can only be used with PBES2",
+            ));
         }
         Ok(DecryptionKey {
             alg,

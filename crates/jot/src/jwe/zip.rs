@@ -12,7 +12,10 @@ use crate::error::{Error, Result};
 
 /// Compresses with raw DEFLATE.
 pub(crate) fn deflate(data: &[u8]) -> Result<Vec<u8>> {
-    let mut enc = DeflateEncoder::new(Vec::with_capacity(data.len() / 2 + 16), Compression::default());
+    let mut enc = DeflateEncoder::new(
+        Vec::with_capacity(data.len() / 2 + 16),
+        Compression::default(),
+    );
     enc.write_all(data)
         .and_then(|_| enc.finish())
         .map_err(|_| Error::Crypto("DEFLATE compression failed"))
@@ -46,7 +49,13 @@ mod tests {
         assert_eq!(inflate(&deflate(&text).unwrap(), 1000).unwrap(), text);
         let bomb = deflate(&vec![0u8; 10_000_000]).unwrap();
         assert!(bomb.len() < 20_000);
-        assert!(matches!(inflate(&bomb, 250_000), Err(Error::TooLarge { .. })));
-        assert_eq!(inflate(b"\xff\xff not deflate", 100), Err(Error::DecryptionFailed));
+        assert!(matches!(
+            inflate(&bomb, 250_000),
+            Err(Error::TooLarge { .. })
+        ));
+        assert_eq!(
+            inflate(b"\xff\xff not deflate", 100),
+            Err(Error::DecryptionFailed)
+        );
     }
 }

@@ -208,7 +208,11 @@ fn take_str(m: &mut Map<String, Value>, name: &str) -> Result<Option<String>> {
 /// RFC 7515 §4.1.11 (and RFC 7516 §4.1.13): a non-empty array of unique,
 /// non-registered names that the recipient understands and that appear in
 /// the protected header.
-pub(crate) fn parse_crit(v: Value, protected: &Map<String, Value>, understood: &[&str]) -> Result<Vec<String>> {
+pub(crate) fn parse_crit(
+    v: Value,
+    protected: &Map<String, Value>,
+    understood: &[&str],
+) -> Result<Vec<String>> {
     let Value::Array(items) = v else {
         return Err(Error::Crit("must be an array of strings".into()));
     };

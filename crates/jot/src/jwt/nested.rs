@@ -8,7 +8,9 @@ use serde_json::Value;
 use super::validation::Validation;
 use super::verify::verify;
 use crate::error::{Error, Result};
-use crate::jwe::{self, DecryptOptions, DecryptionKeyResolver, EncryptOptions, EncryptionKey, JweHeader};
+use crate::jwe::{
+    self, DecryptOptions, DecryptionKeyResolver, EncryptOptions, EncryptionKey, JweHeader,
+};
 use crate::jws::Header;
 use crate::key::{KeyResolver, SigningKey};
 
@@ -36,9 +38,14 @@ pub fn sign_and_encrypt<T: Serialize + ?Sized>(
 }
 
 /// Encrypts an already signed compact JWT, adding `cty: "JWT"`.
-pub fn encrypt_signed(jwt: &str, recipient: &EncryptionKey, opts: &EncryptOptions) -> Result<String> {
+pub fn encrypt_signed(
+    jwt: &str,
+    recipient: &EncryptionKey,
+    opts: &EncryptOptions,
+) -> Result<String> {
     let mut opts = opts.clone();
-    opts.protected.insert("cty".into(), Value::String("JWT".into()));
+    opts.protected
+        .insert("cty".into(), Value::String("JWT".into()));
     jwe::compact::encrypt(jwt.as_bytes(), recipient, &opts)
 }
 
@@ -53,10 +60,15 @@ pub fn decrypt_and_verify<T: DeserializeOwned>(
     validation: &Validation,
 ) -> Result<NestedVerified<T>> {
     let d = jwe::compact::decrypt(token, decryption, decrypt_opts)?;
-    if !d.header.cty().is_some_and(|c| c.eq_ignore_ascii_case("JWT")) {
+    if !d
+        .header
+        .cty()
+        .is_some_and(|c| c.eq_ignore_ascii_case("JWT"))
+    {
         return Err(Error::header("cty", "a nested JWT must say cty \"JWT\""));
     }
-    let inner = std::str::from_utf8(&d.plaintext).map_err(|_| Error::malformed("nested JWT is not text"))?;
+    let inner = std::str::from_utf8(&d.plaintext)
+        .map_err(|_| Error::malformed("nested JWT is not text"))?;
     let v = verify::<T>(inner, keys, validation)?;
     Ok(NestedVerified {
         outer: d.header,
