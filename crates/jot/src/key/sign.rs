@@ -28,7 +28,8 @@ pub struct SigningKey {
 
 #[derive(Clone)]
 enum Signer {
-    Hmac(hmac::Key),
+    // hmac::Key holds precomputed pads (~1.2 kB): shared, not copied.
+    Hmac(Arc<hmac::Key>),
     Rsa(Arc<rsa::KeyPair>, &'static dyn RsaEncoding),
     Ecdsa(Arc<EcdsaKeyPair>),
     Ed25519(Arc<Ed25519KeyPair>),
@@ -96,7 +97,7 @@ impl SigningKey {
                         k.len()
                     )));
                 }
-                Signer::Hmac(hmac::Key::new(hmac_algorithm(alg), k.expose()))
+                Signer::Hmac(Arc::new(hmac::Key::new(hmac_algorithm(alg), k.expose())))
             }
             KeyParams::Rsa(r) => {
                 let p = r
@@ -205,7 +206,7 @@ impl SigningKey {
     /// secret for HMAC).
     pub fn verifying_key(&self) -> Result<VerifyingKey> {
         let vk = match (&self.inner, &self.public) {
-            (Signer::Hmac(k), _) => VerifyingKey::from_hmac_key(self.alg, k.clone()),
+            (Signer::Hmac(k), _) => VerifyingKey::from_hmac_key(self.alg, Arc::clone(k)),
             (_, Some(public)) => VerifyingKey::from_jwk(public, self.alg)?,
             (_, None) => return Err(Error::invalid_key("no public key available")),
         };

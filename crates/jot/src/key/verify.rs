@@ -27,7 +27,7 @@ pub struct VerifyingKey {
 
 #[derive(Clone)]
 enum Verifier {
-    Hmac(hmac::Key),
+    Hmac(Arc<hmac::Key>),
     /// RSA, ECDSA (with the fixed R||S length) and Ed25519.
     Parsed(Arc<ParsedPublicKey>, usize),
     Ed448(Arc<ed448_goldilocks::VerifyingKey>),
@@ -79,7 +79,7 @@ impl VerifyingKey {
         Self::from_jwk(&Jwk::from_secret(secret)?, alg)
     }
 
-    pub(crate) fn from_hmac_key(alg: Algorithm, key: hmac::Key) -> Self {
+    pub(crate) fn from_hmac_key(alg: Algorithm, key: Arc<hmac::Key>) -> Self {
         VerifyingKey {
             alg,
             kid: None,
@@ -104,7 +104,7 @@ impl VerifyingKey {
                         k.len()
                     )));
                 }
-                Verifier::Hmac(hmac::Key::new(hmac_algorithm(alg), k.expose()))
+                Verifier::Hmac(Arc::new(hmac::Key::new(hmac_algorithm(alg), k.expose())))
             }
             KeyParams::Rsa(r) => {
                 let der = PublicKeyComponents {
