@@ -227,19 +227,31 @@ fn verify_inner(
         None => vec![entry(&root)?],
     };
     // RFC 7797 §3: every signature must agree on b64; decide per entry and
-    // refuse a mix.
+    // refuse a mix. An entry whose header Jot refuses (e.g. `alg` only in the
+    // unprotected header, RFC 7520 §4.8) is one signature that cannot
+    // verify, not a reason to ignore the others: its error is kept and
+    // reported only if no signature verifies.
     let mut first_err = None;
     let mut b64_seen: Option<bool> = None;
     let mut parsed = Vec::with_capacity(entries.len());
     for e in &entries {
-        let protected = b64::decode(e.protected, Part::Header)?;
-        let h = header::parse(&protected, e.header, limits)?;
-        if *b64_seen.get_or_insert(h.b64) != h.b64 {
-            return Err(Error::header("b64", "signatures disagree on b64"));
+        let h = b64::decode(e.protected, Part::Header)
+            .and_then(|protected| header::parse(&protected, e.header, limits));
+        if let Ok(h) = &h {
+            if *b64_seen.get_or_insert(h.b64) != h.b64 {
+                return Err(Error::header("b64", "signatures disagree on b64"));
+            }
         }
         parsed.push(h);
     }
     for (i, (e, h)) in entries.iter().zip(parsed).enumerate() {
+        let h = match h {
+            Ok(h) => h,
+            Err(err) => {
+                first_err.get_or_insert(err);
+                continue;
+            }
+        };
         let sig = b64::decode(e.signature, Part::Signature)?;
         let key = match keys.resolve(&h) {
             Ok(k) => k,
