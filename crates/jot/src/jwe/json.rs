@@ -76,25 +76,7 @@ pub fn encrypt_flattened(
     ))
 }
 
-fn str_member<'a>(m: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>> {
-    match m.get(name) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::malformed(format!(
-            "member {name:?} must be a string"
-        ))),
-    }
-}
 
-fn obj_member<'a>(m: &'a Map<String, Value>, name: &str) -> Result<Option<&'a Map<String, Value>>> {
-    match m.get(name) {
-        None => Ok(None),
-        Some(Value::Object(o)) => Ok(Some(o)),
-        Some(_) => Err(Error::malformed(format!(
-            "member {name:?} must be an object"
-        ))),
-    }
-}
 
 /// Decrypts a general or flattened JSON JWE with the first recipient whose
 /// key the resolver supplies and which decrypts; reports which one.
@@ -118,17 +100,17 @@ pub fn decrypt(
     {
         return Err(Error::NotJwe);
     }
-    let protected_b64 = str_member(&root, "protected")?.unwrap_or("");
+    let protected_b64 = json::member_str(&root, "protected")?.unwrap_or("");
     let protected = b64::decode(protected_b64, Part::Header)?;
-    let shared = obj_member(&root, "unprotected")?;
-    let aad_b64 = str_member(&root, "aad")?;
-    let iv = b64::decode(str_member(&root, "iv")?.unwrap_or(""), Part::Iv)?;
+    let shared = json::member_obj(&root, "unprotected")?;
+    let aad_b64 = json::member_str(&root, "aad")?;
+    let iv = b64::decode(json::member_str(&root, "iv")?.unwrap_or(""), Part::Iv)?;
     let ct = b64::decode(
-        str_member(&root, "ciphertext")?
+        json::member_str(&root, "ciphertext")?
             .ok_or_else(|| Error::malformed("missing \"ciphertext\""))?,
         Part::Ciphertext,
     )?;
-    let tag = b64::decode(str_member(&root, "tag")?.unwrap_or(""), Part::Tag)?;
+    let tag = b64::decode(json::member_str(&root, "tag")?.unwrap_or(""), Part::Tag)?;
     let entries: Vec<&Map<String, Value>> = match root.get("recipients") {
         Some(Value::Array(list)) => {
             if ["header", "encrypted_key"]
@@ -167,7 +149,7 @@ pub fn decrypt(
     let aad_bytes = aad_b64.map(|a| b64::decode(a, Part::Aad)).transpose()?;
     let mut first_err = None;
     for (i, r) in entries.iter().enumerate() {
-        let h = header::parse(&protected, shared, obj_member(r, "header")?, limits)?;
+        let h = header::parse(&protected, shared, json::member_obj(r, "header")?, limits)?;
         opts.check(&h)?;
         let key = match keys.resolve(&h) {
             Ok(k) => k,
@@ -177,7 +159,7 @@ pub fn decrypt(
             }
         };
         let ek = b64::decode(
-            str_member(r, "encrypted_key")?.unwrap_or(""),
+            json::member_str(r, "encrypted_key")?.unwrap_or(""),
             Part::EncryptedKey,
         )?;
         let result = unwrap_cek(&key, &h, &ek, limits)

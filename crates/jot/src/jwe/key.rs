@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
-use aws_lc_rs::rsa::{KeyPair, KeyPairComponents, PublicKeyComponents};
+use aws_lc_rs::rsa::PublicKeyComponents;
 
 use super::alg::KeyManagement;
 use super::keymgmt::ecdh_es::{EcdhCurve, EcdhPrivateKey, EcdhPublicKey};
@@ -141,24 +141,8 @@ fn rsa_public(r: &RsaParams) -> Result<RsaPublicKey> {
 }
 
 fn rsa_private(r: &RsaParams, alg: KeyManagement) -> Result<RsaPrivateKey> {
-    let p = r
-        .private
-        .as_ref()
+    let pair = crate::key::check::rsa_key_pair(r)?
         .ok_or_else(|| Error::key_alg(alg, "decryption needs a private key"))?;
-    let c = &p.primes;
-    let pair = KeyPair::from_components(&KeyPairComponents {
-        public_key: PublicKeyComponents {
-            n: r.n.as_slice(),
-            e: r.e.as_slice(),
-        },
-        d: p.d.expose(),
-        p: c.p.expose(),
-        q: c.q.expose(),
-        dP: c.dp.expose(),
-        dQ: c.dq.expose(),
-        qInv: c.qi.expose(),
-    })
-    .map_err(|_| Error::invalid_key("inconsistent RSA private key"))?;
     let der: Pkcs8V1Der<'static> = pair
         .as_der()
         .map_err(|_| Error::invalid_key("cannot encode RSA private key"))?;

@@ -144,26 +144,13 @@ struct Entry<'a> {
     signature: &'a str,
 }
 
-fn str_member<'a>(m: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>> {
-    match m.get(name) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::malformed(format!(
-            "member {name:?} must be a string"
-        ))),
-    }
-}
 
 fn entry(m: &Map<String, Value>) -> Result<Entry<'_>> {
-    let header = match m.get("header") {
-        None => None,
-        Some(Value::Object(h)) => Some(h),
-        Some(_) => return Err(Error::malformed("member \"header\" must be an object")),
-    };
+    let header = json::member_obj(m, "header")?;
     Ok(Entry {
-        protected: str_member(m, "protected")?.unwrap_or(""),
+        protected: json::member_str(m, "protected")?.unwrap_or(""),
         header,
-        signature: str_member(m, "signature")?
+        signature: json::member_str(m, "signature")?
             .ok_or_else(|| Error::malformed("missing \"signature\""))?,
     })
 }
@@ -188,7 +175,7 @@ fn verify_inner(
     {
         return Err(Error::NotJws);
     }
-    let payload_member = str_member(&root, "payload")?;
+    let payload_member = json::member_str(&root, "payload")?;
     if payload_member.is_some() == detached.is_some() {
         return Err(Error::malformed(if detached.is_some() {
             "a detached payload was given but the JWS has one"
