@@ -9,6 +9,7 @@
 pub mod alg;
 pub mod encoding;
 pub mod error;
+pub mod jwe;
 pub mod jwk;
 pub mod jwks;
 pub mod jws;

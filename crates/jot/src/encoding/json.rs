@@ -105,6 +105,24 @@ pub(crate) fn check_depth(bytes: &[u8], max: usize, part: Part) -> Result<()> {
     Ok(())
 }
 
+/// A string member of a JSON serialization (`None` when absent).
+pub(crate) fn member_str<'a>(m: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>> {
+    match m.get(name) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(Error::malformed(format!("member {name:?} must be a string"))),
+    }
+}
+
+/// An object member of a JSON serialization (`None` when absent).
+pub(crate) fn member_obj<'a>(m: &'a Map<String, Value>, name: &str) -> Result<Option<&'a Map<String, Value>>> {
+    match m.get(name) {
+        None => Ok(None),
+        Some(Value::Object(o)) => Ok(Some(o)),
+        Some(_) => Err(Error::malformed(format!("member {name:?} must be an object"))),
+    }
+}
+
 /// Parses a JSON object with unique top-level members.
 pub(crate) fn parse_object(
     bytes: &[u8],

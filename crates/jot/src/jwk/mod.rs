@@ -9,6 +9,7 @@ mod params;
 mod set;
 mod thumbprint;
 
+pub(crate) use params::check_rsa_public;
 pub use params::{
     EcCurve, EcParams, KeyParams, KeyType, OkpCurve, OkpParams, RsaParams, RsaPrimes, RsaPrivate,
 };

@@ -56,6 +56,11 @@ impl JwkSet {
 
     /// Serializes to compact JSON.
     pub fn to_json(&self) -> String {
+        self.to_value().to_string()
+    }
+
+    /// The set as a JSON value.
+    pub fn to_value(&self) -> Value {
         let mut m = Map::new();
         let mut keys: Vec<Value> = self
             .keys
@@ -69,7 +74,7 @@ impl JwkSet {
                 m.insert(k.clone(), v.clone());
             }
         }
-        Value::Object(m).to_string()
+        Value::Object(m)
     }
 
     /// The public halves of every asymmetric key (symmetric keys are
@@ -96,7 +101,6 @@ impl JwkSet {
 
 impl serde::Serialize for JwkSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let v: Value = serde_json::from_str(&self.to_json()).map_err(serde::ser::Error::custom)?;
-        v.serialize(s)
+        self.to_value().serialize(s)
     }
 }

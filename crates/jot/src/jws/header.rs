@@ -155,7 +155,7 @@ pub(crate) fn parse(
     };
     let crit = match p.remove("crit") {
         None => Vec::new(),
-        Some(v) => parse_crit(v, &p)?,
+        Some(v) => parse_crit(v, &p, &UNDERSTOOD_CRIT)?,
     };
     let b64 = match p.remove("b64") {
         None => true,
@@ -205,9 +205,14 @@ fn take_str(m: &mut Map<String, Value>, name: &str) -> Result<Option<String>> {
     }
 }
 
-/// RFC 7515 §4.1.11: a non-empty array of unique, non-registered names that
-/// the recipient understands and that appear in the protected header.
-fn parse_crit(v: Value, protected: &Map<String, Value>) -> Result<Vec<String>> {
+/// RFC 7515 §4.1.11 (and RFC 7516 §4.1.13): a non-empty array of unique,
+/// non-registered names that the recipient understands and that appear in
+/// the protected header.
+pub(crate) fn parse_crit(
+    v: Value,
+    protected: &Map<String, Value>,
+    understood: &[&str],
+) -> Result<Vec<String>> {
     let Value::Array(items) = v else {
         return Err(Error::Crit("must be an array of strings".into()));
     };
@@ -224,7 +229,7 @@ fn parse_crit(v: Value, protected: &Map<String, Value>) -> Result<Vec<String>> {
                 "lists the registered parameter {name:?}"
             )));
         }
-        if !UNDERSTOOD_CRIT.contains(&name.as_str()) {
+        if !understood.contains(&name.as_str()) {
             return Err(Error::Crit(format!("extension {name:?} is not understood")));
         }
         if out.contains(&name) {

@@ -144,26 +144,13 @@ struct Entry<'a> {
     signature: &'a str,
 }
 
-fn str_member<'a>(m: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>> {
-    match m.get(name) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::malformed(format!(
-            "member {name:?} must be a string"
-        ))),
-    }
-}
 
 fn entry(m: &Map<String, Value>) -> Result<Entry<'_>> {
-    let header = match m.get("header") {
-        None => None,
-        Some(Value::Object(h)) => Some(h),
-        Some(_) => return Err(Error::malformed("member \"header\" must be an object")),
-    };
+    let header = json::member_obj(m, "header")?;
     Ok(Entry {
-        protected: str_member(m, "protected")?.unwrap_or(""),
+        protected: json::member_str(m, "protected")?.unwrap_or(""),
         header,
-        signature: str_member(m, "signature")?
+        signature: json::member_str(m, "signature")?
             .ok_or_else(|| Error::malformed("missing \"signature\""))?,
     })
 }
@@ -188,7 +175,7 @@ fn verify_inner(
     {
         return Err(Error::NotJws);
     }
-    let payload_member = str_member(&root, "payload")?;
+    let payload_member = json::member_str(&root, "payload")?;
     if payload_member.is_some() == detached.is_some() {
         return Err(Error::malformed(if detached.is_some() {
             "a detached payload was given but the JWS has one"
@@ -227,19 +214,31 @@ fn verify_inner(
         None => vec![entry(&root)?],
     };
     // RFC 7797 §3: every signature must agree on b64; decide per entry and
-    // refuse a mix.
+    // refuse a mix. An entry whose header Jot refuses (e.g. `alg` only in the
+    // unprotected header, RFC 7520 §4.8) is one signature that cannot
+    // verify, not a reason to ignore the others: its error is kept and
+    // reported only if no signature verifies.
     let mut first_err = None;
     let mut b64_seen: Option<bool> = None;
     let mut parsed = Vec::with_capacity(entries.len());
     for e in &entries {
-        let protected = b64::decode(e.protected, Part::Header)?;
-        let h = header::parse(&protected, e.header, limits)?;
-        if *b64_seen.get_or_insert(h.b64) != h.b64 {
-            return Err(Error::header("b64", "signatures disagree on b64"));
+        let h = b64::decode(e.protected, Part::Header)
+            .and_then(|protected| header::parse(&protected, e.header, limits));
+        if let Ok(h) = &h {
+            if *b64_seen.get_or_insert(h.b64) != h.b64 {
+                return Err(Error::header("b64", "signatures disagree on b64"));
+            }
         }
         parsed.push(h);
     }
     for (i, (e, h)) in entries.iter().zip(parsed).enumerate() {
+        let h = match h {
+            Ok(h) => h,
+            Err(err) => {
+                first_err.get_or_insert(err);
+                continue;
+            }
+        };
         let sig = b64::decode(e.signature, Part::Signature)?;
         let key = match keys.resolve(&h) {
             Ok(k) => k,

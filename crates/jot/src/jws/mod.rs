@@ -7,7 +7,7 @@
 
 pub mod compact;
 mod embedded;
-mod header;
+pub(crate) mod header;
 pub mod json;
 pub mod unsecured;
 

@@ -3,15 +3,18 @@
 //! - [`sign`] / [`Builder`]: build claims and sign a compact JWS.
 //! - [`verify`] with a [`Validation`]: signature first, then the claims.
 //! - [`Claims`]: registered claims plus your own, for either direction.
+//! - [`sign_and_encrypt`] / [`decrypt_and_verify`]: nested JWTs (JWS in JWE).
 
 mod builder;
 mod claims;
+mod nested;
 mod registered;
 mod validation;
 mod verify;
 
 pub use builder::Builder;
 pub use claims::{Audience, Claims, NumericDate};
+pub use nested::{decrypt_and_verify, encrypt_signed, sign_and_encrypt, NestedVerified};
 pub use validation::Validation;
 pub use verify::{verify, Verified};
 

@@ -1,9 +1,10 @@
 //! Import-time validation of public key material.
 
+use aws_lc_rs::rsa::{self, KeyPairComponents, PublicKeyComponents};
 use aws_lc_rs::signature::{self, ParsedPublicKey};
 
 use crate::error::{Error, Result};
-use crate::jwk::{EcCurve, EcParams};
+use crate::jwk::{EcCurve, EcParams, RsaParams};
 
 /// The SEC1 uncompressed encoding `04 || x || y`.
 pub(crate) fn uncompressed_point(p: &EcParams) -> Vec<u8> {
@@ -28,4 +29,28 @@ pub(crate) fn ecdsa_verification(crv: EcCurve) -> &'static signature::EcdsaVerif
 pub(crate) fn ec_public_point(p: &EcParams) -> Result<ParsedPublicKey> {
     ParsedPublicKey::new(ecdsa_verification(p.crv), uncompressed_point(p))
         .map_err(|_| Error::invalid_key(format!("the point is not on curve {}", p.crv.name())))
+}
+
+/// The aws-lc RSA key pair of a private JWK; aws-lc checks the components
+/// are consistent (RSA_check_key). `None` for a public key.
+pub(crate) fn rsa_key_pair(r: &RsaParams) -> Result<Option<rsa::KeyPair>> {
+    let Some(p) = &r.private else {
+        return Ok(None);
+    };
+    let c = &p.primes;
+    let components = KeyPairComponents {
+        public_key: PublicKeyComponents {
+            n: r.n.as_slice(),
+            e: r.e.as_slice(),
+        },
+        d: p.d.expose(),
+        p: c.p.expose(),
+        q: c.q.expose(),
+        dP: c.dp.expose(),
+        dQ: c.dq.expose(),
+        qInv: c.qi.expose(),
+    };
+    rsa::KeyPair::from_components(&components)
+        .map(Some)
+        .map_err(|_| Error::invalid_key("inconsistent RSA private key"))
 }

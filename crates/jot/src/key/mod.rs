@@ -6,10 +6,14 @@
 //! HMAC secret, an ES256 key never verifies an HS256 token.
 
 pub(crate) mod check;
+mod export;
+mod generate;
+pub mod import;
 mod resolve;
 mod sign;
 mod verify;
 
+pub use generate::{generate, generate_for, KeySpec, MAX_SECRET_BYTES, MIN_SECRET_BYTES};
 pub(crate) use resolve::select;
 pub use resolve::KeyResolver;
 pub use sign::SigningKey;

@@ -4,8 +4,6 @@ use std::fmt;
 use std::sync::Arc;
 
 use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::rsa::KeyPairComponents;
-use aws_lc_rs::rsa::PublicKeyComponents;
 use aws_lc_rs::signature::{self, EcdsaKeyPair, Ed25519KeyPair, RsaEncoding};
 use aws_lc_rs::{hmac, rsa};
 
@@ -100,25 +98,8 @@ impl SigningKey {
                 Signer::Hmac(Arc::new(hmac::Key::new(hmac_algorithm(alg), k.expose())))
             }
             KeyParams::Rsa(r) => {
-                let p = r
-                    .private
-                    .as_ref()
+                let pair = check::rsa_key_pair(r)?
                     .ok_or_else(|| Error::key_alg(alg, "signing needs a private key"))?;
-                let c = &p.primes;
-                let components = KeyPairComponents {
-                    public_key: PublicKeyComponents {
-                        n: r.n.as_slice(),
-                        e: r.e.as_slice(),
-                    },
-                    d: p.d.expose(),
-                    p: c.p.expose(),
-                    q: c.q.expose(),
-                    dP: c.dp.expose(),
-                    dQ: c.dq.expose(),
-                    qInv: c.qi.expose(),
-                };
-                let pair = rsa::KeyPair::from_components(&components)
-                    .map_err(|_| Error::invalid_key("inconsistent RSA private key"))?;
                 Signer::Rsa(Arc::new(pair), rsa_encoding(alg))
             }
             KeyParams::Ec(e) => {

@@ -187,6 +187,11 @@ impl VerifyingKey {
                 // Ed25519 exactly 64 bytes. RSA checks its own length.
                 (*fixed_len == 0 || sig.len() == *fixed_len) && key.verify_sig(message, sig).is_ok()
             }
+            // RFC 8032 §5.2.2/§5.2.7: bits 448..454 of the encoded R are
+            // unused and must be zero; ed448-goldilocks ignores them, which
+            // would let anyone make several valid encodings of one signature
+            // (Wycheproof ed448 tcId 63-65).
+            Verifier::Ed448(_) if sig.len() != 114 || sig[56] & 0x7f != 0 => false,
             Verifier::Ed448(key) => match ed448_goldilocks::Signature::from_slice(sig) {
                 Ok(s) => key.verify_raw(&s, message).is_ok(),
                 Err(_) => false,

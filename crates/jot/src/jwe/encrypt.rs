@@ -1,0 +1,367 @@
+//! Producing a JWE: one CEK, per-recipient key management, one content
+//! encryption.
+
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+use super::alg::KeyManagement;
+use super::content::ContentEncryption;
+use super::key::{EncKey, EncryptionKey};
+use super::keymgmt::aes_gcm_kw::AesGcmKeyWrap;
+use super::keymgmt::ecdh_es::{EcdhEs, EcdhPrivateKey, EcdhPublicKey};
+use crate::encoding::b64;
+use crate::error::{Error, Part, Result};
+
+/// What the caller controls when encrypting.
+#[derive(Debug, Clone)]
+pub struct EncryptOptions {
+    /// The content encryption algorithm.
+    pub enc: ContentEncryption,
+    /// Extra protected header members (`typ`, `cty`, ...), in order. `alg`,
+    /// `enc`, `kid`, `zip` and key-management members are filled in.
+    pub protected: Map<String, Value>,
+    /// The shared unprotected header (JSON serializations only).
+    pub unprotected: Option<Map<String, Value>>,
+    /// Additional authenticated data (JSON serializations only).
+    pub aad: Option<Vec<u8>>,
+    /// Compress the plaintext with DEFLATE (`zip: DEF`) first.
+    pub zip: bool,
+    /// Fixed CEK and IV. **Test vectors only**: reusing them destroys
+    /// confidentiality and integrity.
+    #[doc(hidden)]
+    pub fixed: Option<FixedContent>,
+}
+
+impl EncryptOptions {
+    /// Options with `enc` and nothing else.
+    pub fn new(enc: ContentEncryption) -> Self {
+        EncryptOptions {
+            enc,
+            protected: Map::new(),
+            unprotected: None,
+            aad: None,
+            zip: false,
+            fixed: None,
+        }
+    }
+
+    /// Adds a protected header member.
+    pub fn header(mut self, name: impl Into<String>, value: Value) -> Self {
+        self.protected.insert(name.into(), value);
+        self
+    }
+
+    /// Enables `zip: DEF`.
+    pub fn zip(mut self) -> Self {
+        self.zip = true;
+        self
+    }
+}
+
+/// Fixed content-encryption inputs, for reproducing published vectors.
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct FixedContent {
+    pub cek: Vec<u8>,
+    pub iv: Vec<u8>,
+}
+
+/// Fixed key-management inputs, for reproducing published vectors.
+#[doc(hidden)]
+#[derive(Debug, Clone, Default)]
+pub struct FixedKeyManagement {
+    /// The ephemeral ECDH private key (`d`).
+    pub ephemeral_d: Option<Vec<u8>>,
+    /// The AES-GCM key wrap IV.
+    pub kw_iv: Option<Vec<u8>>,
+    /// The PBES2 salt input.
+    pub p2s: Option<Vec<u8>>,
+}
+
+/// One recipient of a JSON JWE.
+#[derive(Debug, Clone)]
+pub struct Recipient<'a> {
+    /// The recipient's key.
+    pub key: &'a EncryptionKey,
+    /// Per-recipient unprotected header members. When it names `alg`, the
+    /// key-management members go here too (as RFC 7516 §A.4 does).
+    pub header: Option<Map<String, Value>>,
+    #[doc(hidden)]
+    pub fixed: FixedKeyManagement,
+}
+
+impl<'a> Recipient<'a> {
+    /// A recipient with no header of its own.
+    pub fn new(key: &'a EncryptionKey) -> Self {
+        Recipient {
+            key,
+            header: None,
+            fixed: FixedKeyManagement::default(),
+        }
+    }
+}
+
+/// A JOSE header object.
+pub(crate) type HeaderMap = Map<String, Value>;
+
+/// Output of key management for one recipient.
+pub(crate) struct Wrapped {
+    pub encrypted_key: Vec<u8>,
+    /// Members the recipient needs (`epk`, `iv`, `tag`, `p2s`, `p2c`).
+    pub params: Map<String, Value>,
+}
+
+fn random(len: usize) -> Result<Vec<u8>> {
+    let mut v = vec![0u8; len];
+    aws_lc_rs::rand::fill(&mut v).map_err(|_| Error::Crypto("random number generator failed"))?;
+    Ok(v)
+}
+
+fn b64v(bytes: &[u8]) -> Value {
+    Value::String(b64::encode(bytes))
+}
+
+fn epk_value(pk: &EcdhPublicKey) -> Value {
+    let mut m = Map::new();
+    let curve = pk.curve();
+    m.insert(
+        "kty".into(),
+        Value::String(if curve.is_okp() { "OKP" } else { "EC" }.into()),
+    );
+    m.insert("crv".into(), Value::String(curve.name().into()));
+    m.insert("x".into(), b64v(pk.x()));
+    if let Some(y) = pk.y() {
+        m.insert("y".into(), b64v(y));
+    }
+    Value::Object(m)
+}
+
+/// For direct algorithms (`dir`, `ECDH-ES`), the CEK the recipient's key
+/// determines; `None` otherwise.
+pub(crate) fn direct_cek(
+    r: &Recipient<'_>,
+    enc: ContentEncryption,
+    header: &Map<String, Value>,
+) -> Result<Option<(Zeroizing<Vec<u8>>, HeaderMap)>> {
+    match (&r.key.inner, r.key.alg) {
+        (EncKey::Secret(k), KeyManagement::Dir) => {
+            if k.len() != enc.key_len() {
+                return Err(Error::key_alg(
+                    enc.name(),
+                    format!(
+                        "dir needs a {}-byte key, this one has {}",
+                        enc.key_len(),
+                        k.len()
+                    ),
+                ));
+            }
+            Ok(Some((Zeroizing::new(k.expose().to_vec()), Map::new())))
+        }
+        (EncKey::Ecdh(pk), KeyManagement::EcdhEs(EcdhEs::Direct)) => {
+            let (epk, derived) = ecdh_sender(r, pk, EcdhEs::Direct, enc, header)?;
+            let mut params = Map::new();
+            params.insert("epk".into(), epk_value(&epk));
+            Ok(Some((derived, params)))
+        }
+        _ => Ok(None),
+    }
+}
+
+fn ecdh_sender(
+    r: &Recipient<'_>,
+    pk: &EcdhPublicKey,
+    mode: EcdhEs,
+    enc: ContentEncryption,
+    header: &Map<String, Value>,
+) -> Result<(EcdhPublicKey, Zeroizing<Vec<u8>>)> {
+    let party = |name: &str| -> Result<Vec<u8>> {
+        match header.get(name) {
+            None => Ok(Vec::new()),
+            Some(Value::String(s)) => b64::decode(s, Part::HeaderParameter),
+            Some(_) => Err(Error::header(name, "must be a string")),
+        }
+    };
+    let (apu, apv) = (party("apu")?, party("apv")?);
+    let ephemeral = match &r.fixed.ephemeral_d {
+        Some(d) => EcdhPrivateKey::from_bytes(pk.curve(), d)?,
+        None => EcdhPrivateKey::generate(pk.curve())?,
+    };
+    let z = ephemeral.agree(pk)?;
+    Ok((ephemeral.public_key()?, mode.derive(&z, enc, &apu, &apv)?))
+}
+
+/// Wraps `cek` for a non-direct recipient.
+pub(crate) fn wrap(
+    r: &Recipient<'_>,
+    enc: ContentEncryption,
+    cek: &[u8],
+    header: &Map<String, Value>,
+) -> Result<Wrapped> {
+    let mut params = Map::new();
+    let encrypted_key = match (&r.key.inner, r.key.alg) {
+        (EncKey::Rsa(pk), KeyManagement::Rsa(a)) => a.encrypt(pk, cek)?,
+        (EncKey::Secret(k), KeyManagement::AesKw(kw)) => kw.wrap(k.expose(), cek)?,
+        (EncKey::Secret(k), KeyManagement::AesGcmKw(kw)) => {
+            let iv = match &r.fixed.kw_iv {
+                Some(iv) => iv.clone(),
+                None => random(AesGcmKeyWrap::IV_LEN)?,
+            };
+            let (ek, tag) = kw.encrypt(k.expose(), &iv, cek)?;
+            params.insert("iv".into(), b64v(&iv));
+            params.insert("tag".into(), b64v(&tag));
+            ek
+        }
+        (EncKey::Password(pw, count), KeyManagement::Pbes2(p)) => {
+            let p2s = match &r.fixed.p2s {
+                Some(s) => s.clone(),
+                None => random(16)?,
+            };
+            let ek = p.wrap(pw.expose(), &p2s, u64::from(*count), *count, cek)?;
+            params.insert("p2s".into(), b64v(&p2s));
+            params.insert("p2c".into(), Value::from(*count));
+            ek
+        }
+        (EncKey::Ecdh(pk), KeyManagement::EcdhEs(mode)) if mode != EcdhEs::Direct => {
+            let (epk, kek) = ecdh_sender(r, pk, mode, enc, header)?;
+            params.insert("epk".into(), epk_value(&epk));
+            mode.key_wrap()
+                .ok_or(Error::Crypto("ECDH-ES key wrap missing"))?
+                .wrap(&kek, cek)?
+        }
+        _ => return Err(Error::key_alg(r.key.alg, "key and algorithm do not match")),
+    };
+    Ok(Wrapped {
+        encrypted_key,
+        params,
+    })
+}
+
+/// The protected, shared and per-recipient headers, CEK and encrypted keys
+/// for a set of recipients; then the content encryption.
+pub(crate) struct Produced {
+    pub protected_b64: String,
+    /// Per recipient: its unprotected header and encrypted key.
+    pub recipients: Vec<(Option<HeaderMap>, Vec<u8>)>,
+    pub iv: Vec<u8>,
+    pub ciphertext: Vec<u8>,
+    pub tag: Vec<u8>,
+    pub aad_b64: Option<String>,
+}
+
+pub(crate) fn produce(
+    plaintext: &[u8],
+    recipients: &[Recipient<'_>],
+    opts: &EncryptOptions,
+    compact: bool,
+) -> Result<Produced> {
+    if recipients.is_empty() {
+        return Err(Error::malformed("a JWE needs at least one recipient"));
+    }
+    let enc = opts.enc;
+    let single = recipients.len() == 1;
+    if !single && recipients.iter().any(|r| r.key.alg.is_direct()) {
+        return Err(Error::malformed(
+            "dir and ECDH-ES can only be used with a single recipient",
+        ));
+    }
+    let mut protected = opts.protected.clone();
+    for k in ["alg", "enc", "zip", "crit"] {
+        if opts.unprotected.as_ref().is_some_and(|u| u.contains_key(k)) && k != "alg" {
+            return Err(Error::header(k, "must be integrity protected"));
+        }
+    }
+    // Where the per-recipient members go: the protected header for a single
+    // recipient that has no header of its own, else that recipient's header.
+    let in_protected =
+        |r: &Recipient<'_>| single && r.header.as_ref().is_none_or(|h| !h.contains_key("alg"));
+    if let Some(r) = recipients.first().filter(|r| in_protected(r)) {
+        protected.insert("alg".into(), Value::String(r.key.alg.name().into()));
+    }
+    protected.insert("enc".into(), Value::String(enc.name().into()));
+    if opts.zip {
+        protected.insert("zip".into(), Value::String("DEF".into()));
+    }
+    if let Some(r) = recipients.first().filter(|r| in_protected(r)) {
+        if let Some(kid) = &r.key.kid {
+            protected
+                .entry("kid")
+                .or_insert_with(|| Value::String(kid.clone()));
+        }
+    }
+    // Headers each recipient sees, for apu/apv lookups.
+    let view = |r: &Recipient<'_>| {
+        let mut m = protected.clone();
+        if let Some(h) = &r.header {
+            m.extend(h.clone());
+        }
+        m
+    };
+    let views: Vec<Map<String, Value>> = recipients.iter().map(view).collect();
+    let (cek, direct_params) = match direct_cek(&recipients[0], enc, &views[0])? {
+        Some(x) => x,
+        None => {
+            let cek = match &opts.fixed {
+                Some(f) => Zeroizing::new(f.cek.clone()),
+                None => enc.generate_cek()?,
+            };
+            (cek, Map::new())
+        }
+    };
+    let mut out_recipients = Vec::with_capacity(recipients.len());
+    for (r, view) in recipients.iter().zip(&views) {
+        let (ek, params) = if r.key.alg.is_direct() {
+            (Vec::new(), direct_params.clone())
+        } else {
+            let w = wrap(r, enc, &cek, view)?;
+            (w.encrypted_key, w.params)
+        };
+        let mut header = r.header.clone();
+        if in_protected(r) {
+            protected.extend(params);
+        } else {
+            let h = header.get_or_insert_with(Map::new);
+            h.insert("alg".into(), Value::String(r.key.alg.name().into()));
+            if let Some(kid) = &r.key.kid {
+                h.entry("kid").or_insert_with(|| Value::String(kid.clone()));
+            }
+            h.extend(params);
+        }
+        out_recipients.push((header, ek));
+    }
+    if compact
+        && (opts.unprotected.is_some() || opts.aad.is_some() || out_recipients[0].0.is_some())
+    {
+        return Err(Error::malformed(
+            "the compact serialization has only a protected header",
+        ));
+    }
+    let protected_json =
+        serde_json::to_vec(&protected).map_err(|e| Error::json(Part::Header, &e))?;
+    let protected_b64 = b64::encode(&protected_json);
+    let aad_b64 = opts.aad.as_ref().map(b64::encode);
+    let mut aad = protected_b64.clone().into_bytes();
+    if let Some(a) = &aad_b64 {
+        aad.push(b'.');
+        aad.extend_from_slice(a.as_bytes());
+    }
+    let iv = match &opts.fixed {
+        Some(f) => f.iv.clone(),
+        None => enc.generate_iv()?,
+    };
+    let deflated;
+    let body = if opts.zip {
+        deflated = super::zip::deflate(plaintext)?;
+        &deflated[..]
+    } else {
+        plaintext
+    };
+    let (ciphertext, tag) = enc.encrypt(&cek, &iv, &aad, body)?;
+    Ok(Produced {
+        protected_b64,
+        recipients: out_recipients,
+        iv,
+        ciphertext,
+        tag,
+        aad_b64,
+    })
+}

@@ -1,0 +1,179 @@
+//! The JOSE header of a JWE (RFC 7516 §4): protected, shared unprotected and
+//! per-recipient members, which must be disjoint, merged into one view.
+
+use serde_json::{Map, Value};
+
+use super::alg::KeyManagement;
+use super::content::ContentEncryption;
+use super::keymgmt::ecdh_es::{EcdhCurve, EcdhPublicKey};
+use crate::encoding::{b64, json};
+use crate::error::{Error, Part, Result};
+use crate::jws::header::parse_crit;
+use crate::limits::Limits;
+
+/// JWE defines no `crit` extension that Jot understands.
+const UNDERSTOOD_CRIT: [&str; 0] = [];
+
+/// The merged JWE header of one recipient.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JweHeader {
+    /// `alg`.
+    pub alg: KeyManagement,
+    /// `enc`.
+    pub enc: ContentEncryption,
+    /// `zip: DEF` was present (always in the protected header).
+    pub zip: bool,
+    /// `kid`.
+    pub kid: Option<String>,
+    /// Every member of the merged header, `alg` and `enc` included.
+    pub members: Map<String, Value>,
+}
+
+impl JweHeader {
+    /// A string member.
+    pub fn get_str(&self, name: &str) -> Option<&str> {
+        self.members.get(name).and_then(Value::as_str)
+    }
+
+    /// `typ`.
+    pub fn typ(&self) -> Option<&str> {
+        self.get_str("typ")
+    }
+
+    /// `cty`.
+    pub fn cty(&self) -> Option<&str> {
+        self.get_str("cty")
+    }
+
+    pub(crate) fn b64_member(&self, name: &str) -> Result<Option<Vec<u8>>> {
+        match self.members.get(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => b64::decode(s, Part::HeaderParameter)
+                .map(Some)
+                .map_err(|_| Error::header(name, "is not valid base64url")),
+            Some(_) => Err(Error::header(name, "must be a string")),
+        }
+    }
+
+    /// `p2c`: a positive integer no larger than `max`. Checked before any key
+    /// derivation (CVE-2022-36083): non-integers, zero, negatives and huge
+    /// values never reach PBKDF2.
+    pub(crate) fn p2c(&self, max: u32) -> Result<u64> {
+        let v = self
+            .members
+            .get("p2c")
+            .ok_or_else(|| Error::header("p2c", "missing"))?;
+        let n = v
+            .as_u64()
+            .ok_or_else(|| Error::header("p2c", "must be a positive integer"))?;
+        if n == 0 || n > u64::from(max) {
+            return Err(Error::header("p2c", format!("must be between 1 and {max}")));
+        }
+        Ok(n)
+    }
+
+    /// `epk`, on `curve` (the recipient key's curve): another curve, an
+    /// off-curve point or a malformed key is refused (CVE-2017-16007).
+    pub(crate) fn epk(&self, curve: EcdhCurve) -> Result<EcdhPublicKey> {
+        let Some(Value::Object(m)) = self.members.get("epk") else {
+            return Err(Error::header("epk", "missing or not an object"));
+        };
+        if m.contains_key("d") {
+            return Err(Error::header("epk", "must not contain a private key"));
+        }
+        let get = |k: &str| -> Result<Vec<u8>> {
+            match m.get(k) {
+                Some(Value::String(s)) => b64::decode(s, Part::HeaderParameter)
+                    .map_err(|_| Error::header("epk", format!("{k} is not valid base64url"))),
+                _ => Err(Error::header("epk", format!("{k} missing"))),
+            }
+        };
+        let kty = m.get("kty").and_then(Value::as_str);
+        let crv = m.get("crv").and_then(Value::as_str);
+        if crv != Some(curve.name()) {
+            return Err(Error::header("epk", "is not on the recipient key's curve"));
+        }
+        let expected_kty = if curve.is_okp() { "OKP" } else { "EC" };
+        if kty != Some(expected_kty) {
+            return Err(Error::header("epk", "has the wrong key type"));
+        }
+        if curve.is_okp() {
+            EcdhPublicKey::from_okp(curve, &get("x")?)
+        } else {
+            EcdhPublicKey::from_ec_coordinates(curve, &get("x")?, &get("y")?)
+        }
+        .map_err(|_| Error::header("epk", "is not a valid public key on the curve"))
+    }
+}
+
+/// Parses the three header sources of one recipient and merges them.
+pub(crate) fn parse(
+    protected: &[u8],
+    shared: Option<&Map<String, Value>>,
+    recipient: Option<&Map<String, Value>>,
+    limits: &Limits,
+) -> Result<JweHeader> {
+    if protected.len() > limits.max_header_len {
+        return Err(Error::TooLarge {
+            what: "protected header",
+            actual: protected.len(),
+            limit: limits.max_header_len,
+        });
+    }
+    let p = if protected.is_empty() {
+        Map::new()
+    } else {
+        json::parse_object(protected, limits.max_json_depth, Part::Header)?
+    };
+    let mut merged = p.clone();
+    for source in [shared, recipient].into_iter().flatten() {
+        for (k, v) in source {
+            // RFC 7516 §7.2.1: the header sources must be disjoint.
+            if merged.contains_key(k) {
+                return Err(Error::header(k, "appears in more than one header"));
+            }
+            merged.insert(k.clone(), v.clone());
+        }
+    }
+    if !merged.contains_key("enc") {
+        // A JWS header (alg but no enc) is the other kind of token.
+        if merged.contains_key("alg") {
+            return Err(Error::NotJwe);
+        }
+        return Err(Error::header("enc", "missing"));
+    }
+    for k in ["zip", "crit"] {
+        if merged.contains_key(k) && !p.contains_key(k) {
+            return Err(Error::header(k, "must be integrity protected"));
+        }
+    }
+    if let Some(c) = p.get("crit") {
+        parse_crit(c.clone(), &p, &UNDERSTOOD_CRIT)?;
+    }
+    let alg = match merged.get("alg") {
+        Some(Value::String(s)) => KeyManagement::from_name(s)?,
+        Some(_) => return Err(Error::header("alg", "must be a string")),
+        None => return Err(Error::header("alg", "missing")),
+    };
+    let enc = match merged.get("enc") {
+        Some(Value::String(s)) => ContentEncryption::from_name(s)?,
+        _ => return Err(Error::header("enc", "must be a string")),
+    };
+    let zip = match p.get("zip") {
+        None => false,
+        Some(Value::String(s)) if s == "DEF" => true,
+        Some(_) => return Err(Error::header("zip", "only \"DEF\" is supported")),
+    };
+    let kid = match merged.get("kid") {
+        None => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => return Err(Error::header("kid", "must be a string")),
+    };
+    Ok(JweHeader {
+        alg,
+        enc,
+        zip,
+        kid,
+        members: merged,
+    })
+}

@@ -1,0 +1,312 @@
+//! JWE keys: material prepared once for one key management algorithm.
+
+use std::fmt;
+use std::sync::Arc;
+
+use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
+use aws_lc_rs::rsa::PublicKeyComponents;
+
+use super::alg::KeyManagement;
+use super::keymgmt::ecdh_es::{EcdhCurve, EcdhPrivateKey, EcdhPublicKey};
+use super::keymgmt::rsa::{RsaPrivateKey, RsaPublicKey};
+use crate::error::{Error, Result};
+use crate::jwk::{EcCurve, Jwk, KeyParams, OkpCurve, RsaParams};
+use crate::key::MIN_RSA_BITS;
+use crate::secret::SecretBytes;
+
+/// Default PBES2 iteration count for new tokens; equal to the default
+/// decryption limit so that Jot reads what it writes.
+pub const DEFAULT_PBES2_COUNT: u32 = 10_000;
+
+/// A key that encrypts to one recipient with one `alg`.
+#[derive(Clone)]
+pub struct EncryptionKey {
+    pub(crate) alg: KeyManagement,
+    pub(crate) kid: Option<String>,
+    pub(crate) inner: EncKey,
+}
+
+#[derive(Clone)]
+pub(crate) enum EncKey {
+    Rsa(Arc<RsaPublicKey>),
+    /// `dir`, `A*KW`, `A*GCMKW`.
+    Secret(SecretBytes),
+    /// PBES2 password and iteration count.
+    Password(SecretBytes, u32),
+    Ecdh(Arc<EcdhPublicKey>),
+}
+
+/// A key that decrypts for one `alg`.
+#[derive(Clone)]
+pub struct DecryptionKey {
+    pub(crate) alg: KeyManagement,
+    pub(crate) kid: Option<String>,
+    pub(crate) inner: DecKey,
+}
+
+#[derive(Clone)]
+pub(crate) enum DecKey {
+    Rsa(Arc<RsaPrivateKey>),
+    Secret(SecretBytes),
+    Password(SecretBytes),
+    Ecdh(Arc<EcdhPrivateKey>),
+}
+
+impl fmt::Debug for EncryptionKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EncryptionKey")
+            .field("alg", &self.alg)
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for DecryptionKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecryptionKey")
+            .field("alg", &self.alg)
+            .field("kid", &self.kid)
+            .finish_non_exhaustive()
+    }
+}
+
+fn ecdh_curve(p: &KeyParams) -> Option<EcdhCurve> {
+    match p {
+        KeyParams::Ec(e) => match e.crv {
+            EcCurve::P256 => Some(EcdhCurve::P256),
+            EcCurve::P384 => Some(EcdhCurve::P384),
+            EcCurve::P521 => Some(EcdhCurve::P521),
+            EcCurve::Secp256k1 => None,
+        },
+        KeyParams::Okp(o) => match o.crv {
+            OkpCurve::X25519 => Some(EcdhCurve::X25519),
+            OkpCurve::X448 => Some(EcdhCurve::X448),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Checks kty/curve/size against `alg`, and the key's own `alg`, `use` and
+/// `key_ops` (`ops` are the operations that would permit this use).
+fn check(jwk: &Jwk, alg: KeyManagement, ops: &[&str]) -> Result<()> {
+    if let Some(a) = &jwk.alg {
+        if a != alg.name() {
+            return Err(Error::key_alg(alg, format!("the key is for {a}")));
+        }
+    }
+    if jwk.key_use.as_deref().is_some_and(|u| u != "enc") {
+        return Err(Error::key_alg(alg, "the key's \"use\" is not \"enc\""));
+    }
+    if let Some(key_ops) = &jwk.key_ops {
+        if !key_ops.iter().any(|o| ops.contains(&o.as_str())) {
+            return Err(Error::key_alg(alg, "the key's key_ops do not permit this"));
+        }
+    }
+    let ok = match (alg, &jwk.params) {
+        (KeyManagement::Rsa(_), KeyParams::Rsa(r)) => {
+            if r.modulus_bits() < MIN_RSA_BITS {
+                return Err(Error::WeakKey(format!(
+                    "RSA key of {} bits; at least {MIN_RSA_BITS} are required",
+                    r.modulus_bits()
+                )));
+            }
+            true
+        }
+        (KeyManagement::AesKw(kw), KeyParams::Oct { k }) => k.len() == kw.kek_len(),
+        (KeyManagement::AesGcmKw(kw), KeyParams::Oct { k }) => k.len() == kw.kek_len(),
+        (KeyManagement::Dir, KeyParams::Oct { .. }) => true,
+        (KeyManagement::Pbes2(_), KeyParams::Oct { .. }) => true,
+        (KeyManagement::EcdhEs(_), p) => ecdh_curve(p).is_some(),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::key_alg(
+            alg,
+            "the key's type, curve or size does not fit",
+        ))
+    }
+}
+
+fn rsa_public(r: &RsaParams) -> Result<RsaPublicKey> {
+    let der = PublicKeyComponents {
+        n: r.n.as_slice(),
+        e: r.e.as_slice(),
+    }
+    .as_der()
+    .map_err(|_| Error::invalid_key("invalid RSA public key"))?;
+    RsaPublicKey::from_spki_der(der.as_ref())
+}
+
+fn rsa_private(r: &RsaParams, alg: KeyManagement) -> Result<RsaPrivateKey> {
+    let pair = crate::key::check::rsa_key_pair(r)?
+        .ok_or_else(|| Error::key_alg(alg, "decryption needs a private key"))?;
+    let der: Pkcs8V1Der<'static> = pair
+        .as_der()
+        .map_err(|_| Error::invalid_key("cannot encode RSA private key"))?;
+    RsaPrivateKey::from_pkcs8_der(der.as_ref())
+}
+
+fn ecdh_public(jwk: &Jwk, curve: EcdhCurve) -> Result<EcdhPublicKey> {
+    match &jwk.params {
+        KeyParams::Ec(e) => EcdhPublicKey::from_ec_coordinates(curve, &e.x, &e.y),
+        KeyParams::Okp(o) => EcdhPublicKey::from_okp(curve, &o.x),
+        _ => Err(Error::invalid_key("not an ECDH key")),
+    }
+}
+
+impl EncryptionKey {
+    /// Prepares a recipient's JWK (the public half of asymmetric keys; an
+    /// `oct` key for `dir`, `A*KW`, `A*GCMKW`, or as a PBES2 password).
+    pub fn from_jwk(jwk: &Jwk, alg: KeyManagement) -> Result<Self> {
+        check(jwk, alg, &["encrypt", "wrapKey", "deriveKey", "deriveBits"])?;
+        let inner = match (&jwk.params, alg) {
+            (KeyParams::Rsa(r), _) => EncKey::Rsa(Arc::new(rsa_public(r)?)),
+            (KeyParams::Oct { k }, KeyManagement::Pbes2(_)) => {
+                EncKey::Password(k.clone(), DEFAULT_PBES2_COUNT)
+            }
+            (KeyParams::Oct { k }, _) => EncKey::Secret(k.clone()),
+            (p, _) => {
+                let curve =
+                    ecdh_curve(p).ok_or_else(|| Error::key_alg(alg, "not an ECDH curve"))?;
+                EncKey::Ecdh(Arc::new(ecdh_public(jwk, curve)?))
+            }
+        };
+        Ok(EncryptionKey {
+            alg,
+            kid: jwk.kid.clone(),
+            inner,
+        })
+    }
+
+    /// A PBES2 password key (RFC 7518 §4.8), with the default iteration
+    /// count.
+    pub fn password(alg: KeyManagement, password: &[u8]) -> Result<Self> {
+        if !matches!(alg, KeyManagement::Pbes2(_)) {
+            return Err(Error::key_alg(
+                alg,
+                "a password can only be used with PBES2",
+            ));
+        }
+        if password.is_empty() {
+            return Err(Error::invalid_key("the password is empty"));
+        }
+        Ok(EncryptionKey {
+            alg,
+            kid: None,
+            inner: EncKey::Password(SecretBytes::from_slice(password), DEFAULT_PBES2_COUNT),
+        })
+    }
+
+    /// A symmetric key for `dir`, `A*KW` or `A*GCMKW` from raw bytes.
+    pub fn secret(alg: KeyManagement, secret: &[u8]) -> Result<Self> {
+        Self::from_jwk(&Jwk::from_secret(secret)?, alg)
+    }
+
+    /// Sets the PBES2 iteration count for new tokens.
+    pub fn with_pbes2_count(mut self, count: u32) -> Result<Self> {
+        match &mut self.inner {
+            EncKey::Password(_, c) if count > 0 => *c = count,
+            _ => {
+                return Err(Error::key_alg(
+                    self.alg,
+                    "only PBES2 keys have an iteration count",
+                ))
+            }
+        }
+        Ok(self)
+    }
+
+    /// Sets the `kid` written to the header.
+    pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
+        self.kid = Some(kid.into());
+        self
+    }
+
+    /// The key management algorithm.
+    pub fn algorithm(&self) -> KeyManagement {
+        self.alg
+    }
+
+    /// The key id.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+}
+
+impl DecryptionKey {
+    /// Prepares a private JWK (or `oct` secret / PBES2 password) for `alg`.
+    pub fn from_jwk(jwk: &Jwk, alg: KeyManagement) -> Result<Self> {
+        check(
+            jwk,
+            alg,
+            &["decrypt", "unwrapKey", "deriveKey", "deriveBits"],
+        )?;
+        let inner = match (&jwk.params, alg) {
+            (KeyParams::Rsa(r), _) => DecKey::Rsa(Arc::new(rsa_private(r, alg)?)),
+            (KeyParams::Oct { k }, KeyManagement::Pbes2(_)) => DecKey::Password(k.clone()),
+            (KeyParams::Oct { k }, _) => DecKey::Secret(k.clone()),
+            (p, _) => {
+                let curve =
+                    ecdh_curve(p).ok_or_else(|| Error::key_alg(alg, "not an ECDH curve"))?;
+                let d = match p {
+                    KeyParams::Ec(e) => e.d.as_ref(),
+                    KeyParams::Okp(o) => o.d.as_ref(),
+                    _ => None,
+                }
+                .ok_or_else(|| Error::key_alg(alg, "decryption needs a private key"))?;
+                let key = EcdhPrivateKey::from_bytes(curve, d.expose())?;
+                // The private key must belong to the public key it came with.
+                if key.public_key()? != ecdh_public(jwk, curve)? {
+                    return Err(Error::invalid_key(
+                        "private key does not match its public key",
+                    ));
+                }
+                DecKey::Ecdh(Arc::new(key))
+            }
+        };
+        Ok(DecryptionKey {
+            alg,
+            kid: jwk.kid.clone(),
+            inner,
+        })
+    }
+
+    /// A PBES2 password.
+    pub fn password(alg: KeyManagement, password: &[u8]) -> Result<Self> {
+        if !matches!(alg, KeyManagement::Pbes2(_)) {
+            return Err(Error::key_alg(
+                alg,
+                "a password can only be used with PBES2",
+            ));
+        }
+        Ok(DecryptionKey {
+            alg,
+            kid: None,
+            inner: DecKey::Password(SecretBytes::from_slice(password)),
+        })
+    }
+
+    /// A symmetric key for `dir`, `A*KW` or `A*GCMKW` from raw bytes.
+    pub fn secret(alg: KeyManagement, secret: &[u8]) -> Result<Self> {
+        Self::from_jwk(&Jwk::from_secret(secret)?, alg)
+    }
+
+    /// Sets the `kid` used for key selection.
+    pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
+        self.kid = Some(kid.into());
+        self
+    }
+
+    /// The key management algorithm.
+    pub fn algorithm(&self) -> KeyManagement {
+        self.alg
+    }
+
+    /// The key id.
+    pub fn kid(&self) -> Option<&str> {
+        self.kid.as_deref()
+    }
+}

@@ -1,0 +1,85 @@
+//! JSON Web Encryption (RFC 7516) with every RFC 7518 algorithm.
+//!
+//! - [`compact::encrypt`] / [`compact::decrypt`]: the five-part form.
+//! - [`json::encrypt_general`], [`json::encrypt_flattened`], [`json::decrypt`].
+//! - Keys are prepared once for one `alg`: [`EncryptionKey`],
+//!   [`DecryptionKey`]. `RSA1_5` and PBES2 are refused on decryption unless
+//!   named in [`DecryptOptions`].
+//! - Byte-level building blocks live in [`content`] (`enc`) and [`keymgmt`]
+//!   (`alg`).
+//!
+//! Every decryption-side failure caused by the token's bytes is reported as
+//! [`crate::Error::DecryptionFailed`] with no detail (RFC 7516 §11.5): a
+//! distinguishable error would be a padding or key-unwrap oracle.
+
+/// Gives an enum of registered JOSE algorithm names `ALL`, `name()`,
+/// `from_name()` (exact, case-sensitive), `Display` and `FromStr`, so the
+/// names are written once, next to their variants.
+macro_rules! registered_names {
+    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            /// Every variant, in registry order.
+            pub const ALL: [$ty; [$($name),+].len()] = [$($ty::$variant),+];
+
+            /// The registered name, e.g. for the `alg` or `enc` header.
+            pub const fn name(&self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),+
+                }
+            }
+
+            /// Looks up a registered name (exact, case-sensitive match).
+            pub fn from_name(name: &str) -> $crate::error::Result<Self> {
+                Self::ALL
+                    .into_iter()
+                    .find(|a| a.name() == name)
+                    .ok_or_else(|| $crate::error::Error::UnsupportedAlgorithm(name.to_owned()))
+            }
+        }
+
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl ::std::str::FromStr for $ty {
+            type Err = $crate::error::Error;
+
+            fn from_str(s: &str) -> $crate::error::Result<Self> {
+                Self::from_name(s)
+            }
+        }
+    };
+}
+
+mod alg;
+pub mod compact;
+pub mod content;
+mod decrypt;
+mod encrypt;
+mod header;
+pub mod json;
+mod key;
+pub mod keymgmt;
+mod zip;
+
+pub use alg::KeyManagement;
+pub use compact::Decrypted;
+pub use content::ContentEncryption;
+pub use decrypt::{DecryptOptions, DecryptionKeyResolver};
+pub use encrypt::{EncryptOptions, FixedContent, FixedKeyManagement, Recipient};
+pub use header::JweHeader;
+pub use key::{DecryptionKey, EncryptionKey, DEFAULT_PBES2_COUNT};
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    /// Hex to bytes; whitespace is ignored so RFC dumps can be pasted as is.
+    pub(crate) fn hex(s: &str) -> Vec<u8> {
+        let s: String = s.split_whitespace().collect();
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+}

@@ -1,0 +1,131 @@
+//! Key generation.
+//!
+//! aws-lc generates RSA, EC and Ed25519 keys and hands them over as PKCS#8,
+//! which is parsed by the import code: one parser, one set of checks, for
+//! generated and imported keys alike. Curve25519/448 keys without an aws-lc
+//! PKCS#8 form are built from random bytes and go through the same checks.
+
+use aws_lc_rs::encoding::{AsBigEndian, AsDer, Curve25519SeedBin, Pkcs8V1Der};
+use aws_lc_rs::signature::{EcdsaKeyPair, Ed25519KeyPair};
+use aws_lc_rs::{agreement, rand, rsa};
+use zeroize::Zeroizing;
+
+use super::import::{self, ecdsa_signing};
+use crate::alg::{Algorithm, Family};
+use crate::error::{Error, Result};
+use crate::jwk::{EcCurve, Jwk, OkpCurve};
+
+/// Smallest secret [`generate`] makes: 128 bits, the least any JOSE
+/// algorithm uses (A128KW, A128GCM).
+pub const MIN_SECRET_BYTES: usize = 16;
+/// Largest secret [`generate`] makes.
+pub const MAX_SECRET_BYTES: usize = 1024;
+
+/// What kind of key to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeySpec {
+    /// A random `oct` secret of `bytes` bytes
+    /// ([`MIN_SECRET_BYTES`]..=[`MAX_SECRET_BYTES`]).
+    Oct {
+        /// Length in bytes.
+        bytes: usize,
+    },
+    /// An RSA key of 2048, 3072, 4096 or 8192 bits (e = 65537).
+    Rsa {
+        /// Modulus size.
+        bits: usize,
+    },
+    /// An EC key on a curve.
+    Ec(EcCurve),
+    /// An OKP key (Ed25519, Ed448, X25519, X448).
+    Okp(OkpCurve),
+}
+
+/// Generates a new private key (or secret).
+pub fn generate(spec: KeySpec) -> Result<Jwk> {
+    let params = match spec {
+        KeySpec::Oct { bytes } => {
+            if !(MIN_SECRET_BYTES..=MAX_SECRET_BYTES).contains(&bytes) {
+                return Err(Error::invalid_key(format!(
+                    "secrets are generated with {MIN_SECRET_BYTES} to {MAX_SECRET_BYTES} bytes, \
+                     not {bytes}"
+                )));
+            }
+            return Jwk::from_secret(&random(bytes)?);
+        }
+        KeySpec::Rsa { bits } => {
+            let size = match bits {
+                2048 => rsa::KeySize::Rsa2048,
+                3072 => rsa::KeySize::Rsa3072,
+                4096 => rsa::KeySize::Rsa4096,
+                8192 => rsa::KeySize::Rsa8192,
+                _ => {
+                    return Err(Error::invalid_key(format!(
+                        "RSA keys are generated with 2048, 3072, 4096 or 8192 bits, not {bits}"
+                    )))
+                }
+            };
+            let pair = rsa::KeyPair::generate(size).map_err(|_| failed())?;
+            let der: Pkcs8V1Der<'_> = pair.as_der().map_err(|_| failed())?;
+            import::from_pkcs8_der(der.as_ref())?
+        }
+        KeySpec::Ec(crv) => {
+            let pair = EcdsaKeyPair::generate(ecdsa_signing(crv)).map_err(|_| failed())?;
+            let der = pair.to_pkcs8v1().map_err(|_| failed())?;
+            import::from_pkcs8_der(der.as_ref())?
+        }
+        KeySpec::Okp(OkpCurve::Ed25519) => {
+            let pair = Ed25519KeyPair::generate().map_err(|_| failed())?;
+            let der = pair.to_pkcs8().map_err(|_| failed())?;
+            import::from_pkcs8_der(der.as_ref())?
+        }
+        KeySpec::Okp(OkpCurve::X25519) => {
+            let key = agreement::PrivateKey::generate(&agreement::X25519).map_err(|_| failed())?;
+            let seed: Curve25519SeedBin<'_> = key.as_be_bytes().map_err(|_| failed())?;
+            import::okp_private(OkpCurve::X25519, seed.as_ref(), None)?
+        }
+        // Ed448 private keys are 57 uniformly random bytes (RFC 8032 §5.2.5),
+        // X448 ones 56 (RFC 7748 §6.2; clamping happens when used).
+        KeySpec::Okp(crv @ (OkpCurve::Ed448 | OkpCurve::X448)) => {
+            import::okp_private(crv, &random(crv.key_len())?, None)?
+        }
+    };
+    Ok(Jwk::new(params))
+}
+
+/// Generates a key for a JWS algorithm, with `alg` set: HS256/384/512 get a
+/// secret as long as the hash (RFC 7518 §3.2), RS*/PS* an RSA-2048 key,
+/// ES256/384/512/256K a key on their curve, EdDSA and Ed25519 an Ed25519
+/// key, Ed448 an Ed448 key.
+pub fn generate_for(alg: Algorithm) -> Result<Jwk> {
+    let spec = match alg.family() {
+        Family::Hmac => KeySpec::Oct {
+            bytes: super::min_hmac_key_len(alg),
+        },
+        Family::RsaPkcs1 | Family::RsaPss => KeySpec::Rsa {
+            bits: super::MIN_RSA_BITS,
+        },
+        Family::Ecdsa => KeySpec::Ec(match alg {
+            Algorithm::ES384 => EcCurve::P384,
+            Algorithm::ES512 => EcCurve::P521,
+            Algorithm::ES256K => EcCurve::Secp256k1,
+            _ => EcCurve::P256,
+        }),
+        Family::EdDsa => KeySpec::Okp(match alg {
+            Algorithm::Ed448 => OkpCurve::Ed448,
+            _ => OkpCurve::Ed25519,
+        }),
+    };
+    Ok(generate(spec)?.with_alg(alg.name()))
+}
+
+fn failed() -> Error {
+    Error::Crypto("key generation failed")
+}
+
+fn random(len: usize) -> Result<Zeroizing<Vec<u8>>> {
+    let mut buf = Zeroizing::new(vec![0u8; len]);
+    rand::fill(&mut buf).map_err(|_| Error::Crypto("random number generation failed"))?;
+    Ok(buf)
+}

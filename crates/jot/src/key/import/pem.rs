@@ -1,0 +1,123 @@
+//! PEM (RFC 7468) blocks: finding them in text and decoding one.
+//!
+//! Files in the wild hold several blocks (a key after `EC PARAMETERS`, a
+//! certificate chain, a key next to its certificate). The first block with a
+//! label Jot imports is used and the others are ignored.
+
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// The labels Jot imports, each naming exactly one DER structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Label {
+    /// PKCS#8 `PrivateKeyInfo` / `OneAsymmetricKey`.
+    PrivateKey,
+    /// PKCS#8 `EncryptedPrivateKeyInfo`.
+    EncryptedPrivateKey,
+    /// PKCS#1 `RSAPrivateKey`.
+    RsaPrivateKey,
+    /// SEC1 `ECPrivateKey`.
+    EcPrivateKey,
+    /// `SubjectPublicKeyInfo`.
+    PublicKey,
+    /// PKCS#1 `RSAPublicKey`.
+    RsaPublicKey,
+    /// X.509 `Certificate`.
+    Certificate,
+}
+
+impl Label {
+    fn from_text(s: &str) -> Option<Self> {
+        Some(match s {
+            "PRIVATE KEY" => Label::PrivateKey,
+            "ENCRYPTED PRIVATE KEY" => Label::EncryptedPrivateKey,
+            "RSA PRIVATE KEY" => Label::RsaPrivateKey,
+            "EC PRIVATE KEY" => Label::EcPrivateKey,
+            "PUBLIC KEY" => Label::PublicKey,
+            "RSA PUBLIC KEY" => Label::RsaPublicKey,
+            "CERTIFICATE" => Label::Certificate,
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn text(self) -> &'static str {
+        match self {
+            Label::PrivateKey => "PRIVATE KEY",
+            Label::EncryptedPrivateKey => "ENCRYPTED PRIVATE KEY",
+            Label::RsaPrivateKey => "RSA PRIVATE KEY",
+            Label::EcPrivateKey => "EC PRIVATE KEY",
+            Label::PublicKey => "PUBLIC KEY",
+            Label::RsaPublicKey => "RSA PUBLIC KEY",
+            Label::Certificate => "CERTIFICATE",
+        }
+    }
+}
+
+const BEGIN: &str = "-----BEGIN ";
+const DASHES: &str = "-----";
+
+/// The first importable block: its label and DER contents (zeroized on drop,
+/// as it may be a private key).
+pub(crate) fn first_block(pem: &str) -> Result<(Label, Zeroizing<Vec<u8>>)> {
+    let mut rest = pem;
+    // The first unsupported label, to name it if nothing else is found.
+    let mut skipped: Option<&str> = None;
+    while let Some(start) = rest.find(BEGIN) {
+        let after = &rest[start + BEGIN.len()..];
+        let label_len = after
+            .find(DASHES)
+            .filter(|&n| !after[..n].contains('\n'))
+            .ok_or_else(|| Error::invalid_key("malformed PEM BEGIN line"))?;
+        let label_text = &after[..label_len];
+        let end_line = format!("-----END {label_text}-----");
+        let end = after.find(&end_line).ok_or_else(|| {
+            Error::invalid_key(format!("PEM block {label_text:?} has no END line"))
+        })?;
+        let block_end = start + BEGIN.len() + end + end_line.len();
+        let block = &rest[start..block_end];
+        rest = &rest[block_end..];
+        match Label::from_text(label_text) {
+            Some(label) => return Ok((label, decode(block, label)?)),
+            None => skipped = skipped.or(Some(label_text)),
+        }
+    }
+    Err(match skipped {
+        None => Error::invalid_key("no PEM block found"),
+        Some(label) => Error::invalid_key(format!(
+            "unsupported PEM label {label:?} (expected PRIVATE KEY, PUBLIC KEY, \
+             RSA PRIVATE KEY, RSA PUBLIC KEY, EC PRIVATE KEY, CERTIFICATE or \
+             ENCRYPTED PRIVATE KEY)"
+        )),
+    })
+}
+
+fn decode(block: &str, label: Label) -> Result<Zeroizing<Vec<u8>>> {
+    if block.contains("Proc-Type:") || block.contains("DEK-Info:") {
+        // RFC 1421-style encryption: unauthenticated, MD5-based key
+        // derivation, and not PEM under RFC 7468.
+        return Err(Error::invalid_key(
+            "legacy OpenSSL-encrypted PEM is not supported; convert it to \
+             encrypted PKCS#8 (openssl pkcs8 -topk8 -v2 aes-256-cbc)",
+        ));
+    }
+    let bad = || Error::invalid_key(format!("PEM block {:?} is not valid base64", label.text()));
+    // Line width is detected rather than fixed at 64: some tools wrap at 76
+    // or not at all, and the width carries no meaning.
+    let mut decoder = der::pem::Decoder::new_detect_wrap(block.as_bytes()).map_err(|_| bad())?;
+    let mut buf = Zeroizing::new(Vec::new());
+    decoder.decode_to_end(&mut buf).map_err(|_| bad())?;
+    if buf.is_empty() {
+        return Err(Error::invalid_key(format!(
+            "PEM block {:?} is empty",
+            label.text()
+        )));
+    }
+    Ok(buf)
+}
+
+/// PEM text for DER contents, wrapped at 64 columns with LF line endings.
+pub(crate) fn encode(label: &str, der: &[u8]) -> Result<String> {
+    der::pem::encode_string(label, der::pem::LineEnding::LF, der)
+        .map_err(|_| Error::invalid_key("cannot encode PEM"))
+}

@@ -1,0 +1,199 @@
+//! DER structures to key material: PKCS#8 (RFC 5208/5958), SPKI (RFC 5280),
+//! PKCS#1 (RFC 8017), SEC1 (RFC 5915), X.509 certificates, and encrypted
+//! PKCS#8 (RFC 8018 PBES2). Parsing is RustCrypto's; this module only maps
+//! the parsed structures onto [`KeyParams`].
+
+use der::asn1::{BitStringRef, OctetStringRef};
+use der::referenced::OwnedToRef;
+use der::Decode;
+use pkcs8::{EncryptedPrivateKeyInfoRef, PrivateKeyInfoRef};
+use spki::SubjectPublicKeyInfoRef;
+
+use super::material;
+use super::oid::{self, KeyAlg};
+use crate::error::{Error, Result};
+use crate::jwk::{EcCurve, KeyParams};
+
+/// Largest PBKDF2 iteration count accepted in an encrypted key. Common tools
+/// use 2 048 to 600 000; a hostile file asking for 100 million (the most the
+/// parser allows) would stall the caller for a minute.
+const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
+/// Largest scrypt N·r·p accepted: OpenSSL's default is 2^14·8·1; 2^20·8
+/// already needs 1 GiB of memory.
+const MAX_SCRYPT_WORK: u64 = 1 << 23;
+
+fn bits(b: &BitStringRef<'_>, what: &str) -> Result<Vec<u8>> {
+    b.as_bytes()
+        .map(<[u8]>::to_vec)
+        .ok_or_else(|| Error::invalid_key(format!("{what} is not a whole number of bytes")))
+}
+
+/// `PrivateKeyInfo` / `OneAsymmetricKey`.
+pub(crate) fn pkcs8(info: &PrivateKeyInfoRef<'_>) -> Result<KeyParams> {
+    let alg = oid::identify(&info.algorithm)?;
+    let public = match &info.public_key {
+        Some(p) => Some(bits(p, "PKCS#8 public key")?),
+        None => None,
+    };
+    let private = info.private_key.as_bytes();
+    match alg {
+        KeyAlg::Rsa => {
+            let k = pkcs1::RsaPrivateKeyRef::from_der(private)
+                .map_err(|_| Error::invalid_key("PKCS#8 RSA private key is malformed"))?;
+            material::rsa_private(&k)
+        }
+        KeyAlg::Ec(crv) => {
+            let k = sec1::EcPrivateKey::from_der(private)
+                .map_err(|_| Error::invalid_key("PKCS#8 EC private key is malformed"))?;
+            // The SEC1 structure may repeat the curve; it must agree.
+            sec1_key(&k, Some(crv), public.as_deref())
+        }
+        KeyAlg::Okp(crv) => {
+            // RFC 8410 §7: CurvePrivateKey ::= OCTET STRING, inside the
+            // privateKey OCTET STRING.
+            let inner = <&OctetStringRef>::from_der(private).map_err(|_| {
+                Error::invalid_key(format!("PKCS#8 {} private key is malformed", crv.name()))
+            })?;
+            material::okp_private(crv, inner.as_bytes(), public.as_deref())
+        }
+    }
+}
+
+/// `SubjectPublicKeyInfo`.
+pub(crate) fn spki(info: &SubjectPublicKeyInfoRef<'_>) -> Result<KeyParams> {
+    let key = bits(&info.subject_public_key, "subjectPublicKey")?;
+    match oid::identify(&info.algorithm)? {
+        KeyAlg::Rsa => {
+            let k = pkcs1::RsaPublicKeyRef::from_der(&key)
+                .map_err(|_| Error::invalid_key("RSA public key is malformed"))?;
+            material::rsa_public(k.modulus.as_bytes(), k.public_exponent.as_bytes())
+        }
+        KeyAlg::Ec(crv) => material::ec_public(crv, &key),
+        KeyAlg::Okp(crv) => material::okp_public(crv, &key),
+    }
+}
+
+/// SEC1 `ECPrivateKey`. The curve comes from the structure or, when it has
+/// none (allowed by RFC 5915 when the context names it), from `curve`; if
+/// both are present they must agree.
+pub(crate) fn sec1_key(
+    k: &sec1::EcPrivateKey<'_>,
+    curve: Option<EcCurve>,
+    outer_public: Option<&[u8]>,
+) -> Result<KeyParams> {
+    let own = match k.parameters {
+        Some(p) => {
+            let oid = p
+                .named_curve()
+                .ok_or_else(|| Error::invalid_key("EC parameters must be a named curve"))?;
+            Some(oid::curve_from_oid(&oid)?)
+        }
+        None => None,
+    };
+    let crv = match (own, curve) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(Error::invalid_key(format!(
+                "EC key is on {} but {} was expected",
+                a.name(),
+                b.name()
+            )))
+        }
+        (Some(c), _) | (None, Some(c)) => c,
+        (None, None) => {
+            return Err(Error::invalid_key(
+                "SEC1 EC private key does not name its curve; pass the curve explicitly",
+            ))
+        }
+    };
+    let public = k.public_key.or(outer_public);
+    material::ec_private(crv, k.private_key, public)
+}
+
+/// An X.509 certificate's subject public key. The certificate is not
+/// validated (no chain, dates or signature): that is a trust decision for
+/// the caller, and importing a key makes none.
+pub(crate) fn certificate(der: &[u8]) -> Result<KeyParams> {
+    let cert = x509_cert::Certificate::from_der(der)
+        .map_err(|_| Error::invalid_key("X.509 certificate is malformed"))?;
+    spki(
+        &cert
+            .tbs_certificate()
+            .subject_public_key_info()
+            .owned_to_ref(),
+    )
+}
+
+/// Any unencrypted structure, recognised by trying each in turn. The first
+/// that parses decides: its semantic errors (bad curve, weak exponent...) are
+/// reported rather than masked by trying the next.
+pub(crate) fn any(der: &[u8], curve: Option<EcCurve>) -> Result<KeyParams> {
+    if let Ok(info) = PrivateKeyInfoRef::from_der(der) {
+        return pkcs8(&info);
+    }
+    if let Ok(info) = SubjectPublicKeyInfoRef::from_der(der) {
+        return spki(&info);
+    }
+    if let Ok(k) = pkcs1::RsaPrivateKeyRef::from_der(der) {
+        return material::rsa_private(&k);
+    }
+    if let Ok(k) = pkcs1::RsaPublicKeyRef::from_der(der) {
+        return material::rsa_public(k.modulus.as_bytes(), k.public_exponent.as_bytes());
+    }
+    if let Ok(k) = sec1::EcPrivateKey::from_der(der) {
+        return sec1_key(&k, curve, None);
+    }
+    if x509_cert::Certificate::from_der(der).is_ok() {
+        return certificate(der);
+    }
+    if EncryptedPrivateKeyInfoRef::from_der(der).is_ok() {
+        return Err(Error::invalid_key(
+            "the key is encrypted; import it with from_encrypted_der and its password",
+        ));
+    }
+    Err(Error::invalid_key(
+        "not a PKCS#8, SubjectPublicKeyInfo, PKCS#1, SEC1 or X.509 DER structure",
+    ))
+}
+
+/// Decrypts an `EncryptedPrivateKeyInfo` (PBES2 with PBKDF2 or scrypt and
+/// AES-CBC) and imports the PKCS#8 key inside.
+pub(crate) fn encrypted_pkcs8(der: &[u8], password: &[u8]) -> Result<KeyParams> {
+    let enc = EncryptedPrivateKeyInfoRef::from_der(der).map_err(|_| {
+        Error::invalid_key("not a PBES2-encrypted PKCS#8 key (EncryptedPrivateKeyInfo)")
+    })?;
+    check_kdf_cost(&enc.encryption_algorithm)?;
+    let plain = enc.decrypt(password).map_err(|_| {
+        Error::invalid_key("cannot decrypt the private key: wrong password or unsupported cipher")
+    })?;
+    let info = PrivateKeyInfoRef::from_der(plain.as_bytes())
+        .map_err(|_| Error::invalid_key("decrypted data is not a PKCS#8 private key"))?;
+    pkcs8(&info)
+}
+
+fn check_kdf_cost(scheme: &pkcs8::pkcs5::EncryptionScheme) -> Result<()> {
+    let pkcs8::pkcs5::EncryptionScheme::Pbes2(params) = scheme else {
+        return Err(Error::invalid_key(
+            "PBES1 key encryption is obsolete and not supported; re-encrypt with PBES2",
+        ));
+    };
+    if let Some(p) = params.kdf.pbkdf2() {
+        if p.iteration_count > MAX_PBKDF2_ITERATIONS {
+            return Err(Error::invalid_key(format!(
+                "PBKDF2 iteration count {} is over the limit of {MAX_PBKDF2_ITERATIONS}",
+                p.iteration_count
+            )));
+        }
+    }
+    if let Some(s) = params.kdf.scrypt() {
+        let work = s
+            .cost_parameter
+            .saturating_mul(u64::from(s.block_size))
+            .saturating_mul(u64::from(s.parallelization));
+        if work > MAX_SCRYPT_WORK {
+            return Err(Error::invalid_key(
+                "scrypt parameters are over the accepted cost",
+            ));
+        }
+    }
+    Ok(())
+}
