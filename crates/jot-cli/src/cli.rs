@@ -18,24 +18,64 @@ const fn ex(what: &'static str, cmd: &'static str) -> Example {
 }
 
 /// Formats examples for `after_help`. The tests find them by the `$ `
-/// prefix, so keep one command per line.
+/// prefix (continuation lines end in ` \\`), so keep one command each.
 fn examples(list: &[Example]) -> String {
     let mut s = String::from("Examples:\n");
     for e in list {
-        s.push_str(&format!("  # {}\n  $ {}\n", e.what, e.cmd));
+        s.push_str(&format!(
+            "  # {}\n  $ {}\n",
+            e.what,
+            wrap_command(e.cmd, 84)
+        ));
     }
     s.pop();
     s
 }
 
+/// Breaks a long command line with shell continuations (` \\` + newline)
+/// at spaces outside quotes, so clap never re-wraps it into something a
+/// shell cannot run when pasted.
+fn wrap_command(cmd: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line_len = 0;
+    let mut quote: Option<char> = None;
+    let mut word = String::new();
+    let mut words = Vec::new();
+    for c in cmd.chars() {
+        match (quote, c) {
+            (None, ' ') => {
+                words.push(std::mem::take(&mut word));
+                continue;
+            }
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), _) if q == c => quote = None,
+            _ => {}
+        }
+        word.push(c);
+    }
+    words.push(word);
+    for w in words {
+        if line_len > 0 && line_len + 1 + w.len() > width {
+            out.push_str(" \\\n      ");
+            line_len = 4;
+        } else if line_len > 0 {
+            out.push(' ');
+            line_len += 1;
+        }
+        out.push_str(&w);
+        line_len += w.len();
+    }
+    out
+}
+
 pub const TOP_EXAMPLES: &[Example] = &[
     ex(
-        "Sign a JWT valid for one hour with an HMAC secret, then verify it",
-        "jot sign --alg HS256 --secret-file hs256.key --sub alice --aud api --exp 1h > token.jwt",
+        "Sign a JWT valid for one hour with an HMAC secret",
+        "jot sign --alg HS256 --secret-file hs256.key --sub alice --aud api --exp 1h",
     ),
     ex(
-        "Verify it (exit code 0: valid, 1: rejected, 2: usage error)",
-        "jot verify token.jwt --secret-file hs256.key --aud api",
+        "Sign with a private JWK and verify with its public half (exit code 0: valid)",
+        "jot sign --key ec.jwk --aud api --exp 1h | jot verify --key ec.pub.jwk --aud api",
     ),
     ex(
         "Look inside a token without verifying anything",
@@ -61,8 +101,8 @@ pub const SIGN_EXAMPLES: &[Example] = &[
         "jot decode --json token.jwt | jot sign - --alg HS256 --secret-file hs256.key --exp 1h",
     ),
     ex(
-        "Custom typ and header members",
-        "jot sign --alg HS256 --secret-file hs256.key --typ at+jwt --header 'x-tenant=\"acme\"' --exp 15m",
+        "Custom typ and header members, PEM key",
+        "jot sign --alg ES256 --key ec.pem --typ at+jwt --header 'x-tenant=\"acme\"' --exp 15m",
     ),
 ];
 
@@ -73,15 +113,19 @@ pub const VERIFY_EXAMPLES: &[Example] = &[
     ),
     ex(
         "Read the token from stdin (a leading 'Bearer ' is stripped)",
-        "echo \"Bearer $(cat token.jwt)\" | jot verify --secret-file hs256.key --aud api",
+        "echo \"Bearer $(cat token.jwt)\" | jot verify --key ec.pub.jwk --aud api",
     ),
     ex(
-        "Machine-readable result with expectations on issuer and claims",
-        "jot verify token.jwt --secret-file hs256.key --aud api --iss https://issuer.example --require sub --json",
+        "Machine-readable result, with expectations on issuer and claims",
+        "jot verify token.jwt --key ec.pub.jwk --aud api --iss https://issuer.example --require sub --json",
     ),
     ex(
-        "Evaluate the time claims at another instant, with a tighter leeway",
-        "jot verify token.jwt --secret-file hs256.key --aud api --at 2000000000 --leeway 5s || echo rejected",
+        "Accept a token without exp, with a tighter clock leeway",
+        "jot sign --secret-file hs256.key --alg HS256 | jot verify --secret-file hs256.key --allow-no-exp --leeway 5s",
+    ),
+    ex(
+        "Scripts: branch on the exit code (1: rejected)",
+        "if ! jot verify token.jwt --key ec.pub.jwk --aud other 2>/dev/null; then echo rejected; fi",
     ),
 ];
 
@@ -542,10 +586,9 @@ pub enum HashName {
 }
 
 #[derive(Debug, Args)]
-#[group(id = "kind", required = true, multiple = false, args = ["alg", "kty"])]
 pub struct KeyGenerateArgs {
     /// Generate a key for this JWS algorithm (and set its `alg`).
-    #[arg(long, value_parser = parse_alg)]
+    #[arg(long, value_parser = parse_alg, required_unless_present = "kty", conflicts_with = "kty")]
     pub alg: Option<Algorithm>,
     /// Key type instead of an algorithm.
     #[arg(long, value_enum)]
@@ -644,6 +687,16 @@ pub struct CompletionsArgs {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn long_examples_wrap_outside_quotes() {
+        let w = wrap_command("jot sign --header 'a b c d e f' --exp 1h", 20);
+        assert_eq!(
+            w,
+            "jot sign --header \\\n      'a b c d e f' \\\n      --exp 1h"
+        );
+        assert_eq!(wrap_command("jot decode t", 80), "jot decode t");
+    }
 
     #[test]
     fn cli_is_consistent() {

@@ -46,52 +46,53 @@ impl Loaded {
     }
 }
 
-/// The library calls for PEM/DER and key generation. The one place to
-/// switch when the library API changes.
+/// The library calls for PEM/DER import and export and key generation, in
+/// one place, with their errors as configuration errors (exit 2).
 pub mod backend {
     use super::*;
-    use jot::jwk::{EcCurve, OkpCurve};
+    pub use jot::key::KeySpec as Spec;
 
-    /// What to generate (mirrors `jot::key::generate::KeySpec`).
-    // Read only by the library call that lands with key generation.
-    #[allow(dead_code)]
-    #[derive(Debug, Clone, Copy)]
-    pub enum Spec {
-        Oct { bytes: usize },
-        Rsa { bits: usize },
-        Ec(EcCurve),
-        Okp(OkpCurve),
+    fn config<T>(what: &str, r: jot::Result<T>) -> std::result::Result<T, Failure> {
+        r.map_err(|e| Failure::config(what, &e))
     }
 
-    fn pending(what: &str) -> Failure {
-        Failure::usage(format!("{what} is not yet supported by this build of jot"))
-            .hint("use a JWK or JWK Set key file")
+    /// PKCS#1, PKCS#8, SEC1, SPKI or an X.509 certificate, as PEM.
+    pub fn from_pem(pem: &str) -> std::result::Result<Jwk, Failure> {
+        config("invalid PEM key", jot::key::import::from_pem(pem)).map_err(|f| {
+            if pem.contains("ENCRYPTED") {
+                f.hint(
+                    "jot never prompts for a password: decrypt the key first (e.g. openssl pkcs8)",
+                )
+            } else {
+                f
+            }
+        })
     }
 
-    pub fn from_pem(_pem: &str) -> std::result::Result<Jwk, Failure> {
-        Err(pending("PEM key import"))
-    }
-
-    pub fn from_der(_der: &[u8]) -> std::result::Result<Jwk, Failure> {
-        Err(pending("DER key import"))
-    }
-
-    /// PKCS#8 for private keys, SPKI for public keys.
-    pub fn to_pem(_jwk: &Jwk) -> std::result::Result<String, Failure> {
-        Err(pending("PEM key export"))
+    /// The same forms as DER.
+    pub fn from_der(der: &[u8]) -> std::result::Result<Jwk, Failure> {
+        config(
+            "invalid key (not a JWK, JWK Set, PEM or DER)",
+            jot::key::import::from_der(der),
+        )
     }
 
     /// PKCS#8 for private keys, SPKI for public keys.
-    pub fn to_der(_jwk: &Jwk) -> std::result::Result<Vec<u8>, Failure> {
-        Err(pending("DER key export"))
+    pub fn to_pem(jwk: &Jwk) -> std::result::Result<String, Failure> {
+        config("cannot write the key as PEM", jwk.to_pem())
     }
 
-    pub fn generate(_spec: Spec) -> std::result::Result<Jwk, Failure> {
-        Err(pending("key generation"))
+    /// PKCS#8 for private keys, SPKI for public keys.
+    pub fn to_der(jwk: &Jwk) -> std::result::Result<Vec<u8>, Failure> {
+        config("cannot write the key as DER", jwk.to_der())
     }
 
-    pub fn generate_for(_alg: Algorithm) -> std::result::Result<Jwk, Failure> {
-        Err(pending("key generation"))
+    pub fn generate(spec: Spec) -> std::result::Result<Jwk, Failure> {
+        config("cannot generate the key", jot::key::generate(spec))
+    }
+
+    pub fn generate_for(alg: Algorithm) -> std::result::Result<Jwk, Failure> {
+        config("cannot generate the key", jot::key::generate_for(alg))
     }
 }
 

@@ -110,16 +110,23 @@ pub(crate) fn member_str<'a>(m: &'a Map<String, Value>, name: &str) -> Result<Op
     match m.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::malformed(format!("member {name:?} must be a string"))),
+        Some(_) => Err(Error::malformed(format!(
+            "member {name:?} must be a string"
+        ))),
     }
 }
 
 /// An object member of a JSON serialization (`None` when absent).
-pub(crate) fn member_obj<'a>(m: &'a Map<String, Value>, name: &str) -> Result<Option<&'a Map<String, Value>>> {
+pub(crate) fn member_obj<'a>(
+    m: &'a Map<String, Value>,
+    name: &str,
+) -> Result<Option<&'a Map<String, Value>>> {
     match m.get(name) {
         None => Ok(None),
         Some(Value::Object(o)) => Ok(Some(o)),
-        Some(_) => Err(Error::malformed(format!("member {name:?} must be an object"))),
+        Some(_) => Err(Error::malformed(format!(
+            "member {name:?} must be an object"
+        ))),
     }
 }
 

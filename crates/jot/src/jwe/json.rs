@@ -76,8 +76,6 @@ pub fn encrypt_flattened(
     ))
 }
 
-
-
 /// Decrypts a general or flattened JSON JWE with the first recipient whose
 /// key the resolver supplies and which decrypts; reports which one.
 pub fn decrypt(

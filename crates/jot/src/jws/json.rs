@@ -144,7 +144,6 @@ struct Entry<'a> {
     signature: &'a str,
 }
 
-
 fn entry(m: &Map<String, Value>) -> Result<Entry<'_>> {
     let header = json::member_obj(m, "header")?;
     Ok(Entry {
