@@ -60,7 +60,7 @@ pub mod backend {
     pub fn from_pem(pem: &str) -> std::result::Result<Jwk, Failure> {
         config("invalid PEM key", jot::key::import::from_pem(pem)).map_err(|f| {
             if pem.contains("ENCRYPTED") {
-                f.hint(
+                f.message("the PEM key is encrypted").hint(
                     "jot never prompts for a password: decrypt the key first (e.g. openssl pkcs8)",
                 )
             } else {

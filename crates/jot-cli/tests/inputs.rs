@@ -1,0 +1,278 @@
+//! Key inputs (PEM in each form, DER, JWK, JWK Set, env:) and token inputs
+//! (argument, file, stdin, `Bearer `, quotes).
+
+mod common;
+
+use common::{jot, key_file, ok, run, Fixtures};
+
+fn sign_with(fx: &Fixtures, alg: &str, key: &str) -> String {
+    ok(
+        fx.path(),
+        &["sign", "--alg", alg, "--key", key, "--exp", "5m"],
+    )
+    .trim()
+    .to_owned()
+}
+
+fn verifies(fx: &Fixtures, token: &str, key: &str) {
+    let (code, _, err) = run(fx.path(), &["verify", token, "--key", key], b"");
+    assert_eq!(code, 0, "verify with {key}: {err}");
+}
+
+#[test]
+fn pem_and_der_in_each_form() {
+    let fx = Fixtures::new();
+    let k = |n: &str| key_file(n).display().to_string();
+    // EC P-256: private as PKCS#8 and SEC1 (PEM and DER); public as SPKI
+    // (PEM and DER) and X.509 certificate (PEM and DER).
+    for private in [
+        "ec-p256.pkcs8.pem",
+        "ec-p256.sec1.pem",
+        "ec-p256.pkcs8.der",
+        "ec-p256.sec1.der",
+    ] {
+        let token = sign_with(&fx, "ES256", &k(private));
+        for public in [
+            "ec-p256.spki.pem",
+            "ec-p256.spki.der",
+            "cert-ec-p256.pem",
+            "cert-ec-p256.der",
+            "ec-p256.pkcs8.pem",
+        ] {
+            verifies(&fx, &token, &k(public));
+        }
+    }
+    // RSA: PKCS#1 and PKCS#8 private, PKCS#1 and SPKI public, certificate.
+    for private in ["rsa2048.pkcs1.pem", "rsa2048.pkcs8.der"] {
+        let token = sign_with(&fx, "PS256", &k(private));
+        for public in [
+            "rsa2048.pkcs1pub.pem",
+            "rsa2048.pkcs1pub.der",
+            "rsa2048.spki.der",
+            "cert-rsa2048.pem",
+        ] {
+            verifies(&fx, &token, &k(public));
+        }
+    }
+    // Ed25519 and Ed448.
+    let token = sign_with(&fx, "Ed25519", &k("ed25519.pkcs8.pem"));
+    verifies(&fx, &token, &k("cert-ed25519.pem"));
+    verifies(&fx, &token, &k("ed25519.spki.der"));
+    let token = sign_with(&fx, "Ed448", &k("ed448.pkcs8.der"));
+    verifies(&fx, &token, &k("ed448.spki.pem"));
+}
+
+#[test]
+fn encrypted_pem_is_a_usage_error_without_a_prompt() {
+    let fx = Fixtures::new();
+    let (code, _, err) = run(
+        fx.path(),
+        &[
+            "key",
+            "public",
+            &key_file("ed25519.enc-scrypt.pem").display().to_string(),
+        ],
+        b"",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("encrypted") && err.contains("never prompts"),
+        "{err}"
+    );
+}
+
+#[test]
+fn env_key_input() {
+    let fx = Fixtures::new();
+    let token = fx.token();
+    let out = jot()
+        .current_dir(fx.path())
+        .env("JOT_TEST_KEY", fx.read("ec.pub.jwk"))
+        .args([
+            "verify",
+            &token,
+            "--key",
+            "env:JOT_TEST_KEY",
+            "--aud",
+            "api",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // PEM through the environment too.
+    let out = jot()
+        .current_dir(fx.path())
+        .env("JOT_TEST_KEY", fx.read("ec.pem"))
+        .args([
+            "sign",
+            "--key",
+            "env:JOT_TEST_KEY",
+            "--alg",
+            "ES256",
+            "--exp",
+            "1m",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // Unset: exit 2 naming the variable.
+    let (code, _, err) = run(
+        fx.path(),
+        &["verify", &token, "--key", "env:JOT_NOT_SET_ANYWHERE"],
+        b"",
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("JOT_NOT_SET_ANYWHERE"), "{err}");
+}
+
+#[test]
+fn jwks_selects_by_kid_and_names_the_kids_seen() {
+    let fx = Fixtures::new();
+    let token = fx.token();
+    ok(
+        fx.path(),
+        &["verify", &token, "--key", "jwks.json", "--aud", "api"],
+    );
+    // A set without the token's key: exit 1, kids listed.
+    ok(
+        fx.path(),
+        &[
+            "key",
+            "generate",
+            "--alg",
+            "ES256",
+            "--kid",
+            "other-key",
+            "--out",
+            "o.jwk",
+        ],
+    );
+    ok(
+        fx.path(),
+        &["jwks", "build", "o.jwk", "rsa.jwk", "--out", "other.json"],
+    );
+    let (code, _, err) = run(
+        fx.path(),
+        &["verify", &token, "--key", "other.json", "--aud", "api"],
+        b"",
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("\"other-key\"") && err.contains("bilbo.baggins@hobbiton.example"),
+        "{err}"
+    );
+    // Two keys with the token's kid: ambiguous, exit 1, never "try both".
+    let kid = serde_json::from_str::<serde_json::Value>(&fx.read("ec.jwk")).unwrap()["kid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ok(
+        fx.path(),
+        &[
+            "key", "generate", "--alg", "ES256", "--kid", &kid, "--out", "dup.jwk",
+        ],
+    );
+    ok(
+        fx.path(),
+        &["jwks", "build", "ec.jwk", "dup.jwk", "--out", "dup.json"],
+    );
+    let (code, stdout, err) = run(
+        fx.path(),
+        &[
+            "verify", &token, "--key", "dup.json", "--aud", "api", "--json",
+        ],
+        b"",
+    );
+    assert_eq!(code, 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["error"]["code"], "ERR_AMBIGUOUS_KEY");
+    assert!(v["error"]["message"].as_str().unwrap().contains(&kid));
+}
+
+#[test]
+fn jwks_for_signing_picks_the_one_private_key() {
+    let fx = Fixtures::new();
+    // A set of one private key signs; kid comes from it.
+    let set = format!("{{\"keys\":[{}]}}", fx.read("ec.jwk"));
+    std::fs::write(fx.file("private-set.json"), set).unwrap();
+    let token = ok(
+        fx.path(),
+        &["sign", "--key", "private-set.json", "--exp", "1m"],
+    );
+    ok(fx.path(), &["verify", token.trim(), "--key", "jwks.json"]);
+    // A public set cannot sign: exit 2.
+    let (code, _, _) = run(
+        fx.path(),
+        &["sign", "--key", "jwks.json", "--alg", "ES256"],
+        b"",
+    );
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn token_from_stdin_file_bearer_and_quotes() {
+    let fx = Fixtures::new();
+    let token = fx.token();
+    let args = ["verify", "--key", "ec.pub.jwk", "--aud", "api"];
+    for input in [
+        token.clone(),
+        format!("{token}\n"),
+        format!("Bearer {token}\n"),
+        format!("  \"Bearer {token}\"\n"),
+        format!("'{token}'"),
+        format!("bearer {token}"),
+    ] {
+        let (code, _, err) = run(fx.path(), &args, input.as_bytes());
+        assert_eq!(code, 0, "{input:?}: {err}");
+        let mut dash = args.to_vec();
+        dash.insert(1, "-");
+        let (code, _, _) = run(fx.path(), &dash, input.as_bytes());
+        assert_eq!(code, 0);
+    }
+    // As an argument with Bearer, and as a file name.
+    let bearer = format!("Bearer {token}");
+    ok(
+        fx.path(),
+        &["verify", &bearer, "--key", "ec.pub.jwk", "--aud", "api"],
+    );
+    ok(
+        fx.path(),
+        &["verify", "token.jwt", "--key", "ec.pub.jwk", "--aud", "api"],
+    );
+    ok(fx.path(), &["decode", &bearer]);
+}
+
+#[test]
+fn claims_and_payload_from_stdin() {
+    let fx = Fixtures::new();
+    let (code, token, _) = run(
+        fx.path(),
+        &[
+            "sign",
+            "-",
+            "--secret-file",
+            "hs256.key",
+            "--alg",
+            "HS256",
+            "--no-iat",
+        ],
+        br#"{"sub":"from-stdin","n":1}"#,
+    );
+    assert_eq!(code, 0);
+    let out = ok(fx.path(), &["decode", "--json", token.trim()]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["payload"], serde_json::json!({"sub":"from-stdin","n":1}));
+    let (code, jws, _) = run(
+        fx.path(),
+        &["jws", "sign", "--key", "ec.jwk"],
+        b"piped payload",
+    );
+    assert_eq!(code, 0);
+    let (code, payload, _) = run(
+        fx.path(),
+        &["jws", "verify", "--key", "ec.pub.jwk"],
+        jws.as_bytes(),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(payload, "piped payload");
+}
