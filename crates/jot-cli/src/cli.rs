@@ -417,7 +417,8 @@ pub struct SignArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The token (compact JWT); omitted or `-` reads stdin.
+    /// The token (compact JWT), or a file holding it; omitted or `-` reads
+    /// stdin.
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
     #[command(flatten)]
@@ -464,7 +465,8 @@ pub struct VerifyArgs {
 
 #[derive(Debug, Args)]
 pub struct DecodeArgs {
-    /// A JWS or JWE (compact or JSON); omitted or `-` reads stdin.
+    /// A JWS or JWE (compact or JSON), or a file holding it; omitted or `-`
+    /// reads stdin.
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
     /// Print one JSON document (its `payload` member can be fed to `jot sign`).
@@ -517,7 +519,8 @@ pub struct JwsSignArgs {
 
 #[derive(Debug, Args)]
 pub struct JwsVerifyArgs {
-    /// A JWS (compact or JSON serialization); omitted or `-` reads stdin.
+    /// A JWS (compact or JSON serialization), or a file holding it; omitted
+    /// or `-` reads stdin.
     #[arg(value_name = "JWS")]
     pub jws: Option<String>,
     #[command(flatten)]

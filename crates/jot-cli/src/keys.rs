@@ -218,6 +218,11 @@ pub fn signing_key(
             let found: Vec<&Jwk> = set.keys.iter().filter(fits).collect();
             match found.as_slice() {
                 [one] => *one,
+                [] if !set.keys.iter().any(Jwk::is_private) => {
+                    return Err(Failure::usage(
+                        "the JWK Set holds only public keys; signing needs a private key",
+                    ))
+                }
                 _ => {
                     return Err(Failure::usage(format!(
                         "{} private keys in the JWK Set fit{}{} (kids: {})",
@@ -247,9 +252,12 @@ pub fn signing_key(
     }
     SigningKey::from_jwk(jwk, alg).map_err(|e| {
         let f = Failure::config(format!("cannot sign with this key as {alg}"), &e);
-        match algorithms_for(jwk).as_slice() {
-            [] => f,
-            algs => f.hint(format!("this key can sign with: {}", names(algs))),
+        match (&e, algorithms_for(jwk).as_slice()) {
+            (jot::Error::WeakKey(_), _) => f.hint(format!(
+                "use a stronger key, e.g. one from `jot key generate --alg {alg}`"
+            )),
+            (_, []) => f,
+            (_, algs) => f.hint(format!("this key can sign with: {}", names(algs))),
         }
     })
 }

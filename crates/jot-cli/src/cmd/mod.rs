@@ -1,5 +1,9 @@
 //! One module per command. Each returns the exit code, or a
 //! [`Failure`](crate::error::Failure) that `main` prints.
+//!
+//! JWE (`jot jwe encrypt|decrypt`, `jot verify --decrypt-key`) plugs in as
+//! `jwe.rs` here, a `Command::Jwe` variant in `cli.rs` with its examples,
+//! and `keys::from_args`/`keys::load` for its keys.
 
 mod completions;
 mod decode;
