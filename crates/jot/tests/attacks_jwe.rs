@@ -92,8 +92,7 @@ fn invalid_curve_epk_rejected() {
     let alg = km("ECDH-ES+A128KW");
     let ek = EncryptionKey::from_jwk(&jwk.to_public().unwrap(), alg).unwrap();
     let dk = DecryptionKey::from_jwk(&jwk, alg).unwrap();
-    let token =
-        jwe::compact::encrypt(b"secret", &ek, &EncryptOptions::new(ce("A128GCM"))).unwrap();
+    let token = jwe::compact::encrypt(b"secret", &ek, &EncryptOptions::new(ce("A128GCM"))).unwrap();
     let opts = DecryptOptions::new();
     assert_eq!(
         jwe::compact::decrypt(&token, &dk, &opts).unwrap().plaintext,
@@ -136,10 +135,7 @@ fn invalid_curve_epk_rejected() {
             "wrong kty",
             json!({"kty":"OKP","crv":"P-256","x":b64u(&x),"y":b64u(&y)}),
         ),
-        (
-            "missing y",
-            json!({"kty":"EC","crv":"P-256","x":b64u(&x)}),
-        ),
+        ("missing y", json!({"kty":"EC","crv":"P-256","x":b64u(&x)})),
         (
             "x not base64url",
             json!({"kty":"EC","crv":"P-256","x":"not*base64","y":b64u(&y)}),
@@ -210,7 +206,10 @@ fn x25519_low_order_epk_rejected() {
     ];
     for (what, x) in low_order {
         let t = with_header(&token, |h| {
-            h.insert("epk".into(), json!({"kty":"OKP","crv":"X25519","x":b64u(&x)}));
+            h.insert(
+                "epk".into(),
+                json!({"kty":"OKP","crv":"X25519","x":b64u(&x)}),
+            );
         });
         let r = jwe::compact::decrypt(&t, &dk, &opts);
         assert!(
@@ -430,12 +429,8 @@ fn rsa1_5_off_by_default_and_one_error() {
     let alg = km("RSA1_5");
     let ek = EncryptionKey::from_jwk(&jwk, alg).unwrap();
     let dk = DecryptionKey::from_jwk(&jwk, alg).unwrap();
-    let token = jwe::compact::encrypt(
-        b"legacy",
-        &ek,
-        &EncryptOptions::new(ce("A128CBC-HS256")),
-    )
-    .unwrap();
+    let token =
+        jwe::compact::encrypt(b"legacy", &ek, &EncryptOptions::new(ce("A128CBC-HS256"))).unwrap();
     assert_eq!(
         jwe::compact::decrypt(&token, &dk, &DecryptOptions::new()),
         Err(Error::AlgorithmNotAllowed("RSA1_5".into()))
@@ -453,12 +448,8 @@ fn rsa1_5_off_by_default_and_one_error() {
     *flipped_last.last_mut().unwrap() ^= 1;
     // A well-formed PKCS #1 v1.5 block around a 16-byte (wrong-length) CEK.
     let wrong_len = EncryptionKey::from_jwk(&jwk, alg).unwrap();
-    let short_cek_token = jwe::compact::encrypt(
-        b"legacy",
-        &wrong_len,
-        &EncryptOptions::new(ce("A128GCM")),
-    )
-    .unwrap();
+    let short_cek_token =
+        jwe::compact::encrypt(b"legacy", &wrong_len, &EncryptOptions::new(ce("A128GCM"))).unwrap();
     let short_cek = unb64u(&parts(&short_cek_token)[1]);
     let mut ct = unb64u(&parts(&token)[3]);
     ct[0] ^= 1;
@@ -793,15 +784,15 @@ fn key_selection_by_kid() {
     let opts = DecryptOptions::new();
     let o = EncryptOptions::new(ce("A128GCM"));
 
-    let to_b = jwe::compact::encrypt(b"for b", &EncryptionKey::from_jwk(&b, alg).unwrap(), &o)
-        .unwrap();
+    let to_b =
+        jwe::compact::encrypt(b"for b", &EncryptionKey::from_jwk(&b, alg).unwrap(), &o).unwrap();
     assert_eq!(header(&to_b)["kid"], "b");
     assert_eq!(
         jwe::compact::decrypt(&to_b, &set, &opts).unwrap().plaintext,
         b"for b"
     );
-    let no_kid = jwe::compact::encrypt(b"x", &EncryptionKey::secret(alg, &[2u8; 16]).unwrap(), &o)
-        .unwrap();
+    let no_kid =
+        jwe::compact::encrypt(b"x", &EncryptionKey::secret(alg, &[2u8; 16]).unwrap(), &o).unwrap();
     assert_eq!(
         jwe::compact::decrypt(&no_kid, &set, &opts).unwrap_err(),
         Error::AmbiguousKey(2, None)
@@ -910,10 +901,30 @@ fn all_decryption_failures_look_alike() {
     let ec_other = generate(KeySpec::Ec(EcCurve::P256)).unwrap();
     let oct_other = Jwk::from_secret(&[0x55u8; 32]).unwrap();
     let cases: Vec<(&str, Jwk, Jwk, usize)> = vec![
-        ("A128KW", Jwk::from_secret(&KW_KEY).unwrap(), Jwk::from_secret(b"fedcba9876543210").unwrap(), 16),
-        ("A256GCMKW", Jwk::from_secret(&[0x11u8; 32]).unwrap(), oct_other.clone(), 32),
-        ("dir", Jwk::from_secret(&[0x22u8; 32]).unwrap(), oct_other, 32),
-        ("RSA-OAEP-256", rsa.clone(), generate(KeySpec::Rsa { bits: 2048 }).unwrap(), 0),
+        (
+            "A128KW",
+            Jwk::from_secret(&KW_KEY).unwrap(),
+            Jwk::from_secret(b"fedcba9876543210").unwrap(),
+            16,
+        ),
+        (
+            "A256GCMKW",
+            Jwk::from_secret(&[0x11u8; 32]).unwrap(),
+            oct_other.clone(),
+            32,
+        ),
+        (
+            "dir",
+            Jwk::from_secret(&[0x22u8; 32]).unwrap(),
+            oct_other,
+            32,
+        ),
+        (
+            "RSA-OAEP-256",
+            rsa.clone(),
+            generate(KeySpec::Rsa { bits: 2048 }).unwrap(),
+            0,
+        ),
         ("ECDH-ES", ec.clone(), ec_other.clone(), 0),
         ("ECDH-ES+A192KW", ec, ec_other, 0),
     ];
@@ -926,8 +937,7 @@ fn all_decryption_failures_look_alike() {
         let enc = ce("A128CBC-HS256");
         let mut o = EncryptOptions::new(enc);
         o.aad = Some(b"bound".to_vec());
-        let flat = jwe::json::encrypt_flattened(b"payload", &jwe::Recipient::new(&ek), &o)
-            .unwrap();
+        let flat = jwe::json::encrypt_flattened(b"payload", &jwe::Recipient::new(&ek), &o).unwrap();
         let opts = DecryptOptions::new();
         assert_eq!(
             jwe::json::decrypt(&flat, &dk, &opts).unwrap().plaintext,
@@ -950,8 +960,7 @@ fn all_decryption_failures_look_alike() {
                 "protected header",
                 {
                     let mut h: Map<String, Value> =
-                        serde_json::from_slice(&unb64u(v["protected"].as_str().unwrap()))
-                            .unwrap();
+                        serde_json::from_slice(&unb64u(v["protected"].as_str().unwrap())).unwrap();
                     h.insert("x".into(), json!(1));
                     let mut v = v.clone();
                     v["protected"] = json!(b64u(to_json(&Value::Object(h))));
