@@ -280,10 +280,11 @@ fn pbes2_p2c_rejected_before_derivation() {
         assert!(is_header_error(&r, "p2c"), "p2c {what}: {r:?}");
     }
     // The cap is configurable; within it the same count is accepted.
-    let mut limits = Limits::default();
-    limits.max_pbes2_count = 999;
     let mut strict = opts.clone();
-    strict.limits = limits;
+    strict.limits = Limits {
+        max_pbes2_count: 999,
+        ..Limits::default()
+    };
     assert!(is_header_error(
         &jwe::compact::decrypt(&token, &dk, &strict),
         "p2c"
