@@ -853,6 +853,38 @@ fn header_members_must_be_disjoint() {
     }
 }
 
+/// The writer keeps the header sources disjoint too: a `kid` the caller
+/// put in the protected header is not repeated in each recipient's header
+/// (which every reader would then refuse), and a recipient key's own `kid`
+/// is not added beside it.
+#[test]
+fn writer_keeps_header_sources_disjoint() {
+    let a = EncryptionKey::secret(km("A128KW"), &KW_KEY)
+        .unwrap()
+        .with_kid("a");
+    let b = EncryptionKey::secret(km("A256KW"), &[5u8; 32])
+        .unwrap()
+        .with_kid("b");
+    let mut o = EncryptOptions::new(ce("A128GCM"));
+    o.protected.insert("kid".into(), json!("shared"));
+    let doc = jwe::json::encrypt_general(
+        b"two",
+        &[jwe::Recipient::new(&a), jwe::Recipient::new(&b)],
+        &o,
+    )
+    .unwrap();
+    let v: Value = serde_json::from_str(&doc).unwrap();
+    for r in v["recipients"].as_array().unwrap() {
+        assert!(r["header"].get("kid").is_none(), "{r}");
+    }
+    let dk = DecryptionKey::secret(km("A256KW"), &[5u8; 32]).unwrap();
+    let d = jwe::json::decrypt(&doc, &dk, &DecryptOptions::new()).unwrap();
+    assert_eq!(
+        (d.plaintext.as_slice(), d.recipient_index),
+        (&b"two"[..], 1)
+    );
+}
+
 /// Size cap before decoding (CVE-2025-53864 / CVE-2026-34986 class: work
 /// proportional to attacker input): a token over the cap is `TooLarge`
 /// without being parsed, compact or JSON; the cap is configurable.
