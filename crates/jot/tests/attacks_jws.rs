@@ -863,3 +863,23 @@ fn short_hmac_secret_is_weak() {
     // A raw secret can never become a non-HMAC key.
     assert!(SigningKey::hmac(Algorithm::RS256, &[7u8; 64]).is_err());
 }
+
+/// RFC 7515 §7.2.1: an unprotected `header` object is a JOSE header too;
+/// duplicate names inside it must not silently keep the last value.
+#[test]
+fn json_jws_duplicate_members_in_unprotected_header_rejected() {
+    let key = jot::key::SigningKey::hmac(jot::Algorithm::HS256, &[9u8; 32]).unwrap();
+    let mut s = jot::jws::json::Signer::new(&key);
+    s.unprotected = Some(serde_json::Map::from_iter([(
+        "kid".to_string(),
+        serde_json::json!("a"),
+    )]));
+    let jws = jot::jws::json::sign_flattened(b"x", &s, false).unwrap();
+    assert!(jot::jws::json::verify(&jws, &key.verifying_key().unwrap()).is_ok());
+    let dup = jws.replace(r#""kid":"a""#, r#""kid":"a","kid":"b""#);
+    assert_ne!(dup, jws);
+    assert!(matches!(
+        jot::jws::json::verify(&dup, &key.verifying_key().unwrap()),
+        Err(jot::Error::DuplicateMember(..))
+    ));
+}

@@ -42,6 +42,70 @@ impl<'de> Deserialize<'de> for UniqueObject {
     }
 }
 
+/// A JSON value in which every object, at any depth, has unique member
+/// names: JWE JSON carries header objects (`unprotected`, `header`) below
+/// the top level, and RFC 7516 §4 forbids duplicates there as much as in the
+/// protected header.
+struct UniqueValue(Value);
+
+impl<'de> Deserialize<'de> for UniqueValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = UniqueValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<UniqueValue, E> {
+                Ok(UniqueValue(Value::Bool(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<UniqueValue, E> {
+                Ok(UniqueValue(Value::from(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<UniqueValue, E> {
+                Ok(UniqueValue(Value::from(v)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<UniqueValue, E> {
+                Ok(UniqueValue(Value::from(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<UniqueValue, E> {
+                Ok(UniqueValue(Value::String(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<UniqueValue, E> {
+                Ok(UniqueValue(Value::String(v)))
+            }
+            fn visit_unit<E: de::Error>(self) -> std::result::Result<UniqueValue, E> {
+                Ok(UniqueValue(Value::Null))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(
+                self,
+                mut s: A,
+            ) -> std::result::Result<UniqueValue, A::Error> {
+                let mut v = Vec::new();
+                while let Some(UniqueValue(x)) = s.next_element()? {
+                    v.push(x);
+                }
+                Ok(UniqueValue(Value::Array(v)))
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> std::result::Result<UniqueValue, A::Error> {
+                let mut map = Map::new();
+                while let Some(k) = m.next_key::<String>()? {
+                    if map.contains_key(&k) {
+                        return Err(de::Error::custom(DuplicateKey(k)));
+                    }
+                    let UniqueValue(v) = m.next_value()?;
+                    map.insert(k, v);
+                }
+                Ok(UniqueValue(Value::Object(map)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// Marker carried through serde's error message so that duplicate members can
 /// be reported as [`Error::DuplicateMember`].
 struct DuplicateKey(String);
@@ -142,6 +206,24 @@ pub(crate) fn parse_object(
         .map_err(|e| map_err(part, &e))
 }
 
+/// Parses a JSON object whose member names are unique in every object at
+/// every depth (JWE JSON serializations, whose nested header objects are
+/// JOSE headers too).
+pub(crate) fn parse_object_deep(
+    bytes: &[u8],
+    max_depth: usize,
+    part: Part,
+) -> Result<Map<String, Value>> {
+    check_depth(bytes, max_depth, part)?;
+    match serde_json::from_slice::<UniqueValue>(bytes).map_err(|e| map_err(part, &e))? {
+        UniqueValue(Value::Object(m)) => Ok(m),
+        _ => Err(Error::Json {
+            part,
+            reason: "expected a JSON object".into(),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +235,23 @@ mod tests {
         // case matters: "Alg" is a different member
         let m = parse_object(br#"{"alg":"HS256","Alg":"none"}"#, 8, Part::Header).unwrap();
         assert_eq!(m.len(), 2);
+    }
+
+    #[test]
+    fn nested_duplicates_rejected_by_deep_parse() {
+        let doc = br#"{"unprotected":{"kid":"a","kid":"b"},"x":[{"y":1,"y":2}]}"#;
+        assert!(parse_object(doc, 8, Part::Payload).is_ok());
+        assert_eq!(
+            parse_object_deep(doc, 8, Part::Payload).unwrap_err(),
+            Error::DuplicateMember("kid".into(), Part::Payload)
+        );
+        let ok = br#"{"a":{"b":[1,2.5,-3,null,true,"s",{"c":{}}]}}"#;
+        let m = parse_object_deep(ok, 8, Part::Payload).unwrap();
+        assert_eq!(
+            Value::Object(m),
+            serde_json::from_slice::<Value>(ok).unwrap()
+        );
+        assert!(parse_object_deep(b"[1]", 8, Part::Payload).is_err());
     }
 
     #[test]

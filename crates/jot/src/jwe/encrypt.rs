@@ -265,19 +265,40 @@ pub(crate) fn produce(
         ));
     }
     let mut protected = opts.protected.clone();
-    for k in ["alg", "enc", "zip", "crit"] {
-        if opts.unprotected.as_ref().is_some_and(|u| u.contains_key(k)) && k != "alg" {
+    let shared = |k: &str| opts.unprotected.as_ref().is_some_and(|u| u.contains_key(k));
+    for k in ["zip", "crit"] {
+        if shared(k) {
             return Err(Error::header(k, "must be integrity protected"));
         }
     }
+    // `alg` and `enc` may be left unprotected (RFC 7520 §5.11, §5.12) when
+    // the caller puts them in the shared header; they must be the key's.
+    match opts.unprotected.as_ref().and_then(|u| u.get("enc")) {
+        Some(e) if e.as_str() != Some(enc.name()) => {
+            return Err(Error::header("enc", "differs from the options' enc"));
+        }
+        _ => {}
+    }
+    if let Some(a) = opts.unprotected.as_ref().and_then(|u| u.get("alg")) {
+        if !single || a.as_str() != Some(recipients[0].key.alg.name()) {
+            return Err(Error::header(
+                "alg",
+                "in the shared header it must be the single recipient key's",
+            ));
+        }
+    }
     // Where the per-recipient members go: the protected header for a single
-    // recipient that has no header of its own, else that recipient's header.
-    let in_protected =
-        |r: &Recipient<'_>| single && r.header.as_ref().is_none_or(|h| !h.contains_key("alg"));
+    // recipient when neither its own header nor the shared one names `alg`,
+    // else that recipient's header.
+    let in_protected = |r: &Recipient<'_>| {
+        single && !shared("alg") && r.header.as_ref().is_none_or(|h| !h.contains_key("alg"))
+    };
     if let Some(r) = recipients.first().filter(|r| in_protected(r)) {
         protected.insert("alg".into(), Value::String(r.key.alg.name().into()));
     }
-    protected.insert("enc".into(), Value::String(enc.name().into()));
+    if !shared("enc") {
+        protected.insert("enc".into(), Value::String(enc.name().into()));
+    }
     if opts.zip {
         protected.insert("zip".into(), Value::String("DEF".into()));
     }
@@ -319,12 +340,18 @@ pub(crate) fn produce(
         if in_protected(r) {
             protected.extend(params);
         } else {
-            let h = header.get_or_insert_with(Map::new);
-            h.insert("alg".into(), Value::String(r.key.alg.name().into()));
-            if let Some(kid) = &r.key.kid {
+            // Header sources must stay disjoint (RFC 7516 §7.2.1): nothing
+            // the protected or shared header already names is repeated.
+            let named = |k: &str| protected.contains_key(k) || shared(k);
+            let mut h = header.take().unwrap_or_default();
+            if !named("alg") {
+                h.insert("alg".into(), Value::String(r.key.alg.name().into()));
+            }
+            if let Some(kid) = r.key.kid.as_ref().filter(|_| !named("kid")) {
                 h.entry("kid").or_insert_with(|| Value::String(kid.clone()));
             }
             h.extend(params);
+            header = (!h.is_empty() || r.header.is_some()).then_some(h);
         }
         out_recipients.push((header, ek));
     }
@@ -335,9 +362,13 @@ pub(crate) fn produce(
             "the compact serialization has only a protected header",
         ));
     }
-    let protected_json =
-        serde_json::to_vec(&protected).map_err(|e| Error::json(Part::Header, &e))?;
-    let protected_b64 = b64::encode(&protected_json);
+    // Nothing protected (RFC 7520 §5.12): the protected header is absent
+    // and the AAD starts from the empty string (RFC 7516 §5.1 step 14).
+    let protected_b64 = if protected.is_empty() {
+        String::new()
+    } else {
+        b64::encode(serde_json::to_vec(&protected).map_err(|e| Error::json(Part::Header, &e))?)
+    };
     let aad_b64 = opts.aad.as_ref().map(b64::encode);
     let mut aad = protected_b64.clone().into_bytes();
     if let Some(a) = &aad_b64 {

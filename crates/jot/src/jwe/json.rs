@@ -12,7 +12,9 @@ use crate::error::{Error, Part, Result};
 
 fn output(p: super::encrypt::Produced, opts: &EncryptOptions, flattened: bool) -> String {
     let mut out = Map::new();
-    out.insert("protected".into(), Value::String(p.protected_b64));
+    if !p.protected_b64.is_empty() {
+        out.insert("protected".into(), Value::String(p.protected_b64));
+    }
     if let Some(u) = &opts.unprotected {
         out.insert("unprotected".into(), Value::Object(u.clone()));
     }
@@ -91,7 +93,7 @@ pub fn decrypt(
             limit: limits.max_token_len,
         });
     }
-    let root = json::parse_object(jwe.as_bytes(), limits.max_json_depth, Part::Payload)?;
+    let root = json::parse_object_deep(jwe.as_bytes(), limits.max_json_depth, Part::Payload)?;
     if ["payload", "signatures", "signature"]
         .iter()
         .any(|k| root.contains_key(*k))
@@ -145,14 +147,17 @@ pub fn decrypt(
         aad.extend_from_slice(a.as_bytes());
     }
     let aad_bytes = aad_b64.map(|a| b64::decode(a, Part::Aad)).transpose()?;
+    // A recipient whose alg the caller does not accept, or for whom no key
+    // resolves, may be someone else's: it is skipped. The error of an
+    // attempted decryption says more than a skipped recipient's.
+    let mut skipped_err = None;
     let mut first_err = None;
     for (i, r) in entries.iter().enumerate() {
         let h = header::parse(&protected, shared, json::member_obj(r, "header")?, limits)?;
-        opts.check(&h)?;
-        let key = match keys.resolve(&h) {
+        let key = match opts.check(&h).and_then(|()| keys.resolve(&h)) {
             Ok(k) => k,
             Err(e) => {
-                first_err.get_or_insert(e);
+                skipped_err.get_or_insert(e);
                 continue;
             }
         };
@@ -176,5 +181,5 @@ pub fn decrypt(
             }
         }
     }
-    Err(first_err.unwrap_or(Error::DecryptionFailed))
+    Err(first_err.or(skipped_err).unwrap_or(Error::DecryptionFailed))
 }

@@ -7,6 +7,7 @@ use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
 use aws_lc_rs::rsa::PublicKeyComponents;
 
 use super::alg::KeyManagement;
+use super::content::ContentEncryption;
 use super::keymgmt::ecdh_es::{EcdhCurve, EcdhPrivateKey, EcdhPublicKey};
 use super::keymgmt::rsa::{RsaPrivateKey, RsaPublicKey};
 use crate::error::{Error, Result};
@@ -91,7 +92,10 @@ fn ecdh_curve(p: &KeyParams) -> Option<EcdhCurve> {
 /// `key_ops` (`ops` are the operations that would permit this use).
 fn check(jwk: &Jwk, alg: KeyManagement, ops: &[&str]) -> Result<()> {
     if let Some(a) = &jwk.alg {
-        if a != alg.name() {
+        // A `dir` key is the CEK itself, so its `alg` may name the content
+        // encryption it is for (RFC 7520 §5.6 gives `"alg": "A128GCM"`).
+        let dir_for_enc = alg == KeyManagement::Dir && ContentEncryption::from_name(a).is_ok();
+        if a != alg.name() && !dir_for_enc {
             return Err(Error::key_alg(alg, format!("the key is for {a}")));
         }
     }

@@ -167,7 +167,7 @@ fn verify_inner(
             limit: limits.max_token_len,
         });
     }
-    let root = json::parse_object(jws.as_bytes(), limits.max_json_depth, Part::Payload)?;
+    let root = json::parse_object_deep(jws.as_bytes(), limits.max_json_depth, Part::Payload)?;
     if ["ciphertext", "recipients", "encrypted_key", "iv"]
         .iter()
         .any(|k| root.contains_key(*k))
