@@ -54,6 +54,7 @@ impl LocalKeySet {
     /// The distinct `kid`s in the set (for diagnostics).
     pub fn kids(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self.keys.iter().filter_map(|k| k.kid()).collect();
+        v.sort_unstable();
         v.dedup();
         v
     }
