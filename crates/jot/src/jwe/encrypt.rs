@@ -297,7 +297,10 @@ pub(crate) fn produce(
         m
     };
     let views: Vec<Map<String, Value>> = recipients.iter().map(view).collect();
-    let (cek, direct_params) = match direct_cek(&recipients[0], enc, &views[0])? {
+    let (Some(first), Some(first_view)) = (recipients.first(), views.first()) else {
+        return Err(Error::malformed("a JWE needs at least one recipient"));
+    };
+    let (cek, direct_params) = match direct_cek(first, enc, first_view)? {
         Some(x) => x,
         None => {
             let cek = match &opts.fixed {
@@ -329,7 +332,9 @@ pub(crate) fn produce(
         out_recipients.push((header, ek));
     }
     if compact
-        && (opts.unprotected.is_some() || opts.aad.is_some() || out_recipients[0].0.is_some())
+        && (opts.unprotected.is_some()
+            || opts.aad.is_some()
+            || out_recipients.first().is_some_and(|r| r.0.is_some()))
     {
         return Err(Error::malformed(
             "the compact serialization has only a protected header",

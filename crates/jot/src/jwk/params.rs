@@ -357,7 +357,7 @@ fn strip_leading_zeros(mut v: Vec<u8>) -> Vec<u8> {
     v
 }
 
-pub(super) fn parse(map: &mut Map<String, Value>) -> Result<KeyParams> {
+pub(super) fn parse(map: &mut Map<String, Value>, max_rsa_bits: usize) -> Result<KeyParams> {
     let kty =
         take_string(map, "kty")?.ok_or_else(|| Error::invalid_key("missing member \"kty\""))?;
     match kty.as_str() {
@@ -370,7 +370,7 @@ pub(super) fn parse(map: &mut Map<String, Value>) -> Result<KeyParams> {
                 k: SecretBytes::new(k),
             })
         }
-        "RSA" => parse_rsa(map).map(KeyParams::Rsa),
+        "RSA" => parse_rsa(map, max_rsa_bits).map(KeyParams::Rsa),
         "EC" => {
             let crv = take_string(map, "crv")?
                 .ok_or_else(|| Error::invalid_key("missing member \"crv\""))?;
@@ -418,7 +418,7 @@ pub(super) fn parse(map: &mut Map<String, Value>) -> Result<KeyParams> {
     }
 }
 
-fn parse_rsa(map: &mut Map<String, Value>) -> Result<RsaParams> {
+fn parse_rsa(map: &mut Map<String, Value>, max_rsa_bits: usize) -> Result<RsaParams> {
     let n = strip_leading_zeros(required_b64(map, "n")?);
     let e = strip_leading_zeros(required_b64(map, "e")?);
     let params = RsaParams {
@@ -426,7 +426,7 @@ fn parse_rsa(map: &mut Map<String, Value>) -> Result<RsaParams> {
         e,
         private: None,
     };
-    check_rsa_public(&params)?;
+    check_rsa_public_bounded(&params, max_rsa_bits)?;
     if map.contains_key("oth") {
         return Err(Error::invalid_key(
             "multi-prime RSA keys (oth) are not supported",
@@ -472,14 +472,22 @@ fn parse_rsa(map: &mut Map<String, Value>) -> Result<RsaParams> {
 /// odd, greater than 1 and smaller than the modulus (e = 1 makes
 /// "signatures" trivial to forge).
 pub(crate) fn check_rsa_public(p: &RsaParams) -> Result<()> {
+    check_rsa_public_bounded(p, MAX_RSA_BITS)
+}
+
+/// [`check_rsa_public`] with a caller-chosen largest modulus
+/// ([`crate::limits::Limits::max_rsa_bits`]).
+pub(crate) fn check_rsa_public_bounded(p: &RsaParams, max_bits: usize) -> Result<()> {
     let bits = p.modulus_bits();
     if bits == 0 || p.n.last().is_some_and(|b| b & 1 == 0) {
         return Err(Error::invalid_key("RSA modulus must be odd and non-zero"));
     }
-    if bits > MAX_RSA_BITS {
-        return Err(Error::invalid_key(format!(
-            "RSA modulus of {bits} bits is over the limit of {MAX_RSA_BITS}"
-        )));
+    if bits > max_bits {
+        return Err(Error::TooLarge {
+            what: "RSA modulus in bits",
+            actual: bits,
+            limit: max_bits,
+        });
     }
     let e_is_one = p.e.as_slice() == [1];
     if p.e.is_empty() || e_is_one || p.e.last().is_some_and(|b| b & 1 == 0) {
