@@ -278,7 +278,7 @@ impl Error {
         // names (not values): safe to pass on.
         Error::Json {
             part,
-            reason: scrub(&e.to_string()),
+            reason: serde_message(e),
         }
     }
 }
@@ -345,6 +345,18 @@ fn is_vocabulary(name: &str) -> bool {
         "dq",
         "qi",
         "oth",
+        "oct",
+        "RSA",
+        "EC",
+        "OKP",
+        "P-256",
+        "P-384",
+        "P-521",
+        "secp256k1",
+        "Ed25519",
+        "Ed448",
+        "X25519",
+        "X448",
         "k",
         "keys",
         // algorithm names Jot does not implement but that exist
@@ -387,15 +399,26 @@ impl fmt::Display for KidNote<'_> {
     }
 }
 
+/// A serde_json error's message without input values. Syntax and EOF
+/// messages are fixed texts ("expected `:` at line 1 column 5"); data
+/// messages quote the offending value, which [`scrub`] removes.
+pub(crate) fn serde_message(e: &serde_json::Error) -> String {
+    match e.classify() {
+        serde_json::error::Category::Data => scrub(&e.to_string()),
+        _ => e.to_string(),
+    }
+}
+
 /// Removes what a parser message quotes from its input: `"..."` (Rust
 /// string escapes honoured) becomes `"…"`, and everything from the first
-/// backtick on (serde's `unknown variant `x`` style) is dropped.
+/// backtick on (serde's ``unknown variant `x` `` style, where the value may
+/// itself hold backticks) becomes `…`.
 pub(crate) fn scrub(msg: &str) -> String {
-    let msg = match msg.split_once('`') {
-        Some((head, _)) => head,
-        None => msg,
+    let (msg, cut) = match msg.split_once('`') {
+        Some((head, _)) => (head, true),
+        None => (msg, false),
     };
-    let mut out = String::with_capacity(msg.len());
+    let mut out = String::with_capacity(msg.len() + 4);
     let mut in_str = false;
     let mut escaped = false;
     for c in msg.chars() {
@@ -417,6 +440,9 @@ pub(crate) fn scrub(msg: &str) -> String {
     }
     if in_str {
         out.push_str("…\"");
+    }
+    if cut {
+        out.push('…');
     }
     out
 }

@@ -6,8 +6,9 @@ use std::fmt;
 
 use super::{take_string, MAX_RSA_BITS};
 use crate::encoding::b64;
-use crate::error::{Error, Result};
+use crate::error::{Error, Part, Result, Shown};
 use crate::secret::SecretBytes;
+use zeroize::Zeroize;
 
 /// The `kty` of a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -344,8 +345,20 @@ fn required_b64(map: &mut Map<String, Value>, name: &str) -> Result<Vec<u8>> {
         .ok_or_else(|| Error::invalid_key(format!("missing member {name:?}")))
 }
 
+/// A private member: decoded into [`SecretBytes`], and its base64url text
+/// (a copy of the secret) wiped before it is freed.
 fn optional_secret(map: &mut Map<String, Value>, name: &str) -> Result<Option<SecretBytes>> {
-    Ok(super::take_b64(map, name, None)?.map(SecretBytes::new))
+    match map.remove(name) {
+        None => Ok(None),
+        Some(Value::String(mut text)) => {
+            let decoded = b64::decode(text.as_bytes(), Part::Key).map(SecretBytes::new);
+            text.zeroize();
+            decoded
+                .map(Some)
+                .map_err(|_| Error::invalid_key(format!("{name} is not valid base64url")))
+        }
+        Some(_) => Err(Error::invalid_key(format!("{name} must be a string"))),
+    }
 }
 
 /// Integers in JWK are unsigned big-endian; RFC 7518 §6.3.1.1 asks for the
@@ -362,20 +375,20 @@ pub(super) fn parse(map: &mut Map<String, Value>, max_rsa_bits: usize) -> Result
         take_string(map, "kty")?.ok_or_else(|| Error::invalid_key("missing member \"kty\""))?;
     match kty.as_str() {
         "oct" => {
-            let k = required_b64(map, "k")?;
+            let k = optional_secret(map, "k")?
+                .ok_or_else(|| Error::invalid_key("missing member \"k\""))?;
             if k.is_empty() {
                 return Err(Error::invalid_key("oct key is empty"));
             }
-            Ok(KeyParams::Oct {
-                k: SecretBytes::new(k),
-            })
+            Ok(KeyParams::Oct { k })
         }
         "RSA" => parse_rsa(map, max_rsa_bits).map(KeyParams::Rsa),
         "EC" => {
             let crv = take_string(map, "crv")?
                 .ok_or_else(|| Error::invalid_key("missing member \"crv\""))?;
-            let crv = EcCurve::from_name(&crv)
-                .ok_or_else(|| Error::invalid_key(format!("unsupported EC curve {crv:?}")))?;
+            let crv = EcCurve::from_name(&crv).ok_or_else(|| {
+                Error::invalid_key(format!("unsupported EC curve {}", Shown(&crv)))
+            })?;
             let n = crv.coordinate_len();
             let x = required_b64(map, "x")?;
             let y = required_b64(map, "y")?;
@@ -399,8 +412,9 @@ pub(super) fn parse(map: &mut Map<String, Value>, max_rsa_bits: usize) -> Result
         "OKP" => {
             let crv = take_string(map, "crv")?
                 .ok_or_else(|| Error::invalid_key("missing member \"crv\""))?;
-            let crv = OkpCurve::from_name(&crv)
-                .ok_or_else(|| Error::invalid_key(format!("unsupported OKP curve {crv:?}")))?;
+            let crv = OkpCurve::from_name(&crv).ok_or_else(|| {
+                Error::invalid_key(format!("unsupported OKP curve {}", Shown(&crv)))
+            })?;
             let x = required_b64(map, "x")?;
             let d = optional_secret(map, "d")?;
             let n = crv.key_len();
@@ -413,7 +427,8 @@ pub(super) fn parse(map: &mut Map<String, Value>, max_rsa_bits: usize) -> Result
             Ok(KeyParams::Okp(OkpParams { crv, x, d }))
         }
         other => Err(Error::invalid_key(format!(
-            "unsupported key type {other:?}"
+            "unsupported key type {}",
+            Shown(other)
         ))),
     }
 }

@@ -41,7 +41,7 @@ pub fn verify<T: DeserializeOwned>(
     validation.check_claims(&registered)?;
     drop(registered);
     let claims = serde_json::from_slice(payload)
-        .map_err(|e| Error::ClaimsType(crate::error::scrub(&e.to_string())))?;
+        .map_err(|e| Error::ClaimsType(crate::error::serde_message(&e)))?;
     Ok(Verified {
         header: verified.header,
         claims,
