@@ -58,6 +58,9 @@ def main():
                 jwe_lines.append(f"{algs[0]} password:{inp['pwd']}")
                 put("jwk_parse", inp["plaintext"])  # a JWK Set
             for k, a in zip(keys, algs):
+                # RFC 7520 §5.6 and §5.7 keys name their content algorithm
+                # in "alg"; Jot binds a key to its key management algorithm.
+                k = {m: v for m, v in k.items() if m != "alg" or v == a}
                 jwe_lines.append(f"{a} {json.dumps(k, separators=(',', ':'))}")
         else:
             for k in keys:

@@ -21,8 +21,8 @@ for t in $(cargo +nightly fuzz list); do
   cargo +nightly fuzz run "$t" "corpus/$t" "seeds/$t" -- \
     -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     >"$log" 2>&1 || status=$?
-  execs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log" | tail -1)
-  cov=$(grep -Eo 'cov: [0-9]+' "$log" | tail -1 | awk '{print $2}')
+  execs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log" | tail -1 || true)
+  cov=$(grep -Eo 'cov: [0-9]+' "$log" | tail -1 | awk '{print $2}' || true)
   if [ "$status" -ne 0 ]; then
     failed+=("$t")
     tail -40 "$log"
