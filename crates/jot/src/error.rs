@@ -2,7 +2,12 @@
 //!
 //! Every variant has a stable, machine-readable [`Error::code`] (for logs, the
 //! CLI's `--json` output and HTTP layers). Messages name what failed and never
-//! contain key material or whole tokens.
+//! contain key material or any part of a token: a name taken from a token
+//! (a header member, `kid`, an `alg` value, a `crit` entry) is printed only
+//! if it is a name of the JOSE registries Jot knows, and parser messages
+//! have the values they quote removed. Tokens are bearer credentials and
+//! error messages end up in logs. The variants' fields keep the names for
+//! programmatic use.
 
 use std::fmt;
 
@@ -62,7 +67,7 @@ pub enum Error {
     #[error("malformed token: {0}")]
     Malformed(String),
     /// The token or one of its parts is larger than the configured limit.
-    #[error("{what} is {actual} bytes, over the limit of {limit}")]
+    #[error("{what} is over its limit ({actual} > {limit})")]
     TooLarge {
         /// What was too large.
         what: &'static str,
@@ -84,10 +89,10 @@ pub enum Error {
         reason: String,
     },
     /// A JSON object names the same member twice (RFC 7515 §4, RFC 7516 §4).
-    #[error("duplicate member {0:?} in {1}")]
+    #[error("duplicate member {} in {}", Shown(.0), .1)]
     DuplicateMember(String, Part),
     /// A header parameter is missing, of the wrong type or has a bad value.
-    #[error("invalid header parameter {name:?}: {reason}")]
+    #[error("invalid header parameter {}: {reason}", Shown(name))]
     InvalidHeader {
         /// The parameter.
         name: String,
@@ -103,7 +108,7 @@ pub enum Error {
 
     // ---- algorithms ---------------------------------------------------------
     /// The algorithm name is not one Jot implements.
-    #[error("unsupported algorithm {0:?}")]
+    #[error("unsupported algorithm {}", Shown(.0))]
     UnsupportedAlgorithm(String),
     /// The algorithm is known but not in the caller's allowlist or not
     /// permitted by the key.
@@ -133,7 +138,7 @@ pub enum Error {
         reason: String,
     },
     /// No key in the set matches the token's `kid` and algorithm.
-    #[error("no key matches (kid {kid:?}, alg {alg})")]
+    #[error("no key matches ({}, alg {})", KidNote(kid.as_deref()), Shown(alg))]
     NoMatchingKey {
         /// The token's `kid`, if any.
         kid: Option<String>,
@@ -142,11 +147,14 @@ pub enum Error {
     },
     /// Several keys match and the token does not say which (or the set has
     /// duplicate `kid`s). Jot never tries them all.
-    #[error("ambiguous key selection: {0} keys match (kid {1:?})")]
+    #[error("ambiguous key selection: {} keys match ({})", .0, KidNote(.1.as_deref()))]
     AmbiguousKey(usize, Option<String>),
     /// The token carries a key (`jwk`, `jku`, `x5u`, `x5c`) and the caller did
     /// not make a trust decision about it.
-    #[error("header parameter {0:?} carries a key and no trust anchor was configured for it")]
+    #[error(
+        "header parameter {} carries a key and no trust anchor was configured for it",
+        Shown(.0)
+    )]
     UntrustedEmbeddedKey(String),
     /// Random number generation or another primitive failed unexpectedly.
     #[error("cryptographic operation failed: {0}")]
@@ -175,10 +183,10 @@ pub enum Error {
     #[error("token too old (iat older than max age)")]
     TooOld,
     /// A required claim is absent.
-    #[error("missing required claim {0:?}")]
+    #[error("missing required claim {}", Shown(.0))]
     MissingClaim(String),
     /// A claim is present but of the wrong type or shape.
-    #[error("invalid claim {name:?}: {reason}")]
+    #[error("invalid claim {}: {reason}", Shown(name))]
     InvalidClaim {
         /// The claim.
         name: String,
@@ -270,9 +278,173 @@ impl Error {
         // names (not values): safe to pass on.
         Error::Json {
             part,
-            reason: e.to_string(),
+            reason: serde_message(e),
         }
     }
+}
+
+/// Names Jot may print from a token: the registered header parameters,
+/// claims and JWK members, and the algorithm names of the JOSE registries.
+/// Anything else came from the token and is not echoed.
+fn is_vocabulary(name: &str) -> bool {
+    const NAMES: &[&str] = &[
+        // JWS/JWE header parameters (RFC 7515 §4.1, RFC 7516 §4.1, RFC 7518
+        // §4, RFC 7797), the JSON serialization members
+        "alg",
+        "jku",
+        "jwk",
+        "kid",
+        "x5u",
+        "x5c",
+        "x5t",
+        "x5t#S256",
+        "typ",
+        "cty",
+        "crit",
+        "enc",
+        "zip",
+        "epk",
+        "apu",
+        "apv",
+        "iv",
+        "tag",
+        "p2s",
+        "p2c",
+        "b64",
+        "protected",
+        "header",
+        "unprotected",
+        "payload",
+        "signature",
+        "signatures",
+        "recipients",
+        "encrypted_key",
+        "ciphertext",
+        "aad",
+        // JWT claims (RFC 7519 §4.1)
+        "iss",
+        "sub",
+        "aud",
+        "exp",
+        "nbf",
+        "iat",
+        "jti",
+        // JWK members (RFC 7517 §4, RFC 7518 §6)
+        "kty",
+        "use",
+        "key_ops",
+        "crv",
+        "x",
+        "y",
+        "d",
+        "n",
+        "e",
+        "p",
+        "q",
+        "dp",
+        "dq",
+        "qi",
+        "oth",
+        "oct",
+        "RSA",
+        "EC",
+        "OKP",
+        "P-256",
+        "P-384",
+        "P-521",
+        "secp256k1",
+        "Ed25519",
+        "Ed448",
+        "X25519",
+        "X448",
+        "k",
+        "keys",
+        // algorithm names Jot does not implement but that exist
+        "none",
+        "RS1",
+        "A128CBC",
+        "A192CBC",
+        "A256CBC",
+        "A512CBC",
+    ];
+    NAMES.contains(&name)
+        || crate::alg::Algorithm::from_name(name).is_some()
+        || crate::jwe::KeyManagement::from_name(name).is_ok()
+        || crate::jwe::ContentEncryption::from_name(name).is_ok()
+}
+
+/// Displays a name from a token only if it is a registered name
+/// ([`is_vocabulary`]); otherwise says how long it was.
+pub(crate) struct Shown<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if is_vocabulary(self.0) {
+            write!(f, "{:?}", self.0)
+        } else {
+            write!(f, "(an unregistered name of {} bytes)", self.0.len())
+        }
+    }
+}
+
+/// Whether a token named a `kid`, without echoing it.
+struct KidNote<'a>(Option<&'a str>);
+
+impl fmt::Display for KidNote<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(kid) => write!(f, "the token's kid of {} bytes", kid.len()),
+            None => f.write_str("the token has no kid"),
+        }
+    }
+}
+
+/// A serde_json error's message without input values. Syntax and EOF
+/// messages are fixed texts ("expected `:` at line 1 column 5"); data
+/// messages quote the offending value, which [`scrub`] removes.
+pub(crate) fn serde_message(e: &serde_json::Error) -> String {
+    match e.classify() {
+        serde_json::error::Category::Data => scrub(&e.to_string()),
+        _ => e.to_string(),
+    }
+}
+
+/// Removes what a parser message quotes from its input: `"..."` (Rust
+/// string escapes honoured) becomes `"…"`, and everything from the first
+/// backtick on (serde's ``unknown variant `x` `` style, where the value may
+/// itself hold backticks) becomes `…`.
+pub(crate) fn scrub(msg: &str) -> String {
+    let (msg, cut) = match msg.split_once('`') {
+        Some((head, _)) => (head, true),
+        None => (msg, false),
+    };
+    let mut out = String::with_capacity(msg.len() + 4);
+    let mut in_str = false;
+    let mut escaped = false;
+    for c in msg.chars() {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_str = false;
+                out.push_str("…\"");
+            }
+            continue;
+        }
+        if c == '"' {
+            in_str = true;
+        }
+        out.push(c);
+    }
+    if in_str {
+        out.push_str("…\"");
+    }
+    if cut {
+        out.push('…');
+    }
+    out
 }
 
 /// The library's result type.

@@ -19,6 +19,45 @@ pub struct Limits {
     pub max_pbes2_count: u32,
     /// Maximum size of inflated (`zip: DEF`) plaintext. Default 250 kB.
     pub max_inflated_len: usize,
+    /// Largest RSA modulus parsed from a JWK, in bits (bounds the cost of a
+    /// hostile key). Default 16 384. The floor of 2048 bits for using a key
+    /// ([`crate::key::MIN_RSA_BITS`]) is a security rule, not a resource
+    /// limit, and is not configurable.
+    pub max_rsa_bits: usize,
+    /// Maximum length of a JWK or JWK Set document parsed with
+    /// [`crate::jwk::Jwk::from_json_with_limits`] or
+    /// [`crate::jwk::JwkSet::from_json_with_limits`]. Default 1 MiB.
+    pub max_jwks_len: usize,
+}
+
+impl Limits {
+    /// Fails with [`crate::Error::TooLarge`] if a whole token is over
+    /// `max_token_len`. Every entry point calls this before decoding.
+    pub(crate) fn check_token_len(&self, len: usize) -> crate::Result<()> {
+        if len > self.max_token_len {
+            return Err(crate::Error::TooLarge {
+                what: "token",
+                actual: len,
+                limit: self.max_token_len,
+            });
+        }
+        Ok(())
+    }
+
+    /// Fails if a base64url protected header would decode to more than
+    /// `max_header_len` bytes, so that an oversized header is refused
+    /// before it is decoded.
+    pub(crate) fn check_header_b64_len(&self, encoded_len: usize) -> crate::Result<()> {
+        match crate::encoding::b64::decoded_len(encoded_len) {
+            Some(n) if n <= self.max_header_len => Ok(()),
+            Some(n) => Err(crate::Error::TooLarge {
+                what: "protected header",
+                actual: n,
+                limit: self.max_header_len,
+            }),
+            None => Err(crate::Error::Base64(crate::error::Part::Header)),
+        }
+    }
 }
 
 impl Default for Limits {
@@ -31,6 +70,8 @@ impl Default for Limits {
             max_recipients: 16,
             max_pbes2_count: 10_000,
             max_inflated_len: 250_000,
+            max_rsa_bits: crate::jwk::MAX_RSA_BITS,
+            max_jwks_len: 1 << 20,
         }
     }
 }

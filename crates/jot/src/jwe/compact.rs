@@ -6,6 +6,7 @@ use super::header::{self, JweHeader};
 use super::key::EncryptionKey;
 use crate::encoding::b64;
 use crate::error::{Error, Part, Result};
+use crate::limits::Limits;
 
 /// A decrypted JWE.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,9 +34,9 @@ pub fn encrypt_to(
     opts: &EncryptOptions,
 ) -> Result<String> {
     let p = produce(plaintext, std::slice::from_ref(recipient), opts, true)?;
-    let ek = &p.recipients[0].1;
+    let ek: &[u8] = p.recipients.first().map_or(&[], |r| &r.1);
     let mut out = p.protected_b64;
-    for part in [&ek[..], &p.iv, &p.ciphertext, &p.tag] {
+    for part in [ek, &p.iv, &p.ciphertext, &p.tag] {
         out.push('.');
         b64::encode_into(part, &mut out);
     }
@@ -49,20 +50,9 @@ pub fn decrypt(
     opts: &DecryptOptions,
 ) -> Result<Decrypted> {
     let limits = &opts.limits;
-    if token.len() > limits.max_token_len {
-        return Err(Error::TooLarge {
-            what: "token",
-            actual: token.len(),
-            limit: limits.max_token_len,
-        });
-    }
-    let parts: Vec<&str> = token.splitn(6, '.').collect();
-    let [h, ek, iv, ct, tag] = parts[..] else {
-        if parts.len() == 3 {
-            return Err(Error::NotJwe);
-        }
-        return Err(Error::malformed("a compact JWE has five segments"));
-    };
+    limits.check_token_len(token.len())?;
+    let [h, ek, iv, ct, tag] = split(token)?;
+    limits.check_header_b64_len(h.len())?;
     let protected = b64::decode(h, Part::Header)?;
     let header: JweHeader = header::parse(&protected, None, None, limits)?;
     opts.check(&header)?;
@@ -81,21 +71,37 @@ pub fn decrypt(
     })
 }
 
+/// The five segments of a compact JWE. `splitn` bounds the work whatever
+/// the number of dots.
+fn split(token: &str) -> Result<[&str; 5]> {
+    let mut it = token.splitn(6, '.');
+    let mut parts = [""; 5];
+    let mut n = 0;
+    for (slot, part) in parts.iter_mut().zip(&mut it) {
+        *slot = part;
+        n += 1;
+    }
+    match (n, it.next()) {
+        (5, None) => Ok(parts),
+        (3, _) => Err(Error::NotJwe),
+        _ => Err(Error::malformed("a compact JWE has five segments")),
+    }
+}
+
 /// The protected header of a compact JWE, **without decrypting** (for
 /// display and key selection).
 pub fn decode_header(token: &str) -> Result<serde_json::Map<String, serde_json::Value>> {
-    let limits = crate::limits::Limits::default();
-    if token.len() > limits.max_token_len {
-        return Err(Error::TooLarge {
-            what: "token",
-            actual: token.len(),
-            limit: limits.max_token_len,
-        });
-    }
-    let h = token.split('.').next().unwrap_or_default();
-    if token.split('.').count() != 5 {
-        return Err(Error::NotJwe);
-    }
+    decode_header_with_limits(token, &Limits::default())
+}
+
+/// [`decode_header`] with explicit limits.
+pub fn decode_header_with_limits(
+    token: &str,
+    limits: &Limits,
+) -> Result<serde_json::Map<String, serde_json::Value>> {
+    limits.check_token_len(token.len())?;
+    let [h, ..] = split(token).map_err(|_| Error::NotJwe)?;
+    limits.check_header_b64_len(h.len())?;
     crate::encoding::json::parse_object(
         &b64::decode(h, Part::Header)?,
         limits.max_json_depth,

@@ -254,9 +254,9 @@ pub(crate) fn produce(
     opts: &EncryptOptions,
     compact: bool,
 ) -> Result<Produced> {
-    if recipients.is_empty() {
+    let Some(first) = recipients.first() else {
         return Err(Error::malformed("a JWE needs at least one recipient"));
-    }
+    };
     let enc = opts.enc;
     let single = recipients.len() == 1;
     if !single && recipients.iter().any(|r| r.key.alg.is_direct()) {
@@ -280,7 +280,7 @@ pub(crate) fn produce(
         _ => {}
     }
     if let Some(a) = opts.unprotected.as_ref().and_then(|u| u.get("alg")) {
-        if !single || a.as_str() != Some(recipients[0].key.alg.name()) {
+        if !single || a.as_str() != Some(first.key.alg.name()) {
             return Err(Error::header(
                 "alg",
                 "in the shared header it must be the single recipient key's",
@@ -318,7 +318,10 @@ pub(crate) fn produce(
         m
     };
     let views: Vec<Map<String, Value>> = recipients.iter().map(view).collect();
-    let (cek, direct_params) = match direct_cek(&recipients[0], enc, &views[0])? {
+    let Some(first_view) = views.first() else {
+        return Err(Error::malformed("a JWE needs at least one recipient"));
+    };
+    let (cek, direct_params) = match direct_cek(first, enc, first_view)? {
         Some(x) => x,
         None => {
             let cek = match &opts.fixed {
@@ -356,7 +359,9 @@ pub(crate) fn produce(
         out_recipients.push((header, ek));
     }
     if compact
-        && (opts.unprotected.is_some() || opts.aad.is_some() || out_recipients[0].0.is_some())
+        && (opts.unprotected.is_some()
+            || opts.aad.is_some()
+            || out_recipients.first().is_some_and(|r| r.0.is_some()))
     {
         return Err(Error::malformed(
             "the compact serialization has only a protected header",

@@ -86,13 +86,7 @@ pub fn decrypt(
     opts: &DecryptOptions,
 ) -> Result<Decrypted> {
     let limits = &opts.limits;
-    if jwe.len() > limits.max_token_len {
-        return Err(Error::TooLarge {
-            what: "token",
-            actual: jwe.len(),
-            limit: limits.max_token_len,
-        });
-    }
+    limits.check_token_len(jwe.len())?;
     let root = json::parse_object_deep(jwe.as_bytes(), limits.max_json_depth, Part::Payload)?;
     if ["payload", "signatures", "signature"]
         .iter()
@@ -101,6 +95,7 @@ pub fn decrypt(
         return Err(Error::NotJwe);
     }
     let protected_b64 = json::member_str(&root, "protected")?.unwrap_or("");
+    limits.check_header_b64_len(protected_b64.len())?;
     let protected = b64::decode(protected_b64, Part::Header)?;
     let shared = json::member_obj(&root, "unprotected")?;
     let aad_b64 = json::member_str(&root, "aad")?;

@@ -21,6 +21,19 @@ use serde_json::{Map, Value};
 use crate::encoding::b64;
 use crate::encoding::json;
 use crate::error::{Error, Part, Result};
+use crate::limits::Limits;
+
+/// The `max_jwks_len` check shared by [`Jwk`] and [`JwkSet`].
+pub(crate) fn check_document_len(len: usize, limits: &Limits) -> Result<()> {
+    if len > limits.max_jwks_len {
+        return Err(Error::TooLarge {
+            what: "JWK document",
+            actual: len,
+            limit: limits.max_jwks_len,
+        });
+    }
+    Ok(())
+}
 
 /// Largest RSA modulus Jot parses, in bits (bounds the cost of a hostile key).
 pub const MAX_RSA_BITS: usize = 16384;
@@ -98,15 +111,29 @@ impl Jwk {
         }))
     }
 
-    /// Parses a JWK from JSON text.
+    /// Parses a JWK from JSON text, with the default [`Limits`].
     pub fn from_json(json: &[u8]) -> Result<Self> {
-        let map = json::parse_object(json, json::DEFAULT_MAX_DEPTH, Part::Key)?;
-        Jwk::from_map(map)
+        Jwk::from_json_with_limits(json, &Limits::default())
+    }
+
+    /// Parses a JWK from JSON text: at most `max_jwks_len` bytes, nested at
+    /// most `max_json_depth` deep, an RSA modulus of at most `max_rsa_bits`.
+    pub fn from_json_with_limits(json: &[u8], limits: &Limits) -> Result<Self> {
+        check_document_len(json.len(), limits)?;
+        let map = json::parse_object(json, limits.max_json_depth, Part::Key)?;
+        Jwk::from_map_with_limits(map, limits)
     }
 
     /// Builds a JWK from a parsed JSON object, validating every member.
-    pub fn from_map(mut map: Map<String, Value>) -> Result<Self> {
-        let params = params::parse(&mut map)?;
+    pub fn from_map(map: Map<String, Value>) -> Result<Self> {
+        Jwk::from_map_with_limits(map, &Limits::default())
+    }
+
+    pub(crate) fn from_map_with_limits(
+        mut map: Map<String, Value>,
+        limits: &Limits,
+    ) -> Result<Self> {
+        let params = params::parse(&mut map, limits.max_rsa_bits)?;
         let kid = take_string(&mut map, "kid")?;
         let key_use = take_string(&mut map, "use")?;
         let key_ops = match map.remove("key_ops") {

@@ -6,8 +6,9 @@ use std::fmt;
 
 use super::{take_string, MAX_RSA_BITS};
 use crate::encoding::b64;
-use crate::error::{Error, Result};
+use crate::error::{Error, Part, Result, Shown};
 use crate::secret::SecretBytes;
+use zeroize::Zeroize;
 
 /// The `kty` of a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -344,8 +345,20 @@ fn required_b64(map: &mut Map<String, Value>, name: &str) -> Result<Vec<u8>> {
         .ok_or_else(|| Error::invalid_key(format!("missing member {name:?}")))
 }
 
+/// A private member: decoded into [`SecretBytes`], and its base64url text
+/// (a copy of the secret) wiped before it is freed.
 fn optional_secret(map: &mut Map<String, Value>, name: &str) -> Result<Option<SecretBytes>> {
-    Ok(super::take_b64(map, name, None)?.map(SecretBytes::new))
+    match map.remove(name) {
+        None => Ok(None),
+        Some(Value::String(mut text)) => {
+            let decoded = b64::decode(text.as_bytes(), Part::Key).map(SecretBytes::new);
+            text.zeroize();
+            decoded
+                .map(Some)
+                .map_err(|_| Error::invalid_key(format!("{name} is not valid base64url")))
+        }
+        Some(_) => Err(Error::invalid_key(format!("{name} must be a string"))),
+    }
 }
 
 /// Integers in JWK are unsigned big-endian; RFC 7518 §6.3.1.1 asks for the
@@ -357,25 +370,25 @@ fn strip_leading_zeros(mut v: Vec<u8>) -> Vec<u8> {
     v
 }
 
-pub(super) fn parse(map: &mut Map<String, Value>) -> Result<KeyParams> {
+pub(super) fn parse(map: &mut Map<String, Value>, max_rsa_bits: usize) -> Result<KeyParams> {
     let kty =
         take_string(map, "kty")?.ok_or_else(|| Error::invalid_key("missing member \"kty\""))?;
     match kty.as_str() {
         "oct" => {
-            let k = required_b64(map, "k")?;
+            let k = optional_secret(map, "k")?
+                .ok_or_else(|| Error::invalid_key("missing member \"k\""))?;
             if k.is_empty() {
                 return Err(Error::invalid_key("oct key is empty"));
             }
-            Ok(KeyParams::Oct {
-                k: SecretBytes::new(k),
-            })
+            Ok(KeyParams::Oct { k })
         }
-        "RSA" => parse_rsa(map).map(KeyParams::Rsa),
+        "RSA" => parse_rsa(map, max_rsa_bits).map(KeyParams::Rsa),
         "EC" => {
             let crv = take_string(map, "crv")?
                 .ok_or_else(|| Error::invalid_key("missing member \"crv\""))?;
-            let crv = EcCurve::from_name(&crv)
-                .ok_or_else(|| Error::invalid_key(format!("unsupported EC curve {crv:?}")))?;
+            let crv = EcCurve::from_name(&crv).ok_or_else(|| {
+                Error::invalid_key(format!("unsupported EC curve {}", Shown(&crv)))
+            })?;
             let n = crv.coordinate_len();
             let x = required_b64(map, "x")?;
             let y = required_b64(map, "y")?;
@@ -399,8 +412,9 @@ pub(super) fn parse(map: &mut Map<String, Value>) -> Result<KeyParams> {
         "OKP" => {
             let crv = take_string(map, "crv")?
                 .ok_or_else(|| Error::invalid_key("missing member \"crv\""))?;
-            let crv = OkpCurve::from_name(&crv)
-                .ok_or_else(|| Error::invalid_key(format!("unsupported OKP curve {crv:?}")))?;
+            let crv = OkpCurve::from_name(&crv).ok_or_else(|| {
+                Error::invalid_key(format!("unsupported OKP curve {}", Shown(&crv)))
+            })?;
             let x = required_b64(map, "x")?;
             let d = optional_secret(map, "d")?;
             let n = crv.key_len();
@@ -413,12 +427,13 @@ pub(super) fn parse(map: &mut Map<String, Value>) -> Result<KeyParams> {
             Ok(KeyParams::Okp(OkpParams { crv, x, d }))
         }
         other => Err(Error::invalid_key(format!(
-            "unsupported key type {other:?}"
+            "unsupported key type {}",
+            Shown(other)
         ))),
     }
 }
 
-fn parse_rsa(map: &mut Map<String, Value>) -> Result<RsaParams> {
+fn parse_rsa(map: &mut Map<String, Value>, max_rsa_bits: usize) -> Result<RsaParams> {
     let n = strip_leading_zeros(required_b64(map, "n")?);
     let e = strip_leading_zeros(required_b64(map, "e")?);
     let params = RsaParams {
@@ -426,7 +441,7 @@ fn parse_rsa(map: &mut Map<String, Value>) -> Result<RsaParams> {
         e,
         private: None,
     };
-    check_rsa_public(&params)?;
+    check_rsa_public_bounded(&params, max_rsa_bits)?;
     if map.contains_key("oth") {
         return Err(Error::invalid_key(
             "multi-prime RSA keys (oth) are not supported",
@@ -472,14 +487,22 @@ fn parse_rsa(map: &mut Map<String, Value>) -> Result<RsaParams> {
 /// odd, greater than 1 and smaller than the modulus (e = 1 makes
 /// "signatures" trivial to forge).
 pub(crate) fn check_rsa_public(p: &RsaParams) -> Result<()> {
+    check_rsa_public_bounded(p, MAX_RSA_BITS)
+}
+
+/// [`check_rsa_public`] with a caller-chosen largest modulus
+/// ([`crate::limits::Limits::max_rsa_bits`]).
+pub(crate) fn check_rsa_public_bounded(p: &RsaParams, max_bits: usize) -> Result<()> {
     let bits = p.modulus_bits();
     if bits == 0 || p.n.last().is_some_and(|b| b & 1 == 0) {
         return Err(Error::invalid_key("RSA modulus must be odd and non-zero"));
     }
-    if bits > MAX_RSA_BITS {
-        return Err(Error::invalid_key(format!(
-            "RSA modulus of {bits} bits is over the limit of {MAX_RSA_BITS}"
-        )));
+    if bits > max_bits {
+        return Err(Error::TooLarge {
+            what: "RSA modulus in bits",
+            actual: bits,
+            limit: max_bits,
+        });
     }
     let e_is_one = p.e.as_slice() == [1];
     if p.e.is_empty() || e_is_one || p.e.last().is_some_and(|b| b & 1 == 0) {

@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 use super::Jwk;
 use crate::encoding::json;
 use crate::error::{Error, Part, Result};
+use crate::limits::Limits;
 
 /// A JWK Set.
 ///
@@ -30,9 +31,17 @@ impl JwkSet {
         }
     }
 
-    /// Parses a JWK Set from JSON text.
+    /// Parses a JWK Set from JSON text, with the default [`Limits`].
     pub fn from_json(json: &[u8]) -> Result<Self> {
-        let mut map = json::parse_object(json, json::DEFAULT_MAX_DEPTH, Part::Key)?;
+        JwkSet::from_json_with_limits(json, &Limits::default())
+    }
+
+    /// Parses a JWK Set from JSON text under `limits` (`max_jwks_len`,
+    /// `max_json_depth`, `max_rsa_bits`; a key over `max_rsa_bits` is kept
+    /// aside in [`JwkSet::unsupported`] like any key Jot cannot use).
+    pub fn from_json_with_limits(json: &[u8], limits: &Limits) -> Result<Self> {
+        super::check_document_len(json.len(), limits)?;
+        let mut map = json::parse_object(json, limits.max_json_depth, Part::Key)?;
         let Some(Value::Array(entries)) = map.remove("keys") else {
             return Err(Error::invalid_key("a JWK Set needs a \"keys\" array"));
         };
@@ -43,7 +52,7 @@ impl JwkSet {
         };
         for entry in entries {
             let parsed = match &entry {
-                Value::Object(m) => Jwk::from_map(m.clone()).ok(),
+                Value::Object(m) => Jwk::from_map_with_limits(m.clone(), limits).ok(),
                 _ => None,
             };
             match parsed {

@@ -104,14 +104,23 @@ pub fn verify_with_limits(
 /// Verifies a compact JWS whose payload is detached (empty middle segment)
 /// against `payload`.
 pub fn verify_detached(token: &str, payload: &[u8], keys: &impl KeyResolver) -> Result<Header> {
-    let limits = Limits::default();
-    let parts = split(token, &limits)?;
+    verify_detached_with_limits(token, payload, keys, &Limits::default())
+}
+
+/// [`verify_detached`] with explicit limits.
+pub fn verify_detached_with_limits(
+    token: &str,
+    payload: &[u8],
+    keys: &impl KeyResolver,
+    limits: &Limits,
+) -> Result<Header> {
+    let parts = split(token, limits)?;
     if !parts.payload.is_empty() {
         return Err(Error::malformed(
             "expected a detached payload (empty middle segment)",
         ));
     }
-    verify_parts(&parts, Some(payload), keys, &limits)
+    verify_parts(&parts, Some(payload), keys, limits)
 }
 
 /// The three segments of a compact JWS, still encoded.
@@ -124,13 +133,9 @@ pub(crate) struct Parts<'a> {
 }
 
 pub(crate) fn split<'a>(token: &'a str, limits: &Limits) -> Result<Parts<'a>> {
-    if token.len() > limits.max_token_len {
-        return Err(Error::TooLarge {
-            what: "token",
-            actual: token.len(),
-            limit: limits.max_token_len,
-        });
-    }
+    limits.check_token_len(token.len())?;
+    // splitn: a token of a million dots costs one pass, never a million
+    // segments.
     let mut it = token.splitn(4, '.');
     let (Some(h), Some(p), Some(s)) = (it.next(), it.next(), it.next()) else {
         return Err(Error::malformed("a compact JWS has three segments"));
@@ -142,7 +147,9 @@ pub(crate) fn split<'a>(token: &'a str, limits: &Limits) -> Result<Parts<'a>> {
         }
         return Err(Error::malformed("a compact JWS has three segments"));
     }
-    let signed = &token[..h.len() + 1 + p.len()];
+    let signed = token
+        .get(..h.len() + 1 + p.len())
+        .ok_or_else(|| Error::malformed("a compact JWS has three segments"))?;
     Ok(Parts {
         header: h,
         payload: p,
@@ -159,17 +166,7 @@ fn verify_parts(
     keys: &impl KeyResolver,
     limits: &Limits,
 ) -> Result<Header> {
-    match b64::decoded_len(parts.header.len()) {
-        Some(n) if n <= limits.max_header_len => {}
-        Some(n) => {
-            return Err(Error::TooLarge {
-                what: "protected header",
-                actual: n,
-                limit: limits.max_header_len,
-            })
-        }
-        None => return Err(Error::Base64(Part::Header)),
-    }
+    limits.check_header_b64_len(parts.header.len())?;
     let protected = b64::decode(parts.header, Part::Header)?;
     let header = header::parse(&protected, None, limits)?;
     let sig = b64::decode(parts.signature, Part::Signature)?;
@@ -199,8 +196,13 @@ pub struct Unverified {
 /// Decodes a compact JWS **without verifying it**. Applies the same limits
 /// and strict decoding as verification.
 pub fn decode_unverified(token: &str) -> Result<Unverified> {
-    let limits = Limits::default();
-    let parts = split(token, &limits)?;
+    decode_unverified_with_limits(token, &Limits::default())
+}
+
+/// [`decode_unverified`] with explicit limits.
+pub fn decode_unverified_with_limits(token: &str, limits: &Limits) -> Result<Unverified> {
+    let parts = split(token, limits)?;
+    limits.check_header_b64_len(parts.header.len())?;
     let protected = b64::decode(parts.header, Part::Header)?;
     let header =
         crate::encoding::json::parse_object(&protected, limits.max_json_depth, Part::Header)?;

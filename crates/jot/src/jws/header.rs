@@ -4,7 +4,7 @@ use serde_json::{Map, Value};
 
 use crate::alg::Algorithm;
 use crate::encoding::json;
-use crate::error::{Error, Part, Result};
+use crate::error::{Error, Part, Result, Shown};
 use crate::limits::Limits;
 
 /// Header parameter names registered for JWS and JWE. RFC 7515 §4.1.11:
@@ -226,18 +226,23 @@ pub(crate) fn parse_crit(
         };
         if REGISTERED.contains(&name.as_str()) {
             return Err(Error::Crit(format!(
-                "lists the registered parameter {name:?}"
+                "lists the registered parameter {}",
+                Shown(&name)
             )));
         }
         if !understood.contains(&name.as_str()) {
-            return Err(Error::Crit(format!("extension {name:?} is not understood")));
+            return Err(Error::Crit(format!(
+                "extension {} is not understood",
+                Shown(&name)
+            )));
         }
         if out.contains(&name) {
-            return Err(Error::Crit(format!("lists {name:?} twice")));
+            return Err(Error::Crit(format!("lists {} twice", Shown(&name))));
         }
         if !protected.contains_key(&name) {
             return Err(Error::Crit(format!(
-                "lists {name:?} which is not in the protected header"
+                "lists {} which is not in the protected header",
+                Shown(&name)
             )));
         }
         out.push(name);

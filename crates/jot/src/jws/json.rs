@@ -133,6 +133,16 @@ pub fn verify_detached(jws: &str, payload: &[u8], keys: &impl KeyResolver) -> Re
     verify_inner(jws, Some(payload), keys, &Limits::default())
 }
 
+/// [`verify_detached`] with explicit limits.
+pub fn verify_detached_with_limits(
+    jws: &str,
+    payload: &[u8],
+    keys: &impl KeyResolver,
+    limits: &Limits,
+) -> Result<Verified> {
+    verify_inner(jws, Some(payload), keys, limits)
+}
+
 /// [`verify`] with explicit limits.
 pub fn verify_with_limits(jws: &str, keys: &impl KeyResolver, limits: &Limits) -> Result<Verified> {
     verify_inner(jws, None, keys, limits)
@@ -160,13 +170,7 @@ fn verify_inner(
     keys: &impl KeyResolver,
     limits: &Limits,
 ) -> Result<Verified> {
-    if jws.len() > limits.max_token_len {
-        return Err(Error::TooLarge {
-            what: "token",
-            actual: jws.len(),
-            limit: limits.max_token_len,
-        });
-    }
+    limits.check_token_len(jws.len())?;
     let root = json::parse_object_deep(jws.as_bytes(), limits.max_json_depth, Part::Payload)?;
     if ["ciphertext", "recipients", "encrypted_key", "iv"]
         .iter()
@@ -221,7 +225,9 @@ fn verify_inner(
     let mut b64_seen: Option<bool> = None;
     let mut parsed = Vec::with_capacity(entries.len());
     for e in &entries {
-        let h = b64::decode(e.protected, Part::Header)
+        let h = limits
+            .check_header_b64_len(e.protected.len())
+            .and_then(|()| b64::decode(e.protected, Part::Header))
             .and_then(|protected| header::parse(&protected, e.header, limits));
         if let Ok(h) = &h {
             if *b64_seen.get_or_insert(h.b64) != h.b64 {

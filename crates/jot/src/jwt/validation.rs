@@ -223,7 +223,7 @@ impl Validation {
 fn media_type_eq(a: &str, b: &str) -> bool {
     fn strip(s: &str) -> &str {
         match s.get(..12) {
-            Some(p) if p.eq_ignore_ascii_case("application/") => &s[12..],
+            Some(p) if p.eq_ignore_ascii_case("application/") => s.get(12..).unwrap_or(s),
             _ => s,
         }
     }

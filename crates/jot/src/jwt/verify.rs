@@ -40,7 +40,8 @@ pub fn verify<T: DeserializeOwned>(
     de.end().map_err(claims_error)?;
     validation.check_claims(&registered)?;
     drop(registered);
-    let claims = serde_json::from_slice(payload).map_err(|e| Error::ClaimsType(e.to_string()))?;
+    let claims = serde_json::from_slice(payload)
+        .map_err(|e| Error::ClaimsType(crate::error::serde_message(&e)))?;
     Ok(Verified {
         header: verified.header,
         claims,
@@ -53,7 +54,7 @@ fn claims_error(e: serde_json::Error) -> Error {
         if let Some((name, reason)) = rest.split_once(": ") {
             return Error::InvalidClaim {
                 name: name.to_owned(),
-                reason: reason.to_owned(),
+                reason: crate::error::scrub(reason),
             };
         }
     }

@@ -98,7 +98,11 @@ pub(super) fn encrypt(
     key.less_safe_encrypt(&mut ct, EncryptionContext::Iv128(FixedLength::from(iv_arr)))
         .map_err(|_| Error::Crypto("AES-CBC encryption failed"))?;
     let tag = mac(p, mac_key, aad, iv, &ct)?;
-    Ok((ct, tag.as_ref()[..p.tag_len].to_vec()))
+    let tag = tag
+        .as_ref()
+        .get(..p.tag_len)
+        .ok_or(Error::Crypto("HMAC output shorter than the tag"))?;
+    Ok((ct, tag.to_vec()))
 }
 
 /// Lengths of `cek`, `iv` and `tag` are checked by the caller.
@@ -118,8 +122,11 @@ pub(super) fn decrypt(
     let expected = mac(p, mac_key, aad, iv, ciphertext).map_err(|_| Error::DecryptionFailed)?;
     // Compare exactly T_LEN bytes of the full HMAC, in constant time, before
     // any decryption (RFC 7518 §5.2.2.2 step 2).
-    constant_time::verify_slices_are_equal(&expected.as_ref()[..p.tag_len], tag)
-        .map_err(|_| Error::DecryptionFailed)?;
+    let expected = expected
+        .as_ref()
+        .get(..p.tag_len)
+        .ok_or(Error::DecryptionFailed)?;
+    constant_time::verify_slices_are_equal(expected, tag).map_err(|_| Error::DecryptionFailed)?;
 
     let iv_arr = iv_block(iv).map_err(|_| Error::DecryptionFailed)?;
     let key = UnboundCipherKey::new(p.aes, enc_key)

@@ -189,7 +189,10 @@ impl EcdhPublicKey {
         if self.curve.is_okp() {
             &self.bytes
         } else {
-            &self.bytes[1..1 + self.curve.coordinate_len()]
+            // `bytes` is `04 || x || y`, checked on construction.
+            self.bytes
+                .get(1..1 + self.curve.coordinate_len())
+                .unwrap_or_default()
         }
     }
 
@@ -198,7 +201,7 @@ impl EcdhPublicKey {
         if self.curve.is_okp() {
             None
         } else {
-            Some(&self.bytes[1 + self.curve.coordinate_len()..])
+            self.bytes.get(1 + self.curve.coordinate_len()..)
         }
     }
 }

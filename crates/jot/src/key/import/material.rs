@@ -22,7 +22,7 @@ use crate::secret::SecretBytes;
 /// integers are minimal (RFC 7518 §6.3.1.1).
 fn strip_zeros(v: &[u8]) -> &[u8] {
     let z = v.iter().take_while(|&&b| b == 0).count();
-    &v[z..]
+    v.get(z..).unwrap_or_default()
 }
 
 pub(crate) fn rsa_public(n: &[u8], e: &[u8]) -> Result<KeyParams> {
@@ -77,7 +77,10 @@ pub(crate) fn ecdsa_signing(crv: EcCurve) -> &'static signature::EcdsaSigningAlg
 fn split_point(crv: EcCurve, point: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     let n = crv.coordinate_len();
     match point.split_first() {
-        Some((4, xy)) if xy.len() == 2 * n => Ok((xy[..n].to_vec(), xy[n..].to_vec())),
+        Some((4, xy)) if xy.len() == 2 * n => {
+            let (x, y) = xy.split_at(n);
+            Ok((x.to_vec(), y.to_vec()))
+        }
         Some((2 | 3, x)) if x.len() == n => Err(Error::invalid_key(
             "compressed EC public keys are not supported",
         )),
@@ -109,7 +112,10 @@ pub(crate) fn ec_private(crv: EcCurve, d: &[u8], point: Option<&[u8]>) -> Result
         )));
     }
     let mut padded = Zeroizing::new(vec![0u8; n]);
-    padded[n - trimmed.len()..].copy_from_slice(trimmed);
+    // trimmed.len() <= n, checked above.
+    if let Some(tail) = padded.get_mut(n - trimmed.len()..) {
+        tail.copy_from_slice(trimmed);
+    }
 
     let derived = derive_ec_point(crv, &padded)?;
     let point = match point {

@@ -63,20 +63,24 @@ pub(crate) fn first_block(pem: &str) -> Result<(Label, Zeroizing<Vec<u8>>)> {
     let mut rest = pem;
     // The first unsupported label, to name it if nothing else is found.
     let mut skipped: Option<&str> = None;
+    // Every offset below comes from `find` on ASCII markers, so it is a
+    // character boundary; `get` turns a mistake into an error, not a panic.
+    let malformed = || Error::invalid_key("malformed PEM BEGIN line");
     while let Some(start) = rest.find(BEGIN) {
-        let after = &rest[start + BEGIN.len()..];
-        let label_len = after
-            .find(DASHES)
-            .filter(|&n| !after[..n].contains('\n'))
-            .ok_or_else(|| Error::invalid_key("malformed PEM BEGIN line"))?;
-        let label_text = &after[..label_len];
+        let after = rest.get(start + BEGIN.len()..).ok_or_else(malformed)?;
+        let (label_text, _) = after
+            .split_once(DASHES)
+            .filter(|(label, _)| !label.contains('\n'))
+            .ok_or_else(malformed)?;
         let end_line = format!("-----END {label_text}-----");
         let end = after.find(&end_line).ok_or_else(|| {
             Error::invalid_key(format!("PEM block {label_text:?} has no END line"))
         })?;
         let block_end = start + BEGIN.len() + end + end_line.len();
-        let block = &rest[start..block_end];
-        rest = &rest[block_end..];
+        let (Some(block), Some(next)) = (rest.get(start..block_end), rest.get(block_end..)) else {
+            return Err(malformed());
+        };
+        rest = next;
         match Label::from_text(label_text) {
             Some(label) => return Ok((label, decode(block, label)?)),
             None => skipped = skipped.or(Some(label_text)),
