@@ -159,6 +159,28 @@ fn verify_parts(
     keys: &impl KeyResolver,
     limits: &Limits,
 ) -> Result<Header> {
+    let header = parse_header(parts, limits)?;
+    let sig = b64::decode(parts.signature, Part::Signature)?;
+    let key = keys.resolve(&header)?;
+    match detached {
+        None => key.verify(parts.signed.as_bytes(), &sig)?,
+        Some(payload) => {
+            let input = crate::jws::signing_input(parts.header, payload, header.b64);
+            key.verify(&input, &sig)?;
+        }
+    }
+    Ok(header)
+}
+
+/// The header of a compact JWS, parsed and checked but **not verified**: for
+/// choosing a key source (a remote set's refetch on an unknown `kid`)
+/// before verification, which then parses it again.
+#[cfg(feature = "remote")]
+pub(crate) fn unverified_header(token: &str, limits: &Limits) -> Result<Header> {
+    parse_header(&split(token, limits)?, limits)
+}
+
+fn parse_header(parts: &Parts<'_>, limits: &Limits) -> Result<Header> {
     match b64::decoded_len(parts.header.len()) {
         Some(n) if n <= limits.max_header_len => {}
         Some(n) => {
@@ -171,17 +193,7 @@ fn verify_parts(
         None => return Err(Error::Base64(Part::Header)),
     }
     let protected = b64::decode(parts.header, Part::Header)?;
-    let header = header::parse(&protected, None, limits)?;
-    let sig = b64::decode(parts.signature, Part::Signature)?;
-    let key = keys.resolve(&header)?;
-    match detached {
-        None => key.verify(parts.signed.as_bytes(), &sig)?,
-        Some(payload) => {
-            let input = crate::jws::signing_input(parts.header, payload, header.b64);
-            key.verify(&input, &sig)?;
-        }
-    }
-    Ok(header)
+    header::parse(&protected, None, limits)
 }
 
 /// A JWS decoded without any verification. For display and debugging only:
