@@ -2,7 +2,7 @@
 //! provider found by OIDC discovery.
 //!
 //! ```sh
-//! cargo run -p jot-axum --example service
+//! cargo run -p jot-axum --example service      # PORT=8080 to move it
 //! ```
 //!
 //! To stay self-contained it also plays the identity provider: a second
@@ -61,7 +61,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .realm("example-api")
             .require_scopes(["read"]),
     );
-    let api = TcpListener::bind("127.0.0.1:3000").await?;
+    let port = std::env::var("PORT").unwrap_or_else(|_| "3000".into());
+    let api = TcpListener::bind(format!("127.0.0.1:{port}")).await?;
+    let url = format!("http://{}/me", api.local_addr()?);
 
     let token = jot::jwt::Builder::new()
         .issuer(&issuer)
@@ -71,10 +73,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .expires_in(Duration::from_secs(3600))
         .sign(&signer)?;
     println!("issuer      {issuer}");
-    println!("listening   http://{}/me", api.local_addr()?);
+    println!("protected   {url}");
     println!();
-    println!("curl -i http://127.0.0.1:3000/me");
-    println!("curl -i -H 'Authorization: Bearer {token}' http://127.0.0.1:3000/me");
+    println!("curl -i {url}");
+    println!("curl -i -H 'Authorization: Bearer {token}' {url}");
     axum::serve(api, app).await?;
     Ok(())
 }
