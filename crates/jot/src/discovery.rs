@@ -151,7 +151,8 @@ async fn fetch(
 ) -> Result<Option<Metadata>> {
     let document_url = which.url_for(issuer)?;
     let url = http::check_url(&document_url, options.allow_insecure_http)?;
-    let client = http::client(&url, options.timeout, options.allow_insecure_http)?;
+    let client = http::client(&url, options.timeout, options.allow_insecure_http)
+        .map_err(Error::Discovery)?;
     let got = http::get(
         &client,
         &url,

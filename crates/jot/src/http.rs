@@ -60,7 +60,11 @@ pub(crate) fn is_loopback(url: &Url) -> bool {
 
 /// A client for `url`'s host: total timeout (connect, headers and body),
 /// redirects re-checked against the URL policy, no proxy for loopback.
-pub(crate) fn client(url: &Url, timeout: Duration, allow_http: bool) -> Result<Client> {
+pub(crate) fn client(
+    url: &Url,
+    timeout: Duration,
+    allow_http: bool,
+) -> std::result::Result<Client, String> {
     let policy = redirect::Policy::custom(move |attempt| {
         if attempt.previous().len() >= MAX_REDIRECTS {
             attempt.error("too many redirects")
@@ -79,7 +83,7 @@ pub(crate) fn client(url: &Url, timeout: Duration, allow_http: bool) -> Result<C
         b = b.no_proxy();
     }
     b.build()
-        .map_err(|e| Error::InsecureUrl(format!("cannot set up the HTTP client: {}", describe(&e))))
+        .map_err(|e| format!("cannot set up the HTTP client: {}", describe(&e)))
 }
 
 /// What a bounded GET returned. The body is read only for 2xx answers.

@@ -195,7 +195,8 @@ impl RemoteJwksBuilder {
     /// [`RemoteJwks::fetch_now`]) fetches.
     pub fn build(self) -> Result<RemoteJwks> {
         let url = http::check_url(&self.url, self.options.allow_http)?;
-        let client = http::client(&url, self.options.timeout, self.options.allow_http)?;
+        let client = http::client(&url, self.options.timeout, self.options.allow_http)
+            .map_err(Error::JwksFetch)?;
         Ok(RemoteJwks {
             inner: Arc::new(Inner {
                 url,
