@@ -208,6 +208,30 @@ pub enum Error {
     /// The claims set could not be deserialized into the caller's type.
     #[error("claims do not match the expected type: {0}")]
     ClaimsType(String),
+
+    // ---- remote key sets (feature `remote`) ---------------------------------
+    /// A URL was refused before any request: not `https` (plain `http` is
+    /// allowed only for loopback hosts or when explicitly enabled), or not a
+    /// valid absolute URL.
+    #[error("refused URL: {0}")]
+    InsecureUrl(String),
+    /// Fetching a JWK Set failed (network, timeout, HTTP status, size cap,
+    /// invalid JSON) and no usable cached set exists.
+    #[error("fetching the JWK Set failed: {0}")]
+    JwksFetch(String),
+    /// The provider has been unreachable for longer than the allowed
+    /// staleness of the last good JWK Set.
+    #[error("the cached JWK Set expired {stale_secs} s ago, beyond the allowed staleness; last fetch error: {reason}")]
+    JwksStale {
+        /// How long ago the cached set stopped being fresh.
+        stale_secs: u64,
+        /// Why the refresh failed.
+        reason: String,
+    },
+    /// OIDC / RFC 8414 discovery failed: the document could not be fetched,
+    /// is invalid, or names another issuer.
+    #[error("discovery failed: {0}")]
+    Discovery(String),
 }
 
 impl Error {
@@ -246,6 +270,10 @@ impl Error {
             Error::SubjectMismatch => "ERR_JWT_SUBJECT",
             Error::TypeMismatch => "ERR_JWT_TYP",
             Error::ClaimsType(_) => "ERR_JWT_CLAIMS_TYPE",
+            Error::InsecureUrl(_) => "ERR_INSECURE_URL",
+            Error::JwksFetch(_) => "ERR_JWKS_FETCH",
+            Error::JwksStale { .. } => "ERR_JWKS_STALE",
+            Error::Discovery(_) => "ERR_DISCOVERY",
         }
     }
 

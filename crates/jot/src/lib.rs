@@ -3,6 +3,11 @@
 //! JWS (RFC 7515), JWE (RFC 7516), JWK (RFC 7517), JWA (RFC 7518) and JWT
 //! (RFC 7519) on aws-lc-rs. Keys are prepared once into objects bound to one
 //! algorithm; verification never takes the algorithm from the token alone.
+//!
+//! The default build does no I/O. The `remote` feature adds
+//! `jwks::RemoteJwks` (a cached JWK Set fetched over HTTPS), `discovery`
+//! (OIDC / RFC 8414) and `verifier::Verifier` (several issuers, each with
+//! its keys and rules), on reqwest with rustls and tokio's sync primitives.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -23,8 +28,12 @@ pub mod alg;
         clippy::unimplemented
     )
 )]
+#[cfg(feature = "remote")]
+pub mod discovery;
 pub mod encoding;
 pub mod error;
+#[cfg(feature = "remote")]
+mod http;
 #[cfg_attr(
     not(test),
     deny(
@@ -98,6 +107,8 @@ pub mod jwt;
 pub mod key;
 pub mod limits;
 pub mod secret;
+#[cfg(feature = "remote")]
+pub mod verifier;
 
 pub use alg::Algorithm;
 pub use error::{Error, Result};

@@ -2,6 +2,13 @@
 
 mod decryption;
 mod local;
+#[cfg(feature = "remote")]
+mod remote;
 
 pub use decryption::DecryptionKeySet;
 pub use local::LocalKeySet;
+#[cfg(feature = "remote")]
+pub use remote::{
+    Clock, RemoteJwks, RemoteJwksBuilder, SystemClock, DEFAULT_COOLDOWN, DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_MAX_STALE, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_TIMEOUT,
+};

@@ -166,9 +166,7 @@ fn verify_parts(
     keys: &impl KeyResolver,
     limits: &Limits,
 ) -> Result<Header> {
-    limits.check_header_b64_len(parts.header.len())?;
-    let protected = b64::decode(parts.header, Part::Header)?;
-    let header = header::parse(&protected, None, limits)?;
+    let header = parse_header(parts, limits)?;
     let sig = b64::decode(parts.signature, Part::Signature)?;
     let key = keys.resolve(&header)?;
     match detached {
@@ -179,6 +177,20 @@ fn verify_parts(
         }
     }
     Ok(header)
+}
+
+/// The header of a compact JWS, parsed and checked but **not verified**: for
+/// choosing a key source (a remote set's refetch on an unknown `kid`)
+/// before verification, which then parses it again.
+#[cfg(feature = "remote")]
+pub(crate) fn unverified_header(token: &str, limits: &Limits) -> Result<Header> {
+    parse_header(&split(token, limits)?, limits)
+}
+
+fn parse_header(parts: &Parts<'_>, limits: &Limits) -> Result<Header> {
+    limits.check_header_b64_len(parts.header.len())?;
+    let protected = b64::decode(parts.header, Part::Header)?;
+    header::parse(&protected, None, limits)
 }
 
 /// A JWS decoded without any verification. For display and debugging only:

@@ -128,6 +128,20 @@ impl Validation {
         self
     }
 
+    /// The JWT profile for OAuth 2.0 access tokens (RFC 9068 §2.2, §4):
+    /// `typ` must be `at+jwt`, and `iss`, `exp`, `aud`, `sub`, `client_id`,
+    /// `iat` and `jti` must be present. Still set the issuer and audience.
+    pub fn access_token_profile(mut self) -> Self {
+        self.typ = Some("at+jwt".into());
+        self.require_exp = true;
+        for claim in ["iss", "exp", "aud", "sub", "client_id", "iat", "jti"] {
+            if !self.required.iter().any(|c| c == claim) {
+                self.required.push(claim.into());
+            }
+        }
+        self
+    }
+
     /// Sets the parsing limits.
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;

@@ -1,0 +1,228 @@
+//! Finding an issuer's JWK Set: OpenID Connect Discovery 1.0 and OAuth 2.0
+//! Authorization Server Metadata (RFC 8414). Feature `remote`.
+//!
+//! The document's `issuer` must equal the configured issuer exactly
+//! (OIDC Discovery §4.3, RFC 8414 §3.3): otherwise one provider could
+//! publish metadata, and so keys, in another's name (the mix-up attack).
+
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Part, Result};
+use crate::http;
+use crate::jwks::RemoteJwks;
+
+/// Which well-known document to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WellKnown {
+    /// `/.well-known/openid-configuration`, appended to the issuer
+    /// (OIDC Discovery §4).
+    OpenIdConfiguration,
+    /// `/.well-known/oauth-authorization-server`, inserted between the host
+    /// and the issuer's path (RFC 8414 §3.1).
+    OAuthAuthorizationServer,
+}
+
+impl WellKnown {
+    /// The document's URL for `issuer`.
+    pub fn url_for(self, issuer: &str) -> Result<String> {
+        let url = reqwest::Url::parse(issuer)
+            .map_err(|e| Error::Discovery(format!("issuer is not a URL: {e}")))?;
+        // RFC 8414 §2: an issuer has no query or fragment.
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(Error::Discovery(
+                "an issuer URL has no query or fragment".into(),
+            ));
+        }
+        let path = url.path().trim_end_matches('/');
+        Ok(match self {
+            WellKnown::OpenIdConfiguration => format!(
+                "{}{path}/.well-known/openid-configuration",
+                url.origin().ascii_serialization()
+            ),
+            WellKnown::OAuthAuthorizationServer => format!(
+                "{}/.well-known/oauth-authorization-server{path}",
+                url.origin().ascii_serialization()
+            ),
+        })
+    }
+}
+
+/// The parts of a discovery document Jot uses, and the whole document.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Metadata {
+    /// `issuer`, equal to the configured issuer.
+    pub issuer: String,
+    /// `jwks_uri`, already checked against the transport policy.
+    pub jwks_uri: String,
+    /// Where the document was found.
+    pub document_url: String,
+    /// Every member of the document.
+    pub document: Map<String, Value>,
+}
+
+/// Settings for [`discover_with`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DiscoveryOptions {
+    /// Which document to read. `None` (the default) tries
+    /// `openid-configuration`, then `oauth-authorization-server` if the
+    /// first answers 404.
+    pub well_known: Option<WellKnown>,
+    /// Timeout of one request (default 5 s).
+    pub timeout: Duration,
+    /// Largest accepted document (default 512 KiB).
+    pub max_response_size: usize,
+    /// Allows plain `http` to non-loopback hosts (issuer, document and
+    /// `jwks_uri`).
+    pub allow_insecure_http: bool,
+}
+
+impl Default for DiscoveryOptions {
+    fn default() -> Self {
+        DiscoveryOptions {
+            well_known: None,
+            timeout: crate::jwks::DEFAULT_TIMEOUT,
+            max_response_size: crate::jwks::DEFAULT_MAX_RESPONSE_SIZE,
+            allow_insecure_http: false,
+        }
+    }
+}
+
+impl DiscoveryOptions {
+    /// Reads only this document.
+    pub fn well_known(mut self, which: WellKnown) -> Self {
+        self.well_known = Some(which);
+        self
+    }
+
+    /// Sets the request timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Allows plain `http` to non-loopback hosts.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+}
+
+/// Discovers `issuer`'s metadata with the default settings.
+pub async fn discover(issuer: &str) -> Result<Metadata> {
+    discover_with(issuer, &DiscoveryOptions::default()).await
+}
+
+/// Discovers `issuer`'s metadata.
+pub async fn discover_with(issuer: &str, options: &DiscoveryOptions) -> Result<Metadata> {
+    http::check_url(issuer, options.allow_insecure_http)?;
+    match options.well_known {
+        Some(which) => fetch(issuer, which, options).await?.ok_or_else(not_found),
+        None => match fetch(issuer, WellKnown::OpenIdConfiguration, options).await? {
+            Some(m) => Ok(m),
+            None => fetch(issuer, WellKnown::OAuthAuthorizationServer, options)
+                .await?
+                .ok_or_else(not_found),
+        },
+    }
+}
+
+fn not_found() -> Error {
+    Error::Discovery("no discovery document (HTTP status 404)".into())
+}
+
+impl RemoteJwks {
+    /// Discovers `issuer` and returns its key set (default settings, not yet
+    /// fetched).
+    pub async fn discover(issuer: &str) -> Result<RemoteJwks> {
+        let meta = discover(issuer).await?;
+        RemoteJwks::new(&meta.jwks_uri)
+    }
+}
+
+/// `Ok(None)` on 404, so the caller can try the other document.
+async fn fetch(
+    issuer: &str,
+    which: WellKnown,
+    options: &DiscoveryOptions,
+) -> Result<Option<Metadata>> {
+    let document_url = which.url_for(issuer)?;
+    let url = http::check_url(&document_url, options.allow_insecure_http)?;
+    let client = http::client(&url, options.timeout, options.allow_insecure_http)
+        .map_err(Error::Discovery)?;
+    let got = http::get(
+        &client,
+        &url,
+        "application/json",
+        None,
+        options.max_response_size,
+    )
+    .await
+    .map_err(Error::Discovery)?;
+    if got.status == reqwest::StatusCode::NOT_FOUND {
+        return Ok(None);
+    }
+    if !got.status.is_success() {
+        return Err(Error::Discovery(format!(
+            "HTTP status {}",
+            got.status.as_u16()
+        )));
+    }
+    let document = crate::encoding::json::parse_object(
+        &got.body,
+        crate::encoding::json::DEFAULT_MAX_DEPTH,
+        Part::Payload,
+    )
+    .map_err(|e| Error::Discovery(format!("invalid document: {e}")))?;
+    let string = |name: &str| match document.get(name) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(Error::Discovery(format!("{name:?} is not a string"))),
+        None => Err(Error::Discovery(format!("{name:?} is missing"))),
+    };
+    let found = string("issuer")?;
+    if found != issuer {
+        // The found value comes from the network: not echoed.
+        return Err(Error::Discovery(
+            "the document's issuer is not the configured issuer".into(),
+        ));
+    }
+    let jwks_uri = string("jwks_uri")?;
+    http::check_url(&jwks_uri, options.allow_insecure_http)?;
+    Ok(Some(Metadata {
+        issuer: found,
+        jwks_uri,
+        document_url,
+        document,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_known_urls() {
+        let oidc = WellKnown::OpenIdConfiguration;
+        let oauth = WellKnown::OAuthAuthorizationServer;
+        assert_eq!(
+            oidc.url_for("https://id.example").unwrap(),
+            "https://id.example/.well-known/openid-configuration"
+        );
+        assert_eq!(
+            oidc.url_for("https://id.example/tenant/").unwrap(),
+            "https://id.example/tenant/.well-known/openid-configuration"
+        );
+        assert_eq!(
+            oauth.url_for("https://id.example/").unwrap(),
+            "https://id.example/.well-known/oauth-authorization-server"
+        );
+        assert_eq!(
+            oauth.url_for("https://id.example:8443/issuer1").unwrap(),
+            "https://id.example:8443/.well-known/oauth-authorization-server/issuer1"
+        );
+        assert!(oauth.url_for("https://id.example/?a=b").is_err());
+    }
+}
