@@ -34,6 +34,32 @@ pub fn decode(input: impl AsRef<[u8]>, part: Part) -> Result<Vec<u8>> {
     STRICT.decode(input).map_err(|_| Error::Base64(part))
 }
 
+/// Decodes strict base64url into `out`, returning the decoded length. Fails
+/// (as a base64 error for `part`) when `out` is too small.
+pub fn decode_to_slice(input: impl AsRef<[u8]>, out: &mut [u8], part: Part) -> Result<usize> {
+    STRICT
+        .decode_slice(input, out)
+        .map_err(|_| Error::Base64(part))
+}
+
+/// Calls `f` with the decoded bytes, using a stack buffer of `N` bytes when
+/// the result fits and the heap otherwise (the verify path's header and
+/// signature are small: this keeps them off the allocator).
+pub(crate) fn with_decoded<const N: usize, T>(
+    input: &str,
+    part: Part,
+    f: impl FnOnce(&[u8]) -> Result<T>,
+) -> Result<T> {
+    let len = decoded_len(input.len()).ok_or(Error::Base64(part))?;
+    if len <= N {
+        let mut buf = [0u8; N];
+        let n = decode_to_slice(input, &mut buf, part)?;
+        f(buf.get(..n).ok_or(Error::Base64(part))?)
+    } else {
+        f(&decode(input, part)?)
+    }
+}
+
 /// Decodes strict base64url, appending to `out` (which keeps its capacity).
 pub fn decode_into(input: impl AsRef<[u8]>, out: &mut Vec<u8>, part: Part) -> Result<()> {
     STRICT

@@ -108,7 +108,7 @@ impl<'de> Deserialize<'de> for UniqueValue {
 
 /// Marker carried through serde's error message so that duplicate members can
 /// be reported as [`Error::DuplicateMember`].
-struct DuplicateKey(String);
+pub(crate) struct DuplicateKey(pub(crate) String);
 
 const DUP_PREFIX: &str = "duplicate member ";
 

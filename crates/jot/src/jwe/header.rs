@@ -148,7 +148,7 @@ pub(crate) fn parse(
         }
     }
     if let Some(c) = p.get("crit") {
-        parse_crit(c.clone(), &p, &UNDERSTOOD_CRIT)?;
+        parse_crit(c.clone(), |n| p.contains_key(n), &UNDERSTOOD_CRIT)?;
     }
     let alg = match merged.get("alg") {
         Some(Value::String(s)) => KeyManagement::from_name(s)?,

@@ -89,16 +89,29 @@ pub fn verify_with_limits(
     keys: &impl KeyResolver,
     limits: &Limits,
 ) -> Result<Verified> {
+    let mut payload = Vec::new();
+    let header = verify_into(token, keys, limits, &mut payload)?;
+    Ok(Verified { header, payload })
+}
+
+/// Verifies a compact JWS and writes its payload into `payload` (cleared
+/// first; its capacity is reused, so a caller verifying many tokens with
+/// one buffer allocates nothing for payloads once it has grown).
+pub fn verify_into(
+    token: &str,
+    keys: &impl KeyResolver,
+    limits: &Limits,
+    payload: &mut Vec<u8>,
+) -> Result<Header> {
     let parts = split(token, limits)?;
     let header = verify_parts(&parts, None, keys, limits)?;
-    let payload = if parts.payload.is_empty() {
-        Vec::new()
-    } else if header.b64 {
-        b64::decode(parts.payload, Part::Payload)?
+    payload.clear();
+    if header.b64 {
+        b64::decode_into(parts.payload, payload, Part::Payload)?;
     } else {
-        parts.payload.as_bytes().to_vec()
-    };
-    Ok(Verified { header, payload })
+        payload.extend_from_slice(parts.payload.as_bytes());
+    }
+    Ok(header)
 }
 
 /// Verifies a compact JWS whose payload is detached (empty middle segment)
@@ -167,15 +180,16 @@ fn verify_parts(
     limits: &Limits,
 ) -> Result<Header> {
     let header = parse_header(parts, limits)?;
-    let sig = b64::decode(parts.signature, Part::Signature)?;
     let key = keys.resolve(&header)?;
-    match detached {
-        None => key.verify(parts.signed.as_bytes(), &sig)?,
+    // 1 KiB holds every signature Jot can verify (RSA-8192 is 1024 bytes);
+    // a longer one is decoded on the heap only to fail verification.
+    b64::with_decoded::<1024, _>(parts.signature, Part::Signature, |sig| match detached {
+        None => key.verify(parts.signed.as_bytes(), sig),
         Some(payload) => {
             let input = crate::jws::signing_input(parts.header, payload, header.b64);
-            key.verify(&input, &sig)?;
+            key.verify(&input, sig)
         }
-    }
+    })?;
     Ok(header)
 }
 
@@ -189,8 +203,9 @@ pub(crate) fn unverified_header(token: &str, limits: &Limits) -> Result<Header> 
 
 fn parse_header(parts: &Parts<'_>, limits: &Limits) -> Result<Header> {
     limits.check_header_b64_len(parts.header.len())?;
-    let protected = b64::decode(parts.header, Part::Header)?;
-    header::parse(&protected, None, limits)
+    b64::with_decoded::<512, _>(parts.header, Part::Header, |protected| {
+        header::parse(protected, None, limits)
+    })
 }
 
 /// A JWS decoded without any verification. For display and debugging only:

@@ -116,14 +116,16 @@ pub(crate) fn parse(
             limit: limits.max_header_len,
         });
     }
-    let mut p = if protected.is_empty() {
-        Map::new()
+    let raw = if protected.is_empty() {
+        RawHeader::default()
     } else {
-        json::parse_object(protected, limits.max_json_depth, Part::Header)?
+        json::check_depth(protected, limits.max_json_depth, Part::Header)?;
+        serde_json::from_slice::<RawHeader>(protected)
+            .map_err(|e| json::map_err(Part::Header, &e))?
     };
     if let Some(u) = unprotected {
         // RFC 7515 §7.2.1: the two headers must be disjoint.
-        if let Some(k) = u.keys().find(|k| p.contains_key(*k)) {
+        if let Some(k) = u.keys().find(|k| raw.has(k)) {
             return Err(Error::header(
                 k,
                 "present in both protected and unprotected header",
@@ -139,25 +141,28 @@ pub(crate) fn parse(
         }
     }
     // A JWE header has "enc"; refuse it here instead of failing obscurely.
-    if p.contains_key("enc") || unprotected.is_some_and(|u| u.contains_key("enc")) {
+    if raw.other.contains_key("enc") || unprotected.is_some_and(|u| u.contains_key("enc")) {
         return Err(Error::NotJws);
     }
-    let alg = match p.remove("alg") {
-        Some(Value::String(s)) => match Algorithm::from_name(&s) {
-            Some(a) => a,
-            // Every spelling of "none" is either the unsecured algorithm
-            // (exact) or simply unknown (other casings); both are refused.
-            None if s.eq_ignore_ascii_case("none") => return Err(Error::UnsecuredToken),
-            None => return Err(Error::UnsupportedAlgorithm(s)),
-        },
-        Some(_) => return Err(Error::header("alg", "must be a string")),
+    let alg = match raw.alg {
+        Some(AlgField::Known(a)) => a,
+        // Every spelling of "none" is either the unsecured algorithm
+        // (exact) or simply unknown (other casings); both are refused.
+        Some(AlgField::None) => return Err(Error::UnsecuredToken),
+        Some(AlgField::Unknown(s)) => return Err(Error::UnsupportedAlgorithm(s)),
+        Some(AlgField::NotString) => return Err(Error::header("alg", "must be a string")),
         None => return Err(Error::header("alg", "missing from the protected header")),
     };
-    let crit = match p.remove("crit") {
+    let b64_present = raw.b64.is_some();
+    let crit = match raw.crit {
         None => Vec::new(),
-        Some(v) => parse_crit(v, &p, &UNDERSTOOD_CRIT)?,
+        Some(v) => parse_crit(
+            v,
+            |n| n == "b64" && b64_present || raw.other.contains_key(n),
+            &UNDERSTOOD_CRIT,
+        )?,
     };
-    let b64 = match p.remove("b64") {
+    let b64 = match raw.b64 {
         None => true,
         Some(Value::Bool(b)) => {
             // RFC 7797 §6: b64 must be understood, so it must be in crit.
@@ -168,14 +173,19 @@ pub(crate) fn parse(
         }
         Some(_) => return Err(Error::header("b64", "must be a boolean")),
     };
+    let str_field = |name: &str, f: Option<StrField>| match f {
+        None => Ok(None),
+        Some(StrField::Str(s)) => Ok(Some(s)),
+        Some(StrField::NotString) => Err(Error::header(name, "must be a string")),
+    };
     let mut header = Header {
         alg,
-        kid: take_str(&mut p, "kid")?,
-        typ: take_str(&mut p, "typ")?,
-        cty: take_str(&mut p, "cty")?,
+        kid: str_field("kid", raw.kid)?,
+        typ: str_field("typ", raw.typ)?,
+        cty: str_field("cty", raw.cty)?,
         b64,
         crit,
-        other: p,
+        other: raw.other,
     };
     if let Some(u) = unprotected {
         for (k, v) in u {
@@ -197,11 +207,153 @@ pub(crate) fn parse(
     Ok(header)
 }
 
-fn take_str(m: &mut Map<String, Value>, name: &str) -> Result<Option<String>> {
-    match m.remove(name) {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::header(name, "must be a string")),
+/// The protected header as read in one pass: registered members go
+/// straight into typed slots (member names are borrowed, `alg` is matched
+/// without allocating), everything else into `other`. Duplicate names are
+/// refused (RFC 7515 §4) whether registered or not.
+#[derive(Default)]
+struct RawHeader {
+    alg: Option<AlgField>,
+    kid: Option<StrField>,
+    typ: Option<StrField>,
+    cty: Option<StrField>,
+    b64: Option<Value>,
+    crit: Option<Value>,
+    other: Map<String, Value>,
+}
+
+enum AlgField {
+    Known(Algorithm),
+    None,
+    Unknown(String),
+    NotString,
+}
+
+enum StrField {
+    Str(String),
+    NotString,
+}
+
+impl RawHeader {
+    fn has(&self, name: &str) -> bool {
+        match name {
+            "alg" => self.alg.is_some(),
+            "kid" => self.kid.is_some(),
+            "typ" => self.typ.is_some(),
+            "cty" => self.cty.is_some(),
+            "b64" => self.b64.is_some(),
+            "crit" => self.crit.is_some(),
+            _ => self.other.contains_key(name),
+        }
+    }
+}
+
+/// Any JSON value, keeping strings (borrowed where the input allows).
+enum AnyStr<'a> {
+    Str(std::borrow::Cow<'a, str>),
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for AnyStr<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = AnyStr<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<AnyStr<'de>, E> {
+                Ok(AnyStr::Str(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<AnyStr<'de>, E> {
+                Ok(AnyStr::Str(std::borrow::Cow::Owned(v.to_owned())))
+            }
+            fn visit_bool<E>(self, _: bool) -> std::result::Result<AnyStr<'de>, E> {
+                Ok(AnyStr::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> std::result::Result<AnyStr<'de>, E> {
+                Ok(AnyStr::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> std::result::Result<AnyStr<'de>, E> {
+                Ok(AnyStr::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> std::result::Result<AnyStr<'de>, E> {
+                Ok(AnyStr::Other)
+            }
+            fn visit_unit<E>(self) -> std::result::Result<AnyStr<'de>, E> {
+                Ok(AnyStr::Other)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> std::result::Result<AnyStr<'de>, A::Error> {
+                while a.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(AnyStr::Other)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> std::result::Result<AnyStr<'de>, A::Error> {
+                while a
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(AnyStr::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RawHeader {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawHeader;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> std::result::Result<RawHeader, A::Error> {
+                let mut h = RawHeader::default();
+                while let Some(key) = m.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if h.has(&key) {
+                        return Err(serde::de::Error::custom(json::DuplicateKey(
+                            key.into_owned(),
+                        )));
+                    }
+                    let str_field = |v: AnyStr<'de>| match v {
+                        AnyStr::Str(s) => StrField::Str(s.into_owned()),
+                        AnyStr::Other => StrField::NotString,
+                    };
+                    match key.as_ref() {
+                        "alg" => {
+                            h.alg = Some(match m.next_value::<AnyStr<'de>>()? {
+                                AnyStr::Str(s) => match Algorithm::from_name(&s) {
+                                    Some(a) => AlgField::Known(a),
+                                    None if s.eq_ignore_ascii_case("none") => AlgField::None,
+                                    None => AlgField::Unknown(s.into_owned()),
+                                },
+                                AnyStr::Other => AlgField::NotString,
+                            })
+                        }
+                        "kid" => h.kid = Some(str_field(m.next_value()?)),
+                        "typ" => h.typ = Some(str_field(m.next_value()?)),
+                        "cty" => h.cty = Some(str_field(m.next_value()?)),
+                        "b64" => h.b64 = Some(m.next_value()?),
+                        "crit" => h.crit = Some(m.next_value()?),
+                        _ => {
+                            let v: Value = m.next_value()?;
+                            h.other.insert(key.into_owned(), v);
+                        }
+                    }
+                }
+                Ok(h)
+            }
+        }
+        d.deserialize_map(V)
     }
 }
 
@@ -210,7 +362,7 @@ fn take_str(m: &mut Map<String, Value>, name: &str) -> Result<Option<String>> {
 /// the protected header.
 pub(crate) fn parse_crit(
     v: Value,
-    protected: &Map<String, Value>,
+    in_protected: impl Fn(&str) -> bool,
     understood: &[&str],
 ) -> Result<Vec<String>> {
     let Value::Array(items) = v else {
@@ -239,7 +391,7 @@ pub(crate) fn parse_crit(
         if out.contains(&name) {
             return Err(Error::Crit(format!("lists {} twice", Shown(&name))));
         }
-        if !protected.contains_key(&name) {
+        if !in_protected(&name) {
             return Err(Error::Crit(format!(
                 "lists {} which is not in the protected header",
                 Shown(&name)

@@ -16,7 +16,7 @@ pub use builder::Builder;
 pub use claims::{Audience, Claims, NumericDate};
 pub use nested::{decrypt_and_verify, encrypt_signed, sign_and_encrypt, NestedVerified};
 pub use validation::Validation;
-pub use verify::{verify, Verified};
+pub use verify::{verify, verify_borrowed, Verified};
 
 use crate::error::{Error, Part, Result};
 use crate::key::SigningKey;

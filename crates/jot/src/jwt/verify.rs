@@ -1,6 +1,7 @@
 //! JWT verification: signature, then header rules, then claims.
 
 use serde::de::{DeserializeOwned, Deserializer};
+use serde::Deserialize;
 
 use super::registered::{RegisteredVisitor, CLAIM_PREFIX};
 use super::validation::Validation;
@@ -27,9 +28,37 @@ pub fn verify<T: DeserializeOwned>(
     keys: &impl KeyResolver,
     validation: &Validation,
 ) -> Result<Verified<T>> {
-    let verified = compact::verify_with_limits(token, keys, &validation.limits)?;
-    validation.check_header(&verified.header)?;
-    let payload = &verified.payload;
+    let mut payload = Vec::new();
+    verify_borrowed(token, keys, validation, &mut payload)
+}
+
+/// [`verify`] for claims types that borrow from the decoded payload
+/// (`#[serde(borrow)] sub: &'b str`), which lives in the caller's `buffer`.
+/// Reusing one buffer across calls, a verification of such claims makes no
+/// heap allocation for the payload or the claims.
+///
+/// ```
+/// # use jot::{jwt, key::SigningKey, Algorithm};
+/// #[derive(serde::Deserialize)]
+/// struct Claims<'a> {
+///     sub: &'a str,
+/// }
+/// let key = SigningKey::hmac(Algorithm::HS256, &[7u8; 32])?;
+/// let token = jwt::Builder::new().subject("u1").expires_in(std::time::Duration::from_secs(60)).sign(&key)?;
+/// let mut buffer = Vec::new();
+/// let v = jwt::verify_borrowed::<Claims>(&token, &key.verifying_key()?, &jwt::Validation::new(), &mut buffer)?;
+/// assert_eq!(v.claims.sub, "u1");
+/// # Ok::<(), jot::Error>(())
+/// ```
+pub fn verify_borrowed<'b, T: Deserialize<'b>>(
+    token: &str,
+    keys: &impl KeyResolver,
+    validation: &Validation,
+    buffer: &'b mut Vec<u8>,
+) -> Result<Verified<T>> {
+    let header = compact::verify_into(token, keys, &validation.limits, buffer)?;
+    validation.check_header(&header)?;
+    let payload: &'b [u8] = buffer;
     crate::encoding::json::check_depth(payload, validation.limits.max_json_depth, Part::Payload)?;
     let mut de = serde_json::Deserializer::from_slice(payload);
     let registered = de
@@ -42,10 +71,7 @@ pub fn verify<T: DeserializeOwned>(
     drop(registered);
     let claims = serde_json::from_slice(payload)
         .map_err(|e| Error::ClaimsType(crate::error::serde_message(&e)))?;
-    Ok(Verified {
-        header: verified.header,
-        claims,
-    })
+    Ok(Verified { header, claims })
 }
 
 fn claims_error(e: serde_json::Error) -> Error {
