@@ -270,3 +270,25 @@ fn claims_type_mismatch_is_reported() {
     let e = jwt::verify::<Needs>(&t, &keys().1, &Validation::new().at(NOW)).unwrap_err();
     assert_eq!(e.code(), "ERR_JWT_CLAIMS_TYPE");
 }
+
+#[test]
+fn header_members_from_key_and_builder() {
+    let s = SigningKey::hmac(Algorithm::HS256, SECRET).unwrap().with_kid("k1");
+    let header = |t: &str| jot::jws::compact::decode_unverified(t).unwrap().header;
+    let t = jwt::Builder::new().at(NOW).expires_at(NOW + 10).sign(&s).unwrap();
+    assert_eq!(Value::Object(header(&t)), json!({"alg": "HS256", "kid": "k1", "typ": "JWT"}));
+    // The cached header follows a kid change.
+    let t = jwt::sign(&json!({"a": 1}), &s.clone().with_kid("k2")).unwrap();
+    assert_eq!(header(&t)["kid"], "k2");
+    let t = jwt::Builder::new().key_id("other").typ(Some("at+jwt")).sign(&s).unwrap();
+    assert_eq!(Value::Object(header(&t)), json!({"alg": "HS256", "kid": "other", "typ": "at+jwt"}));
+    let mut buf = Vec::new();
+    let v = jwt::verify_borrowed::<Map<String, Value>>(
+        &jwt::sign(&json!({"exp": NOW + 10}), &s).unwrap(),
+        &s.verifying_key().unwrap(),
+        &Validation::new().at(NOW),
+        &mut buf,
+    )
+    .unwrap();
+    assert_eq!(v.header.kid.as_deref(), Some("k1"));
+}

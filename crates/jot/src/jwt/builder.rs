@@ -221,6 +221,13 @@ impl Builder {
             return Err(Error::Crypto("random number generation failed"));
         }
         let payload = serde_json::to_vec(&claims).map_err(|e| Error::json(Part::Payload, &e))?;
+        let default_header = self.typ.as_deref() == Some("JWT")
+            && self.cty.is_none()
+            && self.extra_header.is_empty()
+            && self.kid.as_deref().is_none_or(|k| Some(k) == key.kid());
+        if default_header {
+            return super::sign_payload(&payload, key);
+        }
         let mut header = Header::new(key.algorithm());
         header.typ = self.typ.clone();
         header.cty = self.cty.clone();

@@ -26,12 +26,25 @@ use crate::key::SigningKey;
 /// a random `jti` or other header members.
 pub fn sign<T: serde::Serialize + ?Sized>(claims: &T, key: &SigningKey) -> Result<String> {
     let payload = serde_json::to_vec(claims).map_err(|e| Error::json(Part::Payload, &e))?;
+    sign_payload(&payload, key)
+}
+
+/// Signs serialized claims with the key's cached JWT header, building the
+/// token in one buffer.
+pub(crate) fn sign_payload(payload: &[u8], key: &SigningKey) -> Result<String> {
     if payload.first() != Some(&b'{') {
         return Err(Error::ClaimsType(
             "a JWT claims set must be a JSON object".into(),
         ));
     }
-    let mut header = crate::jws::Header::new(key.algorithm());
-    header.typ = Some("JWT".into());
-    crate::jws::compact::sign_with_header(&payload, key, Some(&header))
+    let header = key.jwt_header_b64();
+    // header + payload in base64 + a signature of at most 1 KiB in base64.
+    let mut out = String::with_capacity(header.len() + payload.len() * 4 / 3 + 1400);
+    out.push_str(header);
+    out.push('.');
+    crate::encoding::b64::encode_into(payload, &mut out);
+    let sig = key.sign(out.as_bytes())?;
+    out.push('.');
+    crate::encoding::b64::encode_into(sig, &mut out);
+    Ok(out)
 }

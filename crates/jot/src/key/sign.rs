@@ -1,7 +1,7 @@
 //! Signing keys.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{self, EcdsaKeyPair, Ed25519KeyPair, RsaEncoding};
@@ -22,6 +22,9 @@ pub struct SigningKey {
     inner: Signer,
     /// The public JWK (asymmetric keys), kept for `verifying_key` and export.
     public: Option<Arc<Jwk>>,
+    /// base64url of `{"alg":..,"kid":..,"typ":"JWT"}`, made on first use:
+    /// signing a JWT then starts by copying it.
+    jwt_header: Arc<OnceLock<String>>,
 }
 
 #[derive(Clone)]
@@ -147,6 +150,7 @@ impl SigningKey {
             kid: jwk.kid.clone(),
             inner,
             public,
+            jwt_header: Arc::default(),
         })
     }
 
@@ -175,7 +179,20 @@ impl SigningKey {
     /// Sets or replaces the key id.
     pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
         self.kid = Some(kid.into());
+        self.jwt_header = Arc::default();
         self
+    }
+
+    /// The base64url protected header Jot writes for a JWT signed with this
+    /// key: `alg`, `kid` (if any) and `typ: JWT`, computed once.
+    pub(crate) fn jwt_header_b64(&self) -> &str {
+        self.jwt_header.get_or_init(|| {
+            let mut h = crate::jws::Header::new(self.alg);
+            h.kid = self.kid.clone();
+            h.typ = Some("JWT".into());
+            let json = serde_json::Value::Object(h.to_map()).to_string();
+            crate::encoding::b64::encode(json)
+        })
     }
 
     /// The public JWK of an asymmetric key (`None` for HMAC).
