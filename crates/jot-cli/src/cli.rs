@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use jot::jwe::{ContentEncryption, KeyManagement};
 use jot::Algorithm;
 
 /// One `--help` example: a shell command line and what it does.
@@ -124,6 +125,10 @@ pub const VERIFY_EXAMPLES: &[Example] = &[
         "jot sign --secret-file hs256.key --alg HS256 | jot verify --secret-file hs256.key --allow-no-exp --leeway 5s",
     ),
     ex(
+        "A nested JWT (JWE containing a JWS): decrypt with --decrypt-key, verify with --key",
+        "jot verify nested.jwt --decrypt-key enc.jwk --key ec.pub.jwk --json",
+    ),
+    ex(
         "Scripts: branch on the exit code (1: rejected)",
         "if ! jot verify token.jwt --key ec.pub.jwk --aud other 2>/dev/null; then echo rejected; fi",
     ),
@@ -178,6 +183,51 @@ pub const JWS_VERIFY_EXAMPLES: &[Example] = &[
     ex(
         "Verify a detached JWS against its payload",
         "jot jws verify detached.jws --secret-file hs256.key --payload-file payload.txt",
+    ),
+];
+
+pub const JWE_EXAMPLES: &[Example] = &[
+    ex(
+        "Encrypt to an X25519 public key and decrypt with the private key",
+        "jot jwe encrypt --plaintext 'hello' --alg ECDH-ES --enc A256GCM --key enc.pub.jwk | jot jwe decrypt --key enc.jwk",
+    ),
+    ex(
+        "Password-based (PBES2): off by default on decryption, enabled by naming it",
+        "jot jwe encrypt payload.txt --alg PBES2-HS256+A128KW --enc A128CBC-HS256 --secret 'correct horse' | jot jwe decrypt --alg PBES2-HS256+A128KW --secret 'correct horse'",
+    ),
+];
+
+pub const JWE_ENCRYPT_EXAMPLES: &[Example] = &[
+    ex(
+        "Compact JWE of a file to an ECDH public key",
+        "jot jwe encrypt payload.txt --alg ECDH-ES+A256KW --enc A256GCM --key enc.pub.jwk > message.jwe",
+    ),
+    ex(
+        "Direct encryption with a shared 256-bit key, compressed, with a kid",
+        "jot jwe encrypt payload.txt --alg dir --enc A256GCM --key aes.jwk --zip --kid k1",
+    ),
+    ex(
+        "To an RSA public key as PEM (SPKI), general JSON serialization",
+        "jot jwe encrypt --plaintext 'hello' --alg RSA-OAEP-256 --enc A128GCM --key rsa.pub.pem --json",
+    ),
+    ex(
+        "A nested JWT: sign, then encrypt with cty JWT",
+        "jot sign --key ec.jwk --sub alice --exp 1h | jot jwe encrypt --alg ECDH-ES --enc A256GCM --key enc.pub.jwk --cty JWT > nested.jwt",
+    ),
+];
+
+pub const JWE_DECRYPT_EXAMPLES: &[Example] = &[
+    ex(
+        "Decrypt and write exactly the plaintext bytes to stdout",
+        "jot jwe decrypt message.jwe --key enc.jwk > out.txt",
+    ),
+    ex(
+        "Only accept one algorithm pair",
+        "jot jwe decrypt message.jwe --key enc.jwk --alg ECDH-ES+A256KW --enc A256GCM",
+    ),
+    ex(
+        "A key wrapped with AES key wrap, secret as base64url",
+        "jot jwe encrypt --plaintext 'hi' --alg A128KW --enc A128GCM --secret-b64 GawgguFyGrWKav7AX4VKUg | jot jwe decrypt --secret-b64 GawgguFyGrWKav7AX4VKUg",
     ),
 ];
 
@@ -270,6 +320,9 @@ pub fn all_examples() -> Vec<(&'static str, &'static [Example])> {
         ("jws", JWS_EXAMPLES),
         ("jws sign", JWS_SIGN_EXAMPLES),
         ("jws verify", JWS_VERIFY_EXAMPLES),
+        ("jwe", JWE_EXAMPLES),
+        ("jwe encrypt", JWE_ENCRYPT_EXAMPLES),
+        ("jwe decrypt", JWE_DECRYPT_EXAMPLES),
         ("key", KEY_EXAMPLES),
         ("key generate", KEY_GENERATE_EXAMPLES),
         ("key public", KEY_PUBLIC_EXAMPLES),
@@ -284,11 +337,14 @@ pub fn all_examples() -> Vec<(&'static str, &'static [Example])> {
 const EXIT_CODES: &str =
     "Exit codes: 0 success / token valid, 1 token rejected, 2 usage or configuration error.";
 
-/// JSON Web Tokens done right: sign, verify and inspect JWT/JWS, manage JWKs.
+/// JSON Web Tokens done right: sign, verify, encrypt and inspect JWT/JWS/JWE,
+/// manage JWKs.
 ///
 /// Keys (--key K) are files holding a JWK, a JWK Set, PEM or DER (detected
 /// from the content), or env:NAME for the same content in an environment
-/// variable. HMAC secrets: --secret, --secret-b64 or --secret-file. Nothing
+/// variable. Secrets (HMAC keys, AES keys, PBES2 passwords): --secret,
+/// --secret-b64 or --secret-file. `jot verify` also takes a JWK Set URL
+/// (--key https://...) or an issuer to discover (--issuer https://...). Nothing
 /// ever prompts. A TOKEN argument that is omitted or `-` is read from stdin.
 #[derive(Debug, Parser)]
 #[command(
@@ -320,6 +376,9 @@ pub enum Command {
     /// Raw JWS over arbitrary bytes: compact or JSON serialization.
     #[command(subcommand, after_help = examples(JWS_EXAMPLES))]
     Jws(JwsCommand),
+    /// Raw JWE over arbitrary bytes: encrypt and decrypt, compact or JSON.
+    #[command(subcommand, after_help = examples(JWE_EXAMPLES))]
+    Jwe(JweCommand),
     /// Generate, inspect and convert keys.
     #[command(subcommand, after_help = examples(KEY_EXAMPLES))]
     Key(KeyCommand),
@@ -360,6 +419,28 @@ fn parse_alg(s: &str) -> Result<Algorithm, String> {
         let names: Vec<&str> = Algorithm::ALL.iter().map(|a| a.name()).collect();
         format!(
             "unknown algorithm (names are case-sensitive); one of: {}",
+            names.join(", ")
+        )
+    })
+}
+
+/// JWE key management algorithms, by registered name.
+fn parse_jwe_alg(s: &str) -> Result<KeyManagement, String> {
+    KeyManagement::from_name(s).map_err(|_| {
+        let names: Vec<&str> = KeyManagement::all().iter().map(|a| a.name()).collect();
+        format!(
+            "unknown JWE key management algorithm (names are case-sensitive); one of: {}",
+            names.join(", ")
+        )
+    })
+}
+
+/// JWE content encryption algorithms, by registered name.
+fn parse_enc(s: &str) -> Result<ContentEncryption, String> {
+    ContentEncryption::from_name(s).map_err(|_| {
+        let names: Vec<&str> = ContentEncryption::ALL.iter().map(|a| a.name()).collect();
+        format!(
+            "unknown JWE content encryption (names are case-sensitive); one of: {}",
             names.join(", ")
         )
     })
@@ -421,10 +502,30 @@ pub struct VerifyArgs {
     /// stdin.
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
+    /// Verification key, as for every command; here K may also be the URL
+    /// of a JWK Set (https://..., or http:// to a loopback host only),
+    /// fetched once for this run.
     #[command(flatten)]
     pub key: KeyArgs,
+    /// Find the keys by OpenID Connect / RFC 8414 discovery: fetch
+    /// ISSUER/.well-known/openid-configuration (or
+    /// oauth-authorization-server), check that its issuer equals ISSUER
+    /// exactly, then fetch its jwks_uri. Implies --iss ISSUER.
+    #[arg(long, value_name = "URL", group = "KeyArgs", conflicts_with = "iss")]
+    pub issuer: Option<String>,
+    /// The token is a nested JWT (a JWE containing the signed JWT, RFC 7519
+    /// §5.2): decrypt it with this key (path or env:NAME, as --key), then
+    /// verify the inner JWT with --key. A token that is not encrypted is
+    /// then rejected.
+    #[arg(long, value_name = "K2")]
+    pub decrypt_key: Option<String>,
+    /// Accepted JWE algorithm for --decrypt-key; repeat for several
+    /// (default: the key's; RSA1_5 and PBES2 only when named here).
+    #[arg(long, value_name = "ALG", value_parser = parse_jwe_alg, requires = "decrypt_key")]
+    pub decrypt_alg: Vec<KeyManagement>,
     /// Accepted algorithm; repeat for several (default: the key's JWK `alg`,
-    /// else every algorithm of its key type).
+    /// else every algorithm of its key type; for a JWK Set URL or --issuer,
+    /// every asymmetric algorithm).
     #[arg(long, value_parser = parse_alg)]
     pub alg: Vec<Algorithm>,
     /// Expected issuer; repeat to accept several.
@@ -457,7 +558,8 @@ pub struct VerifyArgs {
     /// Evaluate time claims at this UNIX time instead of now.
     #[arg(long, value_name = "UNIX", allow_hyphen_values = true)]
     pub at: Option<i64>,
-    /// Print one JSON document: {"valid":true,"header":..,"claims":..} or
+    /// Print one JSON document: {"valid":true,"header":..,"claims":..} (and
+    /// "outer": the JWE header of a nested JWT) or
     /// {"valid":false,"error":{"code":..,"message":..}}.
     #[arg(long)]
     pub json: bool,
@@ -531,6 +633,109 @@ pub struct JwsVerifyArgs {
     /// The payload of a detached JWS.
     #[arg(long, value_name = "F")]
     pub payload_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JweCommand {
+    /// Encrypt raw bytes; prints the JWE.
+    #[command(after_help = examples(JWE_ENCRYPT_EXAMPLES))]
+    Encrypt(JweEncryptArgs),
+    /// Decrypt a JWE; writes exactly the plaintext bytes to stdout.
+    #[command(after_help = examples(JWE_DECRYPT_EXAMPLES))]
+    Decrypt(JweDecryptArgs),
+}
+
+/// Where a JWE key comes from. Exactly one is required.
+#[derive(Debug, Args, Clone)]
+#[group(required = true, multiple = false)]
+pub struct JweKeyArgs {
+    /// Key file (JWK, JWK Set, PEM or DER, detected from the content), or
+    /// env:NAME. RSA and ECDH-ES: the recipient's public key to encrypt (a
+    /// private key's public half is used), its private key to decrypt.
+    /// dir, A*KW, A*GCMKW: an `oct` JWK; PBES2: an `oct` JWK whose bytes
+    /// are the password.
+    #[arg(long, value_name = "K")]
+    pub key: Option<String>,
+    /// Symmetric key (dir, A*KW, A*GCMKW) or PBES2 password, as text (its
+    /// UTF-8 bytes). Visible to other local users in the process list:
+    /// prefer --secret-file.
+    #[arg(long, value_name = "TEXT")]
+    pub secret: Option<String>,
+    /// Symmetric key or PBES2 password as base64url.
+    #[arg(long, value_name = "B64")]
+    pub secret_b64: Option<String>,
+    /// Symmetric key or PBES2 password: the raw bytes of this file (a
+    /// trailing newline is part of it).
+    #[arg(long, value_name = "PATH")]
+    pub secret_file: Option<PathBuf>,
+}
+
+impl JweKeyArgs {
+    /// The same sources in the shape the key loader takes.
+    pub fn as_key_args(&self) -> KeyArgs {
+        KeyArgs {
+            key: self.key.clone(),
+            secret: self.secret.clone(),
+            secret_b64: self.secret_b64.clone(),
+            secret_file: self.secret_file.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct JweEncryptArgs {
+    /// Plaintext file, `-` or omitted for stdin.
+    #[arg(value_name = "PLAINTEXT", conflicts_with = "plaintext")]
+    pub plaintext_file: Option<String>,
+    /// The plaintext as text instead of a file.
+    #[arg(long, value_name = "TEXT")]
+    pub plaintext: Option<String>,
+    /// Key management algorithm (default: the key's JWK `alg`).
+    #[arg(long, value_parser = parse_jwe_alg)]
+    pub alg: Option<KeyManagement>,
+    /// Content encryption algorithm (default: A256GCM; for `dir`, the key's
+    /// JWK `alg` when it names one).
+    #[arg(long, value_parser = parse_enc)]
+    pub enc: Option<ContentEncryption>,
+    #[command(flatten)]
+    pub key: JweKeyArgs,
+    /// Compress the plaintext with DEFLATE first (`zip: DEF`). Compressing
+    /// attacker-influenced data next to secrets can leak them by length.
+    #[arg(long)]
+    pub zip: bool,
+    /// General JSON serialization.
+    #[arg(long, conflicts_with = "flattened")]
+    pub json: bool,
+    /// Flattened JSON serialization.
+    #[arg(long)]
+    pub flattened: bool,
+    /// `kid` header (default: the key's `kid`).
+    #[arg(long)]
+    pub kid: Option<String>,
+    /// `cty` header (`JWT` for a nested JWT).
+    #[arg(long)]
+    pub cty: Option<String>,
+    /// Extra protected header member, VALUE as JSON.
+    #[arg(long = "header", value_name = "NAME=JSON")]
+    pub headers: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct JweDecryptArgs {
+    /// A JWE (compact or JSON serialization), or a file holding it; omitted
+    /// or `-` reads stdin.
+    #[arg(value_name = "JWE")]
+    pub jwe: Option<String>,
+    #[command(flatten)]
+    pub key: JweKeyArgs,
+    /// Accepted key management algorithm; repeat for several (default: the
+    /// key's JWK `alg`, else every algorithm the key fits). RSA1_5 and PBES2
+    /// are accepted only when named here.
+    #[arg(long, value_parser = parse_jwe_alg)]
+    pub alg: Vec<KeyManagement>,
+    /// Accepted content encryption; repeat for several (default: all).
+    #[arg(long, value_parser = parse_enc)]
+    pub enc: Vec<ContentEncryption>,
 }
 
 #[derive(Debug, Subcommand)]
