@@ -126,7 +126,7 @@ pub const VERIFY_EXAMPLES: &[Example] = &[
     ),
     ex(
         "A nested JWT (JWE containing a JWS): decrypt with --decrypt-key, verify with --key",
-        "jot verify nested.jwt --decrypt-key enc.jwk --key ec.pub.jwk --json",
+        "jot verify nested.jwt --decrypt-key enc.jwk --key ec.pub.jwk --aud api --json",
     ),
     ex(
         "Scripts: branch on the exit code (1: rejected)",
