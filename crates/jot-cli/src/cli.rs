@@ -134,6 +134,16 @@ pub const VERIFY_EXAMPLES: &[Example] = &[
     ),
 ];
 
+/// The network forms of `jot verify`, documented rather than shown as
+/// examples (those run in the tests, without a server to fetch from).
+const VERIFY_REMOTE: &str = "\
+Keys from the network (fetched once per run; https, or plain http to a loopback host only):
+  --key https://id.example/.well-known/jwks.json   a JWK Set URL
+  --issuer https://id.example   OpenID Connect / RFC 8414 discovery of the issuer's jwks_uri;
+                                the token's iss must then be exactly this issuer
+A key source that cannot be used (refused URL, failed fetch or discovery) exits 2; a token
+whose kid is not in the fetched set is rejected (exit 1).";
+
 pub const DECODE_EXAMPLES: &[Example] = &[
     ex(
         "Show header, payload and time claims (UNVERIFIED)",
@@ -368,7 +378,7 @@ pub enum Command {
     #[command(after_help = examples(SIGN_EXAMPLES))]
     Sign(SignArgs),
     /// Verify a JWT's signature and claims; print its header and claims.
-    #[command(after_help = examples(VERIFY_EXAMPLES))]
+    #[command(after_help = format!("{VERIFY_REMOTE}\n\n{}", examples(VERIFY_EXAMPLES)))]
     Verify(VerifyArgs),
     /// Show a JWS or JWE without verifying anything (output is UNVERIFIED).
     #[command(after_help = examples(DECODE_EXAMPLES))]
@@ -502,9 +512,7 @@ pub struct VerifyArgs {
     /// stdin.
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
-    /// Verification key, as for every command; here K may also be the URL
-    /// of a JWK Set (https://..., or http:// to a loopback host only),
-    /// fetched once for this run.
+    // Here K may also be a JWK Set URL: see VERIFY_REMOTE.
     #[command(flatten)]
     pub key: KeyArgs,
     /// Find the keys by OpenID Connect / RFC 8414 discovery: fetch

@@ -238,20 +238,21 @@ pub fn decrypter(loaded: &Loaded, algs: &[KeyManagement]) -> Result<Decrypter> {
                 }
             }
             if keys.is_empty() {
-                let hint = match jwk.key_type().name() {
-                    "oct" => {
-                        "a password (PBES2) is accepted only with --alg naming the PBES2 algorithm"
-                    }
-                    _ if !jwk.is_private() => "decryption needs the private key",
-                    _ => "check the key's \"use\" and \"alg\" members, or pass --alg",
-                };
+                let kty = jwk.key_type().name();
                 return Err(match first_err {
-                    Some((a, e)) => {
-                        Failure::config(format!("cannot decrypt {a} with this key"), &e)
+                    _ if kty != "oct" && !jwk.is_private() => {
+                        Failure::usage("this is a public key; decryption needs the private key")
                     }
+                    _ if kty == "oct" => {
+                        Failure::usage("this secret fits no JWE algorithm accepted by default")
+                            .hint("a PBES2 password is accepted only with --alg naming the PBES2 algorithm")
+                    }
+                    Some(_) => Failure::usage(format!(
+                        "this {kty} key cannot decrypt any JWE algorithm accepted by default"
+                    ))
+                    .hint("check the key's \"use\" (\"enc\" or none) and \"alg\"; RSA1_5 must be named with --alg"),
                     None => Failure::usage("this key cannot decrypt any JWE algorithm"),
-                }
-                .hint(hint));
+                });
             }
             Ok(Decrypter::One(keys))
         }
