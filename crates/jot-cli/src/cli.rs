@@ -720,7 +720,9 @@ pub struct JweEncryptArgs {
     /// `kid` header (default: the key's `kid`).
     #[arg(long)]
     pub kid: Option<String>,
-    /// `cty` header (`JWT` for a nested JWT).
+    /// `cty` header. `JWT` makes a nested JWT: the plaintext is then a
+    /// signed JWT, taken without surrounding whitespace (the newline
+    /// `jot sign` prints), quotes or `Bearer `.
     #[arg(long)]
     pub cty: Option<String>,
     /// Extra protected header member, VALUE as JSON.

@@ -41,6 +41,15 @@ fn nested_jwt_verifies_with_outer_header() {
     assert_eq!(v["outer"]["enc"], "A256GCM");
     assert_eq!(v["outer"]["cty"], "JWT");
     assert_eq!(v["outer"]["kid"], "enc-1");
+    // The inner JWT is exactly the signed token, without the newline of
+    // the file it came from, so that other libraries read it too.
+    let (code, inner, _) = run(
+        d,
+        &["jwe", "decrypt", "nested.jwt", "--key", "enc.jwk"],
+        b"",
+    );
+    assert_eq!(code, 0);
+    assert_eq!(inner, fx.token());
     // Stdin works as for any token; the inner JWT's kid picks from a set.
     let nested = fx.read("nested.jwt");
     let (code, out, err) = run(

@@ -53,6 +53,21 @@ pub fn encrypt(a: JweEncryptArgs) -> Result<u8> {
         opts.protected
             .insert("cty".into(), Value::String(cty.clone()));
     }
+    let is_jwt = opts
+        .protected
+        .get("cty")
+        .and_then(Value::as_str)
+        .is_some_and(|c| c.eq_ignore_ascii_case("JWT"));
+    let plaintext = if is_jwt {
+        // A nested JWT holds a compact JWT, which has no whitespace; the
+        // newline `jot sign` prints would make it unreadable elsewhere.
+        let text = String::from_utf8(plaintext).map_err(|_| {
+            Failure::usage("--cty JWT: the plaintext is not a JWT (not UTF-8 text)")
+        })?;
+        input::clean_token(&text).as_bytes().to_vec()
+    } else {
+        plaintext
+    };
     let recipient = Recipient::new(&key);
     let out = if a.json {
         jwe::json::encrypt_general(&plaintext, &[recipient], &opts)
