@@ -20,6 +20,8 @@ use crate::cli::KeyArgs;
 use crate::error::{Failure, Result};
 use crate::input;
 
+pub mod jwe;
+
 /// A key or a set of keys, as loaded.
 // One value per command run: the size difference does not matter.
 #[allow(clippy::large_enum_variant)]
@@ -96,8 +98,20 @@ pub mod backend {
     }
 }
 
+/// Whether `K` is a JWK Set URL (only `jot verify` fetches keys).
+pub fn is_url(spec: &str) -> bool {
+    let lower = spec.get(..8).unwrap_or(spec).to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
 /// Loads `K`: a path, or `env:NAME`.
 pub fn load(spec: &str) -> Result<Loaded> {
+    if is_url(spec) {
+        return Err(Failure::usage(format!(
+            "{spec} is a URL; only `jot verify --key` fetches keys"
+        ))
+        .hint("download the key (or JWK Set) to a file and pass its path"));
+    }
     if let Some(name) = spec.strip_prefix("env:") {
         let value = std::env::var_os(name).ok_or_else(|| {
             Failure::usage(format!("environment variable {name} is not set")).hint(format!(

@@ -10,6 +10,7 @@ mod error;
 mod input;
 mod keys;
 mod output;
+mod remote;
 
 use std::process::ExitCode;
 

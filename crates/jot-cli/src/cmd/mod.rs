@@ -1,12 +1,11 @@
 //! One module per command. Each returns the exit code, or a
 //! [`Failure`](crate::error::Failure) that `main` prints.
-//!
-//! JWE (`jot jwe encrypt|decrypt`, `jot verify --decrypt-key`) plugs in as
-//! `jwe.rs` here, a `Command::Jwe` variant in `cli.rs` with its examples,
-//! and `keys::from_args`/`keys::load` for its keys.
+//! Keys come from `keys` (`keys::jwe` for JWE); the only network access,
+//! `jot verify` with a JWK Set URL or `--issuer`, is in `crate::remote`.
 
 mod completions;
 mod decode;
+mod jwe;
 mod jwks;
 mod jws;
 mod key;
@@ -15,7 +14,7 @@ mod verify;
 
 use serde_json::{Map, Value};
 
-use crate::cli::{Cli, Command, JwksCommand, JwsCommand, KeyCommand};
+use crate::cli::{Cli, Command, JweCommand, JwksCommand, JwsCommand, KeyCommand};
 use crate::error::{Failure, Result};
 
 /// Runs a parsed command line.
@@ -27,6 +26,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Decode(a) => decode::run(a, no_color),
         Command::Jws(JwsCommand::Sign(a)) => jws::sign(a),
         Command::Jws(JwsCommand::Verify(a)) => jws::verify(a),
+        Command::Jwe(JweCommand::Encrypt(a)) => jwe::encrypt(a),
+        Command::Jwe(JweCommand::Decrypt(a)) => jwe::decrypt(a),
         Command::Key(KeyCommand::Generate(a)) => key::generate(a),
         Command::Key(KeyCommand::Public(a)) => key::public(a),
         Command::Key(KeyCommand::Thumbprint(a)) => key::thumbprint(a),

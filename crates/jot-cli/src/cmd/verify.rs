@@ -1,7 +1,9 @@
-//! `jot verify`: a compact JWT's signature, then its claims.
+//! `jot verify`: a compact JWT's signature, then its claims; for a nested
+//! JWT (`--decrypt-key`), decryption first.
 
 use std::time::Duration;
 
+use jot::jwe;
 use jot::jwt::{self, Validation};
 use serde_json::{json, Map, Value};
 
@@ -9,21 +11,29 @@ use crate::cli::VerifyArgs;
 use crate::duration;
 use crate::error::{Failure, Result, EXIT_REJECTED};
 use crate::input;
+use crate::keys::jwe::Decrypter;
 use crate::keys::{self, Verifier};
 use crate::output::{self, Paint, Style};
+use crate::remote;
 
 pub fn run(a: VerifyArgs, no_color: bool) -> Result<u8> {
     let token = input::token(a.token.as_deref())?;
-    let loaded = keys::from_args(&a.key)?;
-    let verifier = keys::verifier(&loaded, &a.alg)?;
+    let decrypter = match &a.decrypt_key {
+        Some(k) => Some(keys::jwe::decrypter(&keys::load(k)?, &a.decrypt_alg)?),
+        None => None,
+    };
     let validation = validation(&a)?;
-    match check(&token, &verifier, &validation, &a) {
-        Ok((header, claims)) => {
+    let verifier = key_source(&a)?;
+    match check(&token, &verifier, decrypter.as_ref(), &validation, &a) {
+        Ok(v) => {
             if a.json {
-                let doc = json!({"valid": true, "header": header, "claims": claims});
+                let mut doc = json!({"valid": true, "header": v.header, "claims": v.claims});
+                if let Some(outer) = &v.outer {
+                    doc["outer"] = Value::Object(outer.clone());
+                }
                 output::println(&doc.to_string())?;
             } else {
-                print_human(&header, &claims, Style::stdout(no_color))?;
+                print_human(&v, Style::stdout(no_color))?;
             }
             Ok(0)
         }
@@ -39,8 +49,25 @@ pub fn run(a: VerifyArgs, no_color: bool) -> Result<u8> {
     }
 }
 
+/// The verification keys: a local key or JWK Set, a JWK Set URL, or the
+/// set of an issuer found by discovery.
+fn key_source(a: &VerifyArgs) -> Result<Verifier> {
+    if let Some(issuer) = &a.issuer {
+        return remote::issuer(issuer, &a.alg);
+    }
+    if let Some(url) = a.key.key.as_deref().filter(|k| keys::is_url(k)) {
+        return remote::jwks(url, &a.alg);
+    }
+    keys::verifier(&keys::from_args(&a.key)?, &a.alg)
+}
+
 fn validation(a: &VerifyArgs) -> Result<Validation> {
     let mut v = Validation::new();
+    // The issuer whose keys are used is the issuer the token must name:
+    // keys discovered for one issuer say nothing about tokens of another.
+    if let Some(i) = &a.issuer {
+        v = v.issuer(i.clone());
+    }
     for i in &a.iss {
         v = v.issuer(i.clone());
     }
@@ -74,18 +101,74 @@ fn validation(a: &VerifyArgs) -> Result<Validation> {
     Ok(v)
 }
 
-type Verified = (Map<String, Value>, Map<String, Value>);
+struct Verified {
+    header: Map<String, Value>,
+    claims: Map<String, Value>,
+    /// The JWE header of a nested JWT.
+    outer: Option<Map<String, Value>>,
+}
 
-fn check(token: &str, keys: &Verifier, v: &Validation, a: &VerifyArgs) -> Result<Verified> {
+fn check(
+    token: &str,
+    keys: &Verifier,
+    decrypter: Option<&Decrypter>,
+    v: &Validation,
+    a: &VerifyArgs,
+) -> Result<Verified> {
     if token.starts_with('{') {
         // RFC 7519 §7.2: a JWT is a compact serialization.
         return Err(Failure::rejected(&jot::Error::Malformed(
             "a JWT uses the compact serialization; this is JSON".into(),
         ))
-        .hint("use `jot jws verify` for JSON-serialized JWS"));
+        .hint("use `jot jws verify` or `jot jwe decrypt` for JSON serializations"));
     }
+    let Some(decrypter) = decrypter else {
+        return verify_jws(token, keys, v, a, None);
+    };
+    // With --decrypt-key the token must be encrypted: accepting a signed-only
+    // JWT here would let anyone strip the encryption the caller relies on.
+    if token.bytes().filter(|&b| b == b'.').count() != 4 {
+        return Err(Failure::rejected(&jot::Error::NotJwe)
+            .message("--decrypt-key was given, but the token is not encrypted (not a JWE)")
+            .hint("drop --decrypt-key to verify a signed-only JWT"));
+    }
+    // The two steps of `jwt::decrypt_and_verify`, so that failures of the
+    // inner JWT are explained from the inner token.
+    let opts = keys::jwe::options(&a.decrypt_alg, &[]);
+    let d = jwe::compact::decrypt(token, decrypter, &opts)
+        .map_err(|e| decrypter.explain(&e, &opts, "--decrypt-alg"))?;
+    if !d
+        .header
+        .cty()
+        .is_some_and(|c| c.eq_ignore_ascii_case("JWT"))
+    {
+        let e = jot::Error::InvalidHeader {
+            name: "cty".into(),
+            reason: "a nested JWT must say cty \"JWT\"".into(),
+        };
+        return Err(Failure::rejected(&e)
+            .message("the JWE decrypted, but it does not hold a JWT (its cty is not \"JWT\")")
+            .hint("use `jot jwe decrypt` for encrypted content other than a JWT"));
+    }
+    let inner = std::str::from_utf8(&d.plaintext).map_err(|_| {
+        Failure::rejected(&jot::Error::Malformed("the nested JWT is not text".into()))
+    })?;
+    verify_jws(inner.trim(), keys, v, a, Some(d.header.members))
+}
+
+fn verify_jws(
+    token: &str,
+    keys: &Verifier,
+    v: &Validation,
+    a: &VerifyArgs,
+    outer: Option<Map<String, Value>>,
+) -> Result<Verified> {
     match jwt::verify::<Map<String, Value>>(token, keys, v) {
-        Ok(ok) => Ok((ok.header.to_map(), ok.claims)),
+        Ok(ok) => Ok(Verified {
+            header: ok.header.to_map(),
+            claims: ok.claims,
+            outer,
+        }),
         Err(e) => Err(explain(token, keys, &e, a)),
     }
 }
@@ -151,15 +234,15 @@ fn explain(token: &str, keys: &Verifier, e: &jot::Error, a: &VerifyArgs) -> Fail
         }
         E::IssuerMismatch => {
             let iss = claims().get("iss").cloned().unwrap_or(Value::Null);
+            let expected: Vec<&String> = a.issuer.iter().chain(&a.iss).collect();
             f.message(format!(
-                "unexpected issuer: the token has iss {iss}, expected one of {:?}",
-                a.iss
+                "unexpected issuer: the token has iss {iss}, expected one of {expected:?}",
             ))
         }
         E::TypeMismatch => f.hint("the token's typ header differs from --typ"),
         E::NotJws => f
             .message("this is a JWE (five segments), not a signed JWT")
-            .hint("nested JWTs (JWE containing a JWS) need --decrypt-key, which this build does not have yet"),
+            .hint("for a nested JWT (JWE containing a JWS), pass the decryption key with --decrypt-key K2"),
         E::Malformed(_) | E::Base64(_) | E::Json { .. } => {
             f.hint("a JWT is three base64url segments separated by dots: header.payload.signature")
         }
@@ -167,21 +250,41 @@ fn explain(token: &str, keys: &Verifier, e: &jot::Error, a: &VerifyArgs) -> Fail
     }
 }
 
-fn print_human(header: &Map<String, Value>, claims: &Map<String, Value>, s: Style) -> Result<()> {
-    let alg = header.get("alg").and_then(Value::as_str).unwrap_or("?");
-    let kid = header
+fn print_human(v: &Verified, s: Style) -> Result<()> {
+    let member = |h: &Map<String, Value>, name: &str| {
+        h.get(name)
+            .and_then(Value::as_str)
+            .unwrap_or("?")
+            .to_owned()
+    };
+    let kid = v
+        .header
         .get("kid")
         .and_then(Value::as_str)
         .map(|k| format!(", kid {k:?}"))
         .unwrap_or_default();
+    let decrypted = v
+        .outer
+        .as_ref()
+        .map(|o| format!("decrypted ({}, {}), ", member(o, "alg"), member(o, "enc")))
+        .unwrap_or_default();
     let mut out = format!(
-        "{} signature and claims verified ({alg}{kid})\n",
-        s.paint(Paint::Green, "VALID")
+        "{} {decrypted}signature and claims verified ({}{kid})\n",
+        s.paint(Paint::Green, "VALID"),
+        member(&v.header, "alg")
     );
+    if let Some(outer) = &v.outer {
+        out.push_str(&format!(
+            "{}\n",
+            s.paint(Paint::Bold, "Outer (JWE) header:")
+        ));
+        out.push_str(&output::pretty(&Value::Object(outer.clone())));
+        out.push('\n');
+    }
     out.push_str(&format!("{}\n", s.paint(Paint::Bold, "Header:")));
-    out.push_str(&output::pretty(&Value::Object(header.clone())));
+    out.push_str(&output::pretty(&Value::Object(v.header.clone())));
     out.push_str(&format!("\n{}\n", s.paint(Paint::Bold, "Claims:")));
-    let claims = Value::Object(claims.clone());
+    let claims = Value::Object(v.claims.clone());
     out.push_str(&output::pretty(&claims));
     out.push_str(&super::decode::times_block(&claims, s));
     output::println(&out)

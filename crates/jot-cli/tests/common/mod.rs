@@ -74,7 +74,10 @@ pub fn run(dir: &Path, args: &[&str], stdin: &[u8]) -> (i32, String, String) {
 /// `hs256.key`, `ec.jwk`/`ec.pub.jwk` (ES256, kid = thumbprint), `ec.pem`,
 /// `ed.jwk`/`ed.pub.jwk`, `rsa.jwk` (RFC 7520), `jwks.json`, `claims.json`,
 /// `payload.txt`, `token.jwt` (ES256, iss/sub/aud, 1 h), `payload.jws`,
-/// `detached.jws`.
+/// `detached.jws`; for JWE `enc.jwk`/`enc.pub.jwk` (X25519, use enc),
+/// `aes.jwk` (256-bit oct), `rsa.pub.pem` (RSA 2048 SPKI), `message.jwe`
+/// (payload.txt, ECDH-ES+A256KW) and `nested.jwt` (token.jwt encrypted
+/// to enc.pub.jwk, cty JWT).
 pub struct Fixtures {
     pub dir: TempDir,
 }
@@ -139,6 +142,52 @@ impl Fixtures {
             "--unencoded",
         ]);
         std::fs::write(d.join("detached.jws"), det).unwrap();
+        std::fs::copy(key_file("rsa2048.spki.pem"), d.join("rsa.pub.pem")).unwrap();
+        gen(&[
+            "key",
+            "generate",
+            "--kty",
+            "OKP",
+            "--crv",
+            "X25519",
+            "--use",
+            "enc",
+            "--kid",
+            "enc-1",
+            "--out",
+            "enc.jwk",
+            "--public-out",
+            "enc.pub.jwk",
+        ]);
+        gen(&[
+            "key", "generate", "--kty", "oct", "--size", "256", "--out", "aes.jwk",
+        ]);
+        let jwe = gen(&[
+            "jwe",
+            "encrypt",
+            "payload.txt",
+            "--alg",
+            "ECDH-ES+A256KW",
+            "--enc",
+            "A256GCM",
+            "--key",
+            "enc.pub.jwk",
+        ]);
+        std::fs::write(d.join("message.jwe"), jwe).unwrap();
+        let nested = gen(&[
+            "jwe",
+            "encrypt",
+            "token.jwt",
+            "--alg",
+            "ECDH-ES",
+            "--enc",
+            "A256GCM",
+            "--key",
+            "enc.pub.jwk",
+            "--cty",
+            "JWT",
+        ]);
+        std::fs::write(d.join("nested.jwt"), nested).unwrap();
         Fixtures { dir }
     }
 

@@ -1,0 +1,369 @@
+//! JWE keys: a loaded key (or JWK Set) prepared to encrypt to or to decrypt
+//! with, and decryption failures explained in terms of what to do.
+//!
+//! `RSA1_5` and PBES2 are off by default on decryption (the library's
+//! [`DecryptOptions`] default); naming them with `--alg` is how a user
+//! accepts them, so that a legacy or password-protected token is always a
+//! deliberate choice.
+
+use std::borrow::Cow;
+
+use jot::jwe::{
+    ContentEncryption, DecryptOptions, DecryptionKey, DecryptionKeyResolver, EncryptionKey,
+    JweHeader, KeyManagement,
+};
+use jot::jwk::{Jwk, KeyParams};
+use jot::jwks::DecryptionKeySet;
+
+use super::{kids_of, Loaded};
+use crate::error::{Failure, Result};
+
+fn names(algs: &[KeyManagement]) -> String {
+    algs.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ")
+}
+
+/// The JWE algorithm a key declares in `alg`: a key management algorithm,
+/// or `dir` when it names a content encryption (a `dir` key is the CEK
+/// itself; RFC 7520 §5.6 gives `"alg": "A128GCM"`).
+fn declared(jwk: &Jwk) -> Result<Option<KeyManagement>> {
+    let Some(a) = &jwk.alg else { return Ok(None) };
+    if let Ok(km) = KeyManagement::from_name(a) {
+        Ok(Some(km))
+    } else if ContentEncryption::from_name(a).is_ok() {
+        Ok(Some(KeyManagement::Dir))
+    } else {
+        Err(
+            Failure::usage(format!("the key's alg {a:?} is not a JWE algorithm"))
+                .hint("a signing key cannot encrypt: use a key generated with --use enc"),
+        )
+    }
+}
+
+/// The content encryption a `dir` key is for: its `alg` when that names
+/// one, else the one whose key length is the key's (GCM preferred).
+pub fn dir_enc(loaded: &Loaded) -> Option<ContentEncryption> {
+    let Loaded::Key(jwk) = loaded else {
+        return None;
+    };
+    if let Some(enc) = jwk
+        .alg
+        .as_deref()
+        .and_then(|a| ContentEncryption::from_name(a).ok())
+    {
+        return Some(enc);
+    }
+    let KeyParams::Oct { k } = &jwk.params else {
+        return None;
+    };
+    let fits = |e: &ContentEncryption| e.key_len() == k.len();
+    let gcm = [
+        ContentEncryption::A128Gcm,
+        ContentEncryption::A192Gcm,
+        ContentEncryption::A256Gcm,
+    ];
+    gcm.into_iter()
+        .find(fits)
+        .or_else(|| ContentEncryption::ALL.into_iter().find(fits))
+}
+
+/// For encryption, an asymmetric private key stands for its public half
+/// (only `n`/`e` or the point are used; `key_ops` like `unwrapKey` are the
+/// private key's and must not refuse the public operation).
+fn public_half(jwk: &Jwk) -> Jwk {
+    match &jwk.params {
+        KeyParams::Oct { .. } => jwk.clone(),
+        _ if jwk.is_private() => jwk.to_public().map_or_else(
+            |_| jwk.clone(),
+            |mut p| {
+                p.key_ops = None;
+                p
+            },
+        ),
+        _ => jwk.clone(),
+    }
+}
+
+/// Every JWE algorithm this key can encrypt to.
+fn encrypts_with(jwk: &Jwk) -> Vec<KeyManagement> {
+    KeyManagement::all()
+        .into_iter()
+        .filter(|&a| EncryptionKey::from_jwk(jwk, a).is_ok())
+        .collect()
+}
+
+fn encrypt_hint(jwk: &Jwk) -> String {
+    match encrypts_with(jwk).as_slice() {
+        [] => {
+            "this key cannot encrypt with any JWE algorithm: check its \"use\" and \"alg\"".into()
+        }
+        algs => format!("this key can encrypt with: {}", names(algs)),
+    }
+}
+
+/// Prepares the key to encrypt to. With a JWK Set, the one key that fits
+/// `alg` (its `use`, `alg`, type and size) and `kid`, if given.
+pub fn encryption_key(
+    loaded: &Loaded,
+    alg: Option<KeyManagement>,
+    kid: Option<&str>,
+) -> Result<EncryptionKey> {
+    let jwk = match loaded {
+        Loaded::Key(k) => public_half(k),
+        Loaded::Set(set) => {
+            let mut found: Vec<Jwk> = Vec::new();
+            for k in &set.keys {
+                if kid.is_some_and(|want| k.kid.as_deref() != Some(want)) {
+                    continue;
+                }
+                let k = public_half(k);
+                let fits = match alg.map_or_else(|| declared(&k).ok().flatten(), Some) {
+                    Some(a) => EncryptionKey::from_jwk(&k, a).is_ok(),
+                    None => false,
+                };
+                // A set may hold a key and its own public half: one key.
+                let same =
+                    |f: &Jwk| f.thumbprint(Default::default()) == k.thumbprint(Default::default());
+                if fits && !found.iter().any(same) {
+                    found.push(k);
+                }
+            }
+            match found.len() {
+                1 => found.remove(0),
+                n => {
+                    let what = if n == 0 { "no" } else { "more than one" };
+                    return Err(Failure::usage(format!(
+                        "{what} key in the JWK Set fits{}{} (kids: {})",
+                        alg.map(|a| format!(" alg {a}"))
+                            .unwrap_or_else(|| " (no --alg given)".into()),
+                        kid.map(|k| format!(" kid {k:?}")).unwrap_or_default(),
+                        kids_of(set)
+                    ))
+                    .hint("choose one with --kid and --alg, or pass a single JWK"));
+                }
+            }
+        }
+    };
+    let alg = match alg {
+        Some(a) => a,
+        None => declared(&jwk)?.ok_or_else(|| {
+            Failure::usage("no --alg given and the key has no \"alg\" member")
+                .hint(format!("pass --alg; {}", encrypt_hint(&jwk)))
+        })?,
+    };
+    EncryptionKey::from_jwk(&jwk, alg).map_err(|e| {
+        let f = Failure::config(format!("cannot encrypt with this key as {alg}"), &e);
+        match e {
+            jot::Error::WeakKey(_) => f.hint("use a stronger key (RSA: at least 2048 bits)"),
+            _ => f.hint(encrypt_hint(&jwk)),
+        }
+    })
+}
+
+/// Keys prepared for decryption, with how to pick one for a JWE.
+pub enum Decrypter {
+    /// One key, prepared for each accepted algorithm. The JWE's `kid` is
+    /// not consulted: the user named the key.
+    One(Vec<DecryptionKey>),
+    /// A JWK Set: chosen by `kid` and `alg`.
+    Set {
+        keys: DecryptionKeySet,
+        /// Every `kid` of the set, for messages.
+        kids: String,
+    },
+}
+
+/// The accepted algorithms: `--alg`/`--enc` when given (exactly those),
+/// else the library's defaults.
+pub fn options(algs: &[KeyManagement], encs: &[ContentEncryption]) -> DecryptOptions {
+    let mut o = DecryptOptions::new();
+    if !algs.is_empty() {
+        o = o.algorithms(algs);
+    }
+    if !encs.is_empty() {
+        o = o.encryptions(encs);
+    }
+    o
+}
+
+/// Prepares `loaded` for decrypting. `algs` is the user's allowlist; empty
+/// means the key's own `alg`, else every default algorithm it fits.
+pub fn decrypter(loaded: &Loaded, algs: &[KeyManagement]) -> Result<Decrypter> {
+    match loaded {
+        Loaded::Set(set) => {
+            let allowed = if algs.is_empty() {
+                KeyManagement::all()
+            } else {
+                algs.to_vec()
+            };
+            let keys = DecryptionKeySet::from_jwks(set, &allowed);
+            if keys.is_empty() {
+                return Err(Failure::usage(format!(
+                    "no key in the JWK Set can decrypt {} (kids: {})",
+                    names(&allowed),
+                    kids_of(set)
+                ))
+                .hint("decryption needs private keys (or oct keys) whose \"use\" is \"enc\""));
+            }
+            Ok(Decrypter::Set {
+                keys,
+                kids: kids_of(set),
+            })
+        }
+        Loaded::Key(jwk) => {
+            let explicit = !algs.is_empty();
+            let candidates = if explicit {
+                algs.to_vec()
+            } else if let Some(a) = declared(jwk)? {
+                vec![a]
+            } else {
+                KeyManagement::default_allowed()
+            };
+            let mut keys = Vec::new();
+            let mut first_err = None;
+            for a in candidates {
+                match DecryptionKey::from_jwk(jwk, a) {
+                    Ok(k) => keys.push(k),
+                    // Named algorithms must all work; by default the ones
+                    // the key does not fit (A128KW with a 32-byte key) are
+                    // just left out.
+                    Err(e) if explicit => {
+                        return Err(Failure::config(
+                            format!("cannot decrypt {a} with this key"),
+                            &e,
+                        ))
+                    }
+                    Err(e) => {
+                        first_err.get_or_insert((a, e));
+                    }
+                }
+            }
+            if keys.is_empty() {
+                let kty = jwk.key_type().name();
+                return Err(match first_err {
+                    _ if kty != "oct" && !jwk.is_private() => {
+                        Failure::usage("this is a public key; decryption needs the private key")
+                    }
+                    _ if kty == "oct" => {
+                        Failure::usage("this secret fits no JWE algorithm accepted by default")
+                            .hint("a PBES2 password is accepted only with --alg naming the PBES2 algorithm")
+                    }
+                    Some(_) => Failure::usage(format!(
+                        "this {kty} key cannot decrypt any JWE algorithm accepted by default"
+                    ))
+                    .hint("check the key's \"use\" (\"enc\" or none) and \"alg\"; RSA1_5 must be named with --alg"),
+                    None => Failure::usage("this key cannot decrypt any JWE algorithm"),
+                });
+            }
+            Ok(Decrypter::One(keys))
+        }
+    }
+}
+
+impl Decrypter {
+    /// The algorithms this decrypter holds keys for.
+    pub fn algorithms(&self) -> Vec<KeyManagement> {
+        let keys = match self {
+            Decrypter::One(k) => k.as_slice(),
+            Decrypter::Set { keys, .. } => keys.keys(),
+        };
+        let mut v: Vec<KeyManagement> = Vec::new();
+        for k in keys {
+            if !v.contains(&k.algorithm()) {
+                v.push(k.algorithm());
+            }
+        }
+        v
+    }
+
+    /// A decryption failure as a rejection (exit 1) that says what to do.
+    /// `flag` is the option that names accepted algorithms (`--alg` on
+    /// `jot jwe decrypt`, `--decrypt-alg` on `jot verify`).
+    pub fn explain(&self, e: &jot::Error, opts: &DecryptOptions, flag: &str) -> Failure {
+        use jot::Error as E;
+        let f = Failure::rejected(e);
+        let kid_note = |kid: &Option<String>| {
+            kid.as_deref()
+                .map(|k| format!("{k:?}"))
+                .unwrap_or_else(|| "none".into())
+        };
+        match (e, self) {
+            (E::DecryptionFailed, _) => f
+                .message("decryption failed: wrong key or password, or the JWE was modified")
+                .hint(
+                    "check the key; the cause is not told apart on purpose (RFC 7516 §11.5)",
+                ),
+            (E::NoMatchingKey { kid, alg }, Decrypter::Set { kids, .. }) => f
+                .message(format!(
+                    "no key in the JWK Set matches the JWE (kid {}, alg {alg}); kids in the set: {kids}",
+                    kid_note(kid)
+                ))
+                .hint(format!("use the recipient's JWK Set, or check {flag}")),
+            (E::AmbiguousKey(n, kid), Decrypter::Set { kids, .. }) => f
+                .message(format!(
+                    "{n} keys in the JWK Set match the JWE (kid {}); kids in the set: {kids}",
+                    kid_note(kid)
+                ))
+                .hint(format!(
+                    "jot never tries several keys: give each key a distinct kid, or narrow with {flag}"
+                )),
+            (E::AlgorithmNotAllowed(name), _) => self.not_allowed(f, name, opts, flag),
+            (E::NotJwe, _) => f
+                .message("this is a JWS (three segments), not a JWE")
+                .hint("use `jot jws verify` or `jot verify` for signed tokens"),
+            _ => f,
+        }
+    }
+
+    fn not_allowed(&self, f: Failure, name: &str, opts: &DecryptOptions, flag: &str) -> Failure {
+        if let Ok(km) = KeyManagement::from_name(name) {
+            if !opts.algorithms.contains(&km) {
+                if km.off_by_default() {
+                    let why = match km {
+                        KeyManagement::Rsa(_) => "a padding oracle by design (RFC 8725 §3.2)",
+                        _ => "password-based: guessable and costly to check",
+                    };
+                    return f
+                        .message(format!(
+                            "the JWE uses {name}, which is off by default ({why})"
+                        ))
+                        .hint(format!("to accept it for this token, pass {flag} {name}"));
+                }
+                return f
+                    .message(format!(
+                        "the JWE uses alg {name}, which is not accepted (accepted: {})",
+                        names(&opts.algorithms)
+                    ))
+                    .hint(format!("if {name} is what you expect, add {flag} {name}"));
+            }
+            return f
+                .message(format!(
+                    "the JWE uses alg {name}, and this key decrypts only {}",
+                    names(&self.algorithms())
+                ))
+                .hint("use the key the JWE was encrypted to");
+        }
+        if ContentEncryption::from_name(name).is_ok() {
+            let accepted: Vec<&str> = opts.encryptions.iter().map(|e| e.name()).collect();
+            return f
+                .message(format!(
+                    "the JWE uses enc {name}, which is not accepted (accepted: {})",
+                    accepted.join(", ")
+                ))
+                .hint(format!("if {name} is what you expect, add --enc {name}"));
+        }
+        f
+    }
+}
+
+impl DecryptionKeyResolver for Decrypter {
+    fn resolve(&self, header: &JweHeader) -> jot::Result<Cow<'_, DecryptionKey>> {
+        match self {
+            Decrypter::Set { keys, .. } => keys.resolve(header),
+            Decrypter::One(keys) => keys
+                .iter()
+                .find(|k| k.algorithm() == header.alg)
+                .map(Cow::Borrowed)
+                .ok_or_else(|| jot::Error::AlgorithmNotAllowed(header.alg.name().into())),
+        }
+    }
+}
