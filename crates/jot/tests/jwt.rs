@@ -273,15 +273,31 @@ fn claims_type_mismatch_is_reported() {
 
 #[test]
 fn header_members_from_key_and_builder() {
-    let s = SigningKey::hmac(Algorithm::HS256, SECRET).unwrap().with_kid("k1");
+    let s = SigningKey::hmac(Algorithm::HS256, SECRET)
+        .unwrap()
+        .with_kid("k1");
     let header = |t: &str| jot::jws::compact::decode_unverified(t).unwrap().header;
-    let t = jwt::Builder::new().at(NOW).expires_at(NOW + 10).sign(&s).unwrap();
-    assert_eq!(Value::Object(header(&t)), json!({"alg": "HS256", "kid": "k1", "typ": "JWT"}));
+    let t = jwt::Builder::new()
+        .at(NOW)
+        .expires_at(NOW + 10)
+        .sign(&s)
+        .unwrap();
+    assert_eq!(
+        Value::Object(header(&t)),
+        json!({"alg": "HS256", "kid": "k1", "typ": "JWT"})
+    );
     // The cached header follows a kid change.
     let t = jwt::sign(&json!({"a": 1}), &s.clone().with_kid("k2")).unwrap();
     assert_eq!(header(&t)["kid"], "k2");
-    let t = jwt::Builder::new().key_id("other").typ(Some("at+jwt")).sign(&s).unwrap();
-    assert_eq!(Value::Object(header(&t)), json!({"alg": "HS256", "kid": "other", "typ": "at+jwt"}));
+    let t = jwt::Builder::new()
+        .key_id("other")
+        .typ(Some("at+jwt"))
+        .sign(&s)
+        .unwrap();
+    assert_eq!(
+        Value::Object(header(&t)),
+        json!({"alg": "HS256", "kid": "other", "typ": "at+jwt"})
+    );
     let mut buf = Vec::new();
     let v = jwt::verify_borrowed::<Map<String, Value>>(
         &jwt::sign(&json!({"exp": NOW + 10}), &s).unwrap(),
