@@ -91,6 +91,11 @@ pub fn verify_with_limits(
 ) -> Result<Verified> {
     let parts = split(token, limits)?;
     let header = verify_parts(&parts, None, keys, limits)?;
+    finish(&parts, header)
+}
+
+/// Decodes the payload of a compact JWS whose signature has been verified.
+pub(crate) fn finish(parts: &Parts<'_>, header: Header) -> Result<Verified> {
     let payload = if parts.payload.is_empty() {
         Vec::new()
     } else if header.b64 {
@@ -159,6 +164,24 @@ fn verify_parts(
     keys: &impl KeyResolver,
     limits: &Limits,
 ) -> Result<Header> {
+    let (header, sig) = decode_header_and_signature(parts, limits)?;
+    let key = keys.resolve(&header)?;
+    match detached {
+        None => key.verify(parts.signed.as_bytes(), &sig)?,
+        Some(payload) => {
+            let input = crate::jws::signing_input(parts.header, payload, header.b64);
+            key.verify(&input, &sig)?;
+        }
+    }
+    Ok(header)
+}
+
+/// The checked header and the decoded signature: everything verification
+/// does before it picks a key.
+pub(crate) fn decode_header_and_signature(
+    parts: &Parts<'_>,
+    limits: &Limits,
+) -> Result<(Header, Vec<u8>)> {
     match b64::decoded_len(parts.header.len()) {
         Some(n) if n <= limits.max_header_len => {}
         Some(n) => {
@@ -173,15 +196,7 @@ fn verify_parts(
     let protected = b64::decode(parts.header, Part::Header)?;
     let header = header::parse(&protected, None, limits)?;
     let sig = b64::decode(parts.signature, Part::Signature)?;
-    let key = keys.resolve(&header)?;
-    match detached {
-        None => key.verify(parts.signed.as_bytes(), &sig)?,
-        Some(payload) => {
-            let input = crate::jws::signing_input(parts.header, payload, header.b64);
-            key.verify(&input, &sig)?;
-        }
-    }
-    Ok(header)
+    Ok((header, sig))
 }
 
 /// A JWS decoded without any verification. For display and debugging only:
