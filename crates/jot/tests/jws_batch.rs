@@ -21,7 +21,7 @@ fn with_signature(token: &str, f: impl FnOnce(&mut Vec<u8>)) -> String {
 }
 
 /// S + L: the same signature with a non-canonical S (malleability).
-fn add_l(sig: &mut Vec<u8>) {
+fn add_l(sig: &mut [u8]) {
     let mut carry = 0u16;
     for i in 0..32 {
         let v = u16::from(sig[32 + i]) + u16::from(L[i]) + carry;
@@ -51,7 +51,7 @@ fn mixed_batches_equal_single_verification() {
     let mut bad: Vec<String> = vec![
         with_signature(&good[0], |s| s[40] ^= 1),
         with_signature(&good[1], |s| s[3] ^= 1),
-        with_signature(&good[2], add_l),
+        with_signature(&good[2], |s| add_l(s)),
         with_signature(&good[3], |s| s.truncate(63)),
         with_signature(&good[4], |s| s[..32].fill(0)),
         jws::compact::sign(b"{}", &other).unwrap(),
