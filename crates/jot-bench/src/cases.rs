@@ -118,6 +118,9 @@ fn material(keys: &Keys, alg: Algorithm) -> &KeyMaterial {
     }
 }
 
+/// One timed operation.
+type Op = Box<dyn FnMut()>;
+
 /// A closure that calls `f` and black-boxes its result.
 fn op<T>(mut f: impl FnMut() -> T + 'static) -> Box<dyn FnMut()> {
     Box::new(move || {
@@ -194,7 +197,7 @@ fn floor_cases(keys: &Keys, alg: Algorithm, out: &mut Vec<Case>) {
         .expect("signature");
     let m = material(keys, alg);
     let rng = SystemRandom::new();
-    let (sign, verify): (Box<dyn FnMut()>, Box<dyn FnMut()>) = match alg {
+    let (sign, verify): (Op, Op) = match alg {
         Algorithm::HS256 => {
             let key = hmac::Key::new(hmac::HMAC_SHA256, &keys.hmac);
             let k2 = key.clone();
@@ -219,7 +222,11 @@ fn floor_cases(keys: &Keys, alg: Algorithm, out: &mut Vec<Case>) {
                     pair.sign(enc, &rng, black_box(&input), &mut out_sig)
                         .expect("floor")
                 }),
-                op(move || public.verify_sig(black_box(&i2), &signature).expect("floor")),
+                op(move || {
+                    public
+                        .verify_sig(black_box(&i2), &signature)
+                        .expect("floor")
+                }),
             )
         }
         Algorithm::ES256 | Algorithm::ES384 | Algorithm::ES512 => {
@@ -238,22 +245,30 @@ fn floor_cases(keys: &Keys, alg: Algorithm, out: &mut Vec<Case>) {
                 ),
             };
             let pair = sig::EcdsaKeyPair::from_pkcs8(s, &m.private_der).expect("floor EC key");
-            let public = ParsedPublicKey::new(v, &m.raw_public()).expect("floor EC public key");
+            let public = ParsedPublicKey::new(v, m.raw_public()).expect("floor EC public key");
             let i2 = input.clone();
             (
                 op(move || pair.sign(&rng, black_box(&input)).expect("floor")),
-                op(move || public.verify_sig(black_box(&i2), &signature).expect("floor")),
+                op(move || {
+                    public
+                        .verify_sig(black_box(&i2), &signature)
+                        .expect("floor")
+                }),
             )
         }
         _ => {
             let pair = sig::Ed25519KeyPair::from_pkcs8_maybe_unchecked(&m.private_der)
                 .expect("floor Ed25519 key");
             let public =
-                ParsedPublicKey::new(&sig::ED25519, &m.raw_public()).expect("floor Ed25519");
+                ParsedPublicKey::new(&sig::ED25519, m.raw_public()).expect("floor Ed25519");
             let i2 = input.clone();
             (
                 op(move || pair.sign(black_box(&input))),
-                op(move || public.verify_sig(black_box(&i2), &signature).expect("floor")),
+                op(move || {
+                    public
+                        .verify_sig(black_box(&i2), &signature)
+                        .expect("floor")
+                }),
             )
         }
     };
@@ -445,7 +460,7 @@ fn josekit_jwk(jwk: &Jwk) -> josekit::jwk::Jwk {
 }
 
 fn josekit_cases(keys: &Keys, alg: Algorithm, out: &mut Vec<Case>) {
-    use josekit::jws::{JwsHeader, JwsSigner, JwsVerifier, EdDSA, ES256, ES384, ES512, HS256};
+    use josekit::jws::{EdDSA, JwsHeader, JwsSigner, JwsVerifier, ES256, ES384, ES512, HS256};
     use josekit::jws::{PS256, RS256};
     use josekit::jwt::{self as jk, JwtPayloadValidator};
     let m = material(keys, alg);
@@ -461,8 +476,16 @@ fn josekit_cases(keys: &Keys, alg: Algorithm, out: &mut Vec<Case>) {
         Algorithm::PS256 => (
             // josekit reads only RSASSA-PSS-typed PEM for PS256; the JWK
             // of the same key is the documented alternative.
-            Box::new(PS256.signer_from_jwk(&josekit_jwk(&m.jwk)).expect("josekit")),
-            Box::new(PS256.verifier_from_jwk(&josekit_jwk(&m.public_jwk)).expect("josekit")),
+            Box::new(
+                PS256
+                    .signer_from_jwk(&josekit_jwk(&m.jwk))
+                    .expect("josekit"),
+            ),
+            Box::new(
+                PS256
+                    .verifier_from_jwk(&josekit_jwk(&m.public_jwk))
+                    .expect("josekit"),
+            ),
         ),
         Algorithm::ES256 => (
             Box::new(ES256.signer_from_pem(&m.private_pem).expect("josekit")),
@@ -488,7 +511,9 @@ fn josekit_cases(keys: &Keys, alg: Algorithm, out: &mut Vec<Case>) {
     out.push(case(
         sign_row(alg),
         Lib::Josekit,
-        op(move || jk::encode_with_signer(black_box(&payload), &header, &*signer).expect("josekit")),
+        op(move || {
+            jk::encode_with_signer(black_box(&payload), &header, &*signer).expect("josekit")
+        }),
     ));
     let mut validator = JwtPayloadValidator::new();
     validator.set_issuer(ISS);
@@ -550,8 +575,16 @@ fn jwe_cases(keys: &Keys, alg: &'static str, out: &mut Vec<Case>) {
     use josekit::jwe::{A256KW, ECDH_ES_A256KW, RSA_OAEP_256};
     let (enc, dec): (Box<dyn JweEncrypter>, Box<dyn JweDecrypter>) = match alg {
         "dir" => (
-            Box::new(josekit::jwe::Dir.encrypter_from_bytes(&keys.aes256).expect("josekit")),
-            Box::new(josekit::jwe::Dir.decrypter_from_bytes(&keys.aes256).expect("josekit")),
+            Box::new(
+                josekit::jwe::Dir
+                    .encrypter_from_bytes(&keys.aes256)
+                    .expect("josekit"),
+            ),
+            Box::new(
+                josekit::jwe::Dir
+                    .decrypter_from_bytes(&keys.aes256)
+                    .expect("josekit"),
+            ),
         ),
         "A256KW" => (
             Box::new(A256KW.encrypter_from_bytes(&keys.aes256).expect("josekit")),
@@ -590,8 +623,7 @@ fn jwe_cases(keys: &Keys, alg: &'static str, out: &mut Vec<Case>) {
         jwe_row(alg, true),
         Lib::Josekit,
         op(move || {
-            josekit::jwe::serialize_compact(black_box(&plaintext), &header, &*enc)
-                .expect("josekit")
+            josekit::jwe::serialize_compact(black_box(&plaintext), &header, &*enc).expect("josekit")
         }),
     ));
     out.push(case(

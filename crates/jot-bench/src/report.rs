@@ -404,7 +404,10 @@ pub fn markdown(
         "Counted by a global allocator around one call (after a warm-up call): number of \
          allocations (a `realloc` counts as one), bytes requested, peak live bytes.\n"
     );
-    let _ = writeln!(w, "| what | library | allocations | bytes | peak |\n|---|---|---:|---:|---:|");
+    let _ = writeln!(
+        w,
+        "| what | library | allocations | bytes | peak |\n|---|---|---:|---:|---:|"
+    );
     for (what, lib, a) in allocs {
         let _ = writeln!(
             w,

@@ -17,13 +17,26 @@ fn main() {
     {
         (c.run)();
         let a = alloc_count::measure(&mut *c.run);
-        println!("| {} | {} | {} | {} | {} |", c.row, c.lib.name(), a.count, a.bytes, a.peak);
+        println!(
+            "| {} | {} | {} | {} | {} |",
+            c.row,
+            c.lib.name(),
+            a.count,
+            a.bytes,
+            a.peak
+        );
     }
     for alg in [jot::Algorithm::HS256, jot::Algorithm::ES256] {
         for (what, mut f) in cases::jot_alloc_probes(&keys, alg) {
             f();
             let a = alloc_count::measure(&mut *f);
-            println!("| {what} | {} | {} | {} | {} |", Lib::Jot.name(), a.count, a.bytes, a.peak);
+            println!(
+                "| {what} | {} | {} | {} | {} |",
+                Lib::Jot.name(),
+                a.count,
+                a.bytes,
+                a.peak
+            );
         }
     }
 }

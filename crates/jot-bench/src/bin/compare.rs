@@ -20,10 +20,11 @@ fn arg(name: &str) -> Option<String> {
 
 fn main() {
     let rounds: usize = arg("--rounds").and_then(|v| v.parse().ok()).unwrap_or(31);
-    let batch_ms: f64 = arg("--batch-ms").and_then(|v| v.parse().ok()).unwrap_or(20.0);
-    let out = arg("--out").unwrap_or_else(|| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../BENCHMARKS.md").to_owned()
-    });
+    let batch_ms: f64 = arg("--batch-ms")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20.0);
+    let out = arg("--out")
+        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../../BENCHMARKS.md").to_owned());
     eprintln!("generating keys and tokens...");
     let keys = Keys::generate();
     let mut all = cases::all(&keys);
@@ -31,9 +32,10 @@ fn main() {
     // Allocations first, on a quiet heap: every verify and decode case,
     // plus jot's step-by-step probes.
     let mut allocs = Vec::new();
-    for c in all.iter_mut().filter(|c| {
-        c.items == 1 && (c.row.contains("verify") || c.row == cases::DECODE_ROW)
-    }) {
+    for c in all
+        .iter_mut()
+        .filter(|c| c.items == 1 && (c.row.contains("verify") || c.row == cases::DECODE_ROW))
+    {
         (c.run)();
         allocs.push((
             c.row.clone(),
@@ -44,7 +46,11 @@ fn main() {
     for alg in [jot::Algorithm::HS256, jot::Algorithm::ES256] {
         for (what, mut f) in cases::jot_alloc_probes(&keys, alg) {
             f();
-            allocs.push((what, Lib::Jot.name().to_owned(), alloc_count::measure(&mut *f)));
+            allocs.push((
+                what,
+                Lib::Jot.name().to_owned(),
+                alloc_count::measure(&mut *f),
+            ));
         }
     }
     allocs.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
