@@ -6,11 +6,11 @@ use jot::key::{generate, KeySpec};
 use serde::{Deserialize, Serialize};
 
 /// Issuer every token names and every verifier requires.
-pub const ISS: &str = "https://issuer.example.com/tenants/acme-corporation";
+pub const ISS: &str = "https://issuer.example.com";
 /// Audience every token names and every verifier requires.
 pub const AUD: &str = "https://api.example.com/orders";
 /// Subject.
-pub const SUB: &str = "user-8a1f3c2e-5b7d-4e90-9c1a-2f6d8b4e7a13";
+pub const SUB: &str = "user-8a1f3c2e-5b7d-4e90";
 /// Token id.
 pub const JTI: &str = "0f8c9d2a-7b4e-4c1d-8e3f-5a6b7c8d9e0f";
 
