@@ -114,6 +114,16 @@ pub fn verify_into(
     Ok(header)
 }
 
+/// Decodes the payload of a compact JWS whose signature has been verified.
+pub(crate) fn finish(parts: &Parts<'_>, header: Header) -> Result<Verified> {
+    let payload = if header.b64 {
+        b64::decode(parts.payload, Part::Payload)?
+    } else {
+        parts.payload.as_bytes().to_vec()
+    };
+    Ok(Verified { header, payload })
+}
+
 /// Verifies a compact JWS whose payload is detached (empty middle segment)
 /// against `payload`.
 pub fn verify_detached(token: &str, payload: &[u8], keys: &impl KeyResolver) -> Result<Header> {
@@ -191,6 +201,17 @@ fn verify_parts(
         }
     })?;
     Ok(header)
+}
+
+/// The checked header and the decoded signature: everything verification
+/// does before it picks a key (the batch path's entry).
+pub(crate) fn decode_header_and_signature(
+    parts: &Parts<'_>,
+    limits: &Limits,
+) -> Result<(Header, Vec<u8>)> {
+    let header = parse_header(parts, limits)?;
+    let sig = b64::decode(parts.signature, Part::Signature)?;
+    Ok((header, sig))
 }
 
 /// The header of a compact JWS, parsed and checked but **not verified**: for

@@ -1,10 +1,12 @@
 //! JSON Web Signature (RFC 7515), with RFC 7797 unencoded payloads.
 //!
 //! - [`compact`]: `header.payload.signature`, the form JWTs use.
+//! - [`batch`]: many compact Ed25519 JWS from one issuer verified together.
 //! - [`json`]: the general (several signatures) and flattened JSON forms.
 //! - [`unsecured`]: `alg: none`, for tests and debugging only; nothing that
 //!   verifies can reach it.
 
+pub mod batch;
 pub mod compact;
 mod embedded;
 pub(crate) mod header;

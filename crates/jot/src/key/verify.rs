@@ -172,6 +172,17 @@ impl VerifyingKey {
         self.alg.family()
     }
 
+    /// The raw public key if this key verifies Ed25519 signatures (for the
+    /// batch verifier, which needs the encoded point).
+    pub(crate) fn ed25519_public_key(&self) -> Option<&[u8]> {
+        match &self.inner {
+            Verifier::Parsed(key, 64) if self.alg.family() == Family::EdDsa => {
+                Some((**key).as_ref())
+            }
+            _ => None,
+        }
+    }
+
     /// Verifies a raw signature over `message`. Every failure, including a
     /// signature of the wrong length or form, is [`Error::InvalidSignature`].
     pub fn verify(&self, message: &[u8], sig: &[u8]) -> Result<()> {
