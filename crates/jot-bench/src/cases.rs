@@ -749,7 +749,16 @@ pub fn unix_now() -> u64 {
 pub fn jot_alloc_probes(keys: &Keys, alg: Algorithm) -> Vec<(String, Box<dyn FnMut()>)> {
     let (_, vk) = jot_keys(keys, alg);
     let token = jot_token(keys, alg);
-    let (t1, t2, k1, k2) = (token.clone(), token, vk.clone(), vk);
+    let (t1, t2, t3, k1, k2, k3) = (
+        token.clone(),
+        token.clone(),
+        token,
+        vk.clone(),
+        vk.clone(),
+        vk,
+    );
+    let validation = jot_validation();
+    let mut buffer = Vec::new();
     vec![
         (
             format!("jot {alg}: jws::compact::verify only (header + signature + payload decode)"),
@@ -762,6 +771,21 @@ pub fn jot_alloc_probes(keys: &Keys, alg: Algorithm) -> Vec<(String, Box<dyn FnM
                 let c: crate::fixtures::BorrowedClaims<'_> =
                     serde_json::from_slice(&v.payload).expect("claims");
                 black_box(c.exp)
+            }),
+        ),
+        (
+            format!(
+                "jot {alg}: jwt::verify_borrowed + borrowed claims, full validation, reused buffer"
+            ),
+            op(move || {
+                let v = jwt::verify_borrowed::<crate::fixtures::BorrowedClaims<'_>>(
+                    black_box(&t3),
+                    &k3,
+                    &validation,
+                    &mut buffer,
+                )
+                .expect("jot");
+                black_box(v.claims.exp);
             }),
         ),
     ]

@@ -151,7 +151,7 @@ impl serde::Serialize for Algorithm {
 
 impl<'de> serde::Deserialize<'de> for Algorithm {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        let s = crate::encoding::json::BorrowedStr::deserialize(d)?.0;
         Algorithm::from_name(&s)
             .ok_or_else(|| serde::de::Error::custom(format!("unsupported algorithm {s:?}")))
     }

@@ -106,6 +106,32 @@ impl<'de> Deserialize<'de> for UniqueValue {
     }
 }
 
+/// A string that borrows from the input when it has no escapes. (serde's
+/// own `Cow<str>` always allocates; this one does not on the hot path.)
+pub(crate) struct BorrowedStr<'a>(pub(crate) std::borrow::Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for BorrowedStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = BorrowedStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(
+                self,
+                v: &'de str,
+            ) -> std::result::Result<Self::Value, E> {
+                Ok(BorrowedStr(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Self::Value, E> {
+                Ok(BorrowedStr(std::borrow::Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 /// Marker carried through serde's error message so that duplicate members can
 /// be reported as [`Error::DuplicateMember`].
 pub(crate) struct DuplicateKey(pub(crate) String);

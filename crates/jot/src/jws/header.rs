@@ -318,7 +318,7 @@ impl<'de> serde::Deserialize<'de> for RawHeader {
                 mut m: A,
             ) -> std::result::Result<RawHeader, A::Error> {
                 let mut h = RawHeader::default();
-                while let Some(key) = m.next_key::<std::borrow::Cow<'de, str>>()? {
+                while let Some(json::BorrowedStr(key)) = m.next_key::<json::BorrowedStr<'de>>()? {
                     if h.has(&key) {
                         return Err(serde::de::Error::custom(json::DuplicateKey(
                             key.into_owned(),

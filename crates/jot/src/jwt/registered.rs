@@ -42,7 +42,7 @@ struct Str<'a>(Cow<'a, str>);
 
 impl<'de> Deserialize<'de> for Str<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        <Cow<'de, str>>::deserialize(d).map(Str)
+        crate::encoding::json::BorrowedStr::deserialize(d).map(|s| Str(s.0))
     }
 }
 
@@ -102,7 +102,9 @@ impl<'de> Visitor<'de> for RegisteredVisitor<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Registered<'de>, A::Error> {
         let mut r = Registered::default();
-        while let Some(key) = m.next_key::<Cow<'de, str>>()? {
+        while let Some(crate::encoding::json::BorrowedStr(key)) =
+            m.next_key::<crate::encoding::json::BorrowedStr<'de>>()?
+        {
             macro_rules! once {
                 ($field:ident, $ty:ty, $map:expr) => {{
                     if r.$field.is_some() {
