@@ -3,11 +3,9 @@
 //! made by Jot with fixed or freshly generated keys, then altered on the
 //! wire the way an attacker would.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{b64u, load_json, to_json, unb64u};
+use crate::common::{b64u, load_json, to_json, unb64u};
 use jot::jwe::{
     self, ContentEncryption, DecryptOptions, DecryptionKey, EncryptOptions, EncryptionKey,
     KeyManagement,

@@ -2,11 +2,10 @@
 //! JWKs (the RFC 7520 cookbook keys from the vector files and the RFC 7515
 //! appendix keys).
 
-mod common;
-
+use crate::common;
+use crate::common::{b64u, load_json, unb64u};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use common::{b64u, load_json, unb64u};
 use jot::jwk::{Jwk, JwkSet, ThumbprintHash};
 use jot::jwks::LocalKeySet;
 use jot::jws::json::Signer;
