@@ -10,12 +10,11 @@
 //! its keys and rules), on reqwest with rustls and tokio's sync primitives.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-
-// Panic discipline: the modules that read untrusted input (tokens, keys,
-// key sets) may not unwrap, expect, index or panic outside their unit
-// tests, so no input can abort the caller's process. Failures are `Error`s.
-pub mod alg;
-#[cfg_attr(
+// Panic discipline: the library reads untrusted input (tokens, keys, key
+// sets, HTTP responses) and may not unwrap, expect, index or panic outside
+// its unit tests, so no input can abort the caller's process. Failures are
+// `Error`s.
+#![cfg_attr(
     not(test),
     deny(
         clippy::unwrap_used,
@@ -28,81 +27,17 @@ pub mod alg;
         clippy::unimplemented
     )
 )]
+pub mod alg;
 #[cfg(feature = "remote")]
 pub mod discovery;
 pub mod encoding;
 pub mod error;
 #[cfg(feature = "remote")]
 mod http;
-#[cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::string_slice,
-        clippy::panic,
-        clippy::unreachable,
-        clippy::todo,
-        clippy::unimplemented
-    )
-)]
 pub mod jwe;
-#[cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::string_slice,
-        clippy::panic,
-        clippy::unreachable,
-        clippy::todo,
-        clippy::unimplemented
-    )
-)]
 pub mod jwk;
-#[cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::string_slice,
-        clippy::panic,
-        clippy::unreachable,
-        clippy::todo,
-        clippy::unimplemented
-    )
-)]
 pub mod jwks;
-#[cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::string_slice,
-        clippy::panic,
-        clippy::unreachable,
-        clippy::todo,
-        clippy::unimplemented
-    )
-)]
 pub mod jws;
-#[cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::string_slice,
-        clippy::panic,
-        clippy::unreachable,
-        clippy::todo,
-        clippy::unimplemented
-    )
-)]
 pub mod jwt;
 pub mod key;
 pub mod limits;

@@ -179,13 +179,16 @@ impl Verifier {
         let issuer = match self.issuers.as_slice() {
             // One issuer: its rules require `iss` anyway, after the signature.
             [only] => only,
-            many => {
-                let iss = unverified_issuer(token, &many[0].validation)?
+            [first, ..] => {
+                let many = self.issuers.as_slice();
+                let iss = unverified_issuer(token, &first.validation)?
                     .ok_or_else(|| Error::MissingClaim("iss".into()))?;
                 many.iter()
                     .find(|i| i.issuer == iss)
                     .ok_or(Error::IssuerMismatch)?
             }
+            // `Verifier::new` takes an issuer, so this cannot happen.
+            [] => return Err(Error::IssuerMismatch),
         };
         issuer.verify(token).await
     }

@@ -8,19 +8,6 @@
 pub(crate) mod check;
 mod export;
 mod generate;
-#[cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::string_slice,
-        clippy::panic,
-        clippy::unreachable,
-        clippy::todo,
-        clippy::unimplemented
-    )
-)]
 pub mod import;
 mod resolve;
 mod sign;

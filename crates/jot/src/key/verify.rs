@@ -202,7 +202,9 @@ impl VerifyingKey {
             // unused and must be zero; ed448-goldilocks ignores them, which
             // would let anyone make several valid encodings of one signature
             // (Wycheproof ed448 tcId 63-65).
-            Verifier::Ed448(_) if sig.len() != 114 || sig[56] & 0x7f != 0 => false,
+            Verifier::Ed448(_) if sig.len() != 114 || sig.get(56).is_none_or(|b| b & 0x7f != 0) => {
+                false
+            }
             Verifier::Ed448(key) => match ed448_goldilocks::Signature::from_slice(sig) {
                 Ok(s) => key.verify_raw(&s, message).is_ok(),
                 Err(_) => false,
