@@ -49,14 +49,21 @@ impl Limits {
     /// before it is decoded.
     pub(crate) fn check_header_b64_len(&self, encoded_len: usize) -> crate::Result<()> {
         match crate::encoding::b64::decoded_len(encoded_len) {
-            Some(n) if n <= self.max_header_len => Ok(()),
-            Some(n) => Err(crate::Error::TooLarge {
-                what: "protected header",
-                actual: n,
-                limit: self.max_header_len,
-            }),
+            Some(n) => self.check_header_len(n),
             None => Err(crate::Error::Base64(crate::error::Part::Header)),
         }
+    }
+
+    /// Fails if a decoded protected header is over `max_header_len`.
+    pub(crate) fn check_header_len(&self, len: usize) -> crate::Result<()> {
+        if len > self.max_header_len {
+            return Err(crate::Error::TooLarge {
+                what: "protected header",
+                actual: len,
+                limit: self.max_header_len,
+            });
+        }
+        Ok(())
     }
 }
 

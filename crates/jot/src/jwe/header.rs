@@ -113,13 +113,7 @@ pub(crate) fn parse(
     recipient: Option<&Map<String, Value>>,
     limits: &Limits,
 ) -> Result<JweHeader> {
-    if protected.len() > limits.max_header_len {
-        return Err(Error::TooLarge {
-            what: "protected header",
-            actual: protected.len(),
-            limit: limits.max_header_len,
-        });
-    }
+    limits.check_header_len(protected.len())?;
     let p = if protected.is_empty() {
         Map::new()
     } else {

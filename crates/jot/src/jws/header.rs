@@ -109,13 +109,7 @@ pub(crate) fn parse(
     unprotected: Option<&Map<String, Value>>,
     limits: &Limits,
 ) -> Result<Header> {
-    if protected.len() > limits.max_header_len {
-        return Err(Error::TooLarge {
-            what: "protected header",
-            actual: protected.len(),
-            limit: limits.max_header_len,
-        });
-    }
+    limits.check_header_len(protected.len())?;
     let raw = if protected.is_empty() {
         RawHeader::default()
     } else {
