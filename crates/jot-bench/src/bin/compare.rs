@@ -1,7 +1,7 @@
 //! Runs the whole comparison and writes `BENCHMARKS.md` at the workspace
 //! root.
 //!
-//! `cargo run -p jot-bench --release --bin compare [-- --rounds N --batch-ms MS --out PATH]`
+//! `cargo run -p jot-bench --release --bin compare [-- --rounds N --batch-ms MS --out PATH --only ROW]`
 
 use jot_bench::alloc_count::{self, Counting};
 use jot_bench::cases::{self, Lib};
@@ -28,6 +28,11 @@ fn main() {
     eprintln!("generating keys and tokens...");
     let keys = Keys::generate();
     let mut all = cases::all(&keys);
+    // `--only TEXT`: just the rows whose title contains TEXT, for a quick
+    // look while optimising (write such a run elsewhere with `--out`).
+    if let Some(only) = arg("--only") {
+        all.retain(|c| c.row.contains(&only));
+    }
 
     // Allocations first, on a quiet heap: every verify and decode case,
     // plus jot's step-by-step probes.

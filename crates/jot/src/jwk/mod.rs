@@ -158,15 +158,14 @@ impl Jwk {
         let x5c = match map.remove("x5c") {
             None => None,
             Some(Value::Array(a)) if !a.is_empty() => {
-                use base64::Engine;
                 let mut certs = Vec::with_capacity(a.len());
                 for v in a {
                     let Value::String(s) = v else {
                         return Err(Error::invalid_key("x5c must be an array of strings"));
                     };
                     // RFC 7517 §4.7: standard base64 with padding, not base64url.
-                    let der = base64::engine::general_purpose::STANDARD
-                        .decode(s.as_bytes())
+                    let der = base64_simd::STANDARD
+                        .decode_to_vec(s.as_bytes())
                         .map_err(|_| Error::invalid_key("x5c entry is not valid base64"))?;
                     certs.push(der);
                 }
@@ -227,10 +226,9 @@ impl Jwk {
             m.insert("x5u".into(), s(v));
         }
         if let Some(v) = &self.x5c {
-            use base64::Engine;
             let arr = v
                 .iter()
-                .map(|d| Value::String(base64::engine::general_purpose::STANDARD.encode(d)))
+                .map(|d| Value::String(base64_simd::STANDARD.encode_to_string(d)))
                 .collect();
             m.insert("x5c".into(), Value::Array(arr));
         }

@@ -38,7 +38,7 @@ impl Aud<'_> {
 }
 
 /// A string claim; any other JSON type is an error naming the claim.
-struct Str<'a>(Cow<'a, str>);
+pub(super) struct Str<'a>(pub(super) Cow<'a, str>);
 
 impl<'de> Deserialize<'de> for Str<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -68,7 +68,7 @@ impl<'de> Visitor<'de> for AudSeed {
     }
 }
 
-struct AudClaim<'a>(Aud<'a>);
+pub(super) struct AudClaim<'a>(pub(super) Aud<'a>);
 
 impl<'de> Deserialize<'de> for AudClaim<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

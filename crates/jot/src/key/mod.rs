@@ -15,7 +15,7 @@ mod verify;
 
 pub use generate::{generate, generate_for, KeySpec, MAX_SECRET_BYTES, MIN_SECRET_BYTES};
 pub(crate) use resolve::select;
-pub use resolve::KeyResolver;
+pub use resolve::{HeaderMemo, KeyResolver};
 pub use sign::SigningKey;
 pub use verify::VerifyingKey;
 

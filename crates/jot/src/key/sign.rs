@@ -217,20 +217,26 @@ impl SigningKey {
     /// Signs `message` (the JWS signing input), returning the raw signature
     /// in JOSE form (R||S for ECDSA).
     pub fn sign(&self, message: &[u8]) -> Result<Vec<u8>> {
+        self.sign_then(message, |sig| sig.to_vec())
+    }
+
+    /// Signs `message` and hands the signature to `f` without allocating for
+    /// it (except RSA's, sized by the modulus).
+    pub(crate) fn sign_then<T>(&self, message: &[u8], f: impl FnOnce(&[u8]) -> T) -> Result<T> {
         match &self.inner {
-            Signer::Hmac(k) => Ok(hmac::sign(k, message).as_ref().to_vec()),
+            Signer::Hmac(k) => Ok(f(hmac::sign(k, message).as_ref())),
             Signer::Rsa(pair, enc) => {
                 let mut sig = vec![0u8; pair.public_modulus_len()];
                 pair.sign(*enc, &SystemRandom::new(), message, &mut sig)
                     .map_err(|_| Error::Crypto("RSA signing failed"))?;
-                Ok(sig)
+                Ok(f(&sig))
             }
             Signer::Ecdsa(pair) => pair
                 .sign(&SystemRandom::new(), message)
-                .map(|s| s.as_ref().to_vec())
+                .map(|s| f(s.as_ref()))
                 .map_err(|_| Error::Crypto("ECDSA signing failed")),
-            Signer::Ed25519(pair) => Ok(pair.sign(message).as_ref().to_vec()),
-            Signer::Ed448(key) => Ok(key.sign_raw(message).to_bytes().to_vec()),
+            Signer::Ed25519(pair) => Ok(f(pair.sign(message).as_ref())),
+            Signer::Ed448(key) => Ok(f(&key.sign_raw(message).to_bytes())),
         }
     }
 

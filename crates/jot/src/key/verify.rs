@@ -23,6 +23,8 @@ pub struct VerifyingKey {
     alg: Algorithm,
     kid: Option<String>,
     inner: Verifier,
+    /// Shared by clones: it caches parsing, which does not depend on the key.
+    memo: Arc<super::resolve::HeaderMemo>,
 }
 
 #[derive(Clone)]
@@ -54,6 +56,10 @@ fn rsa_params(alg: Algorithm) -> &'static signature::RsaParameters {
 }
 
 impl VerifyingKey {
+    pub(crate) fn memo(&self) -> &super::resolve::HeaderMemo {
+        &self.memo
+    }
+
     /// Prepares a JWK (public or private; only the public half is used) for
     /// verifying `alg`. `oct` keys work only with HS* and must be at least as
     /// long as the hash output.
@@ -84,6 +90,7 @@ impl VerifyingKey {
             alg,
             kid: None,
             inner: Verifier::Hmac(key),
+            memo: Arc::default(),
         }
     }
 
@@ -148,6 +155,7 @@ impl VerifyingKey {
             alg,
             kid: jwk.kid.clone(),
             inner,
+            memo: Arc::default(),
         })
     }
 

@@ -1,0 +1,131 @@
+//! The verifying key's header memo (`jot::key::HeaderMemo`): a token whose
+//! encoded header equals the last plain header that verified skips header
+//! decoding. It must never change what verification accepts.
+
+use jot::jws::{compact, Header};
+use jot::key::{KeyResolver, SigningKey, VerifyingKey};
+use jot::limits::Limits;
+use jot::{jwt, Algorithm, Error};
+
+fn keys() -> (SigningKey, VerifyingKey) {
+    let sk = SigningKey::hmac(Algorithm::HS256, &[9u8; 32]).unwrap();
+    let vk = sk.verifying_key().unwrap();
+    (sk, vk)
+}
+
+fn filled(vk: &VerifyingKey) -> bool {
+    format!(
+        "{:?}",
+        vk.header_memo().expect("a verifying key keeps a memo")
+    )
+    .contains("filled: true")
+}
+
+fn with_header(sk: &SigningKey, header: &Header, payload: &[u8]) -> String {
+    compact::sign_with_header(payload, sk, Some(header)).unwrap()
+}
+
+#[test]
+fn remembered_header_gives_the_same_result_as_parsing() {
+    let (sk, vk) = keys();
+    let mut h = Header::new(Algorithm::HS256);
+    h.kid = Some("k1".into());
+    h.typ = Some("JWT".into());
+    let t1 = with_header(&sk, &h, b"one");
+    assert!(!filled(&vk));
+    let first = compact::verify(&t1, &vk).unwrap();
+    assert!(filled(&vk), "a plain header that verified is remembered");
+    let t2 = with_header(&sk, &h, b"two");
+    let second = compact::verify(&t2, &vk).unwrap();
+    assert_eq!(first.header, second.header);
+    assert_eq!(second.header.kid.as_deref(), Some("k1"));
+    assert_eq!(second.payload, b"two");
+    // A fresh key parses from scratch and agrees.
+    let (_, fresh) = keys();
+    assert_eq!(compact::verify(&t2, &fresh).unwrap(), second);
+}
+
+#[test]
+fn a_failed_verification_remembers_nothing() {
+    let (_, vk) = keys();
+    let other = SigningKey::hmac(Algorithm::HS256, &[1u8; 32]).unwrap();
+    let forged = compact::sign(b"x", &other).unwrap();
+    assert_eq!(compact::verify(&forged, &vk), Err(Error::InvalidSignature));
+    assert!(!filled(&vk));
+}
+
+#[test]
+fn remembered_header_does_not_excuse_a_bad_signature() {
+    let (sk, vk) = keys();
+    let good = compact::sign(b"x", &sk).unwrap();
+    compact::verify(&good, &vk).unwrap();
+    assert!(filled(&vk));
+    let (head, _) = good.rsplit_once('.').unwrap();
+    let other = SigningKey::hmac(Algorithm::HS256, &[1u8; 32]).unwrap();
+    let forged_sig = compact::sign(b"x", &other).unwrap();
+    let forged = format!("{head}.{}", forged_sig.rsplit_once('.').unwrap().1);
+    assert_eq!(compact::verify(&forged, &vk), Err(Error::InvalidSignature));
+}
+
+#[test]
+fn limits_still_apply_to_a_remembered_header() {
+    let (sk, vk) = keys();
+    let mut h = Header::new(Algorithm::HS256);
+    h.kid = Some("a-rather-long-key-identifier-0123456789".into());
+    let t = with_header(&sk, &h, b"x");
+    compact::verify(&t, &vk).unwrap();
+    assert!(filled(&vk));
+    let strict = Limits {
+        max_header_len: 20,
+        ..Limits::default()
+    };
+    assert!(matches!(
+        compact::verify_with_limits(&t, &vk, &strict),
+        Err(Error::TooLarge { .. })
+    ));
+}
+
+#[test]
+fn headers_with_extensions_are_never_remembered() {
+    let (sk, vk) = keys();
+    let mut crit = Header::new(Algorithm::HS256);
+    crit.b64 = false;
+    crit.crit = vec!["b64".into()];
+    let t = compact::sign_with_header(b"plain", &sk, Some(&crit)).unwrap();
+    compact::verify(&t, &vk).unwrap();
+    assert!(!filled(&vk), "b64/crit headers are parsed every time");
+    let mut extra = Header::new(Algorithm::HS256);
+    extra
+        .other
+        .insert("x5u".into(), serde_json::json!("https://example.com"));
+    let t = with_header(&sk, &extra, b"x");
+    compact::verify(&t, &vk).unwrap();
+    assert!(
+        !filled(&vk),
+        "headers with other members are parsed every time"
+    );
+}
+
+#[test]
+fn jwt_rules_still_see_the_remembered_header() {
+    let (sk, vk) = keys();
+    let token = jwt::Builder::new()
+        .expires_in(std::time::Duration::from_secs(60))
+        .sign(&sk)
+        .unwrap();
+    let rules = jwt::Validation::new();
+    jwt::verify::<serde_json::Value>(&token, &vk, &rules).unwrap();
+    assert!(filled(&vk));
+    // typ is "JWT": a rule asking for another type fails on the memo path
+    // exactly as on the parsing path.
+    let at = jwt::Validation::new().typ("at+jwt");
+    assert_eq!(
+        jwt::verify::<serde_json::Value>(&token, &vk, &at),
+        Err(Error::TypeMismatch)
+    );
+    let only512 = jwt::Validation::new().algorithms(&[Algorithm::HS512]);
+    assert!(matches!(
+        jwt::verify::<serde_json::Value>(&token, &vk, &only512),
+        Err(Error::AlgorithmNotAllowed(_))
+    ));
+}
