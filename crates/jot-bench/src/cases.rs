@@ -94,6 +94,11 @@ pub fn verify_row(alg: Algorithm) -> String {
 
 /// Row title of the decode-only row.
 pub const DECODE_ROW: &str = "decode only, no verification (HS256 token)";
+/// HS256 verify+validate with a claims type that borrows its strings from
+/// the payload: jot's `jwt::verify_borrowed`. jsonwebtoken has no borrowing
+/// decode, so its column is its owned decode again, and the floor is the
+/// HMAC again: the row shows what choosing a borrowing type buys.
+pub const BORROWED_ROW: &str = "HS256 verify+validate, borrowing claims type (jot) †";
 /// Row of 64 EdDSA tokens verified one by one (per token).
 pub const ED_SINGLE64_ROW: &str = "EdDSA: 64 tokens one by one (per token)";
 /// Row of 64 EdDSA tokens verified with `jws::batch` (per token).
@@ -714,6 +719,62 @@ fn batch_cases(keys: &Keys, out: &mut Vec<Case>) {
     });
 }
 
+fn borrowed_cases(keys: &Keys, out: &mut Vec<Case>) {
+    use crate::fixtures::BorrowedClaims;
+    let alg = Algorithm::HS256;
+    let (_, vk) = jot_keys(keys, alg);
+    let token = jot_token(keys, alg);
+    let validation = jot_validation();
+    let mut buffer = Vec::new();
+    out.push(case(
+        BORROWED_ROW.to_owned(),
+        Lib::Jot,
+        op(move || {
+            let v = jwt::verify_borrowed::<BorrowedClaims<'_>>(
+                black_box(&token),
+                &vk,
+                &validation,
+                &mut buffer,
+            )
+            .expect("jot verify_borrowed");
+            black_box(v.claims.exp);
+        }),
+    ));
+    {
+        use jsonwebtoken::{self as jt, DecodingKey};
+        let token = jt::encode(
+            &jt::Header::new(jt::Algorithm::HS256),
+            &BenchClaims::new(),
+            &jt::EncodingKey::from_secret(&keys.hmac),
+        )
+        .expect("jsonwebtoken encode");
+        let dec = DecodingKey::from_secret(&keys.hmac);
+        let mut validation = jt::Validation::new(jt::Algorithm::HS256);
+        validation.set_issuer(&[ISS]);
+        validation.set_audience(&[AUD]);
+        out.push(case(
+            BORROWED_ROW.to_owned(),
+            Lib::Jsonwebtoken,
+            op(move || {
+                jt::decode::<BenchClaims>(black_box(&token), &dec, &validation)
+                    .expect("jsonwebtoken")
+            }),
+        ));
+    }
+    let token = jot_token(keys, alg);
+    let (input, sig_b64) = token.rsplit_once('.').expect("three parts");
+    let input = input.as_bytes().to_vec();
+    let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(sig_b64)
+        .expect("signature");
+    let key = hmac::Key::new(hmac::HMAC_SHA256, &keys.hmac);
+    out.push(case(
+        BORROWED_ROW.to_owned(),
+        Lib::Floor,
+        op(move || hmac::verify(&key, black_box(&input), &signature).expect("floor")),
+    ));
+}
+
 /// Every case of the comparison, inputs prepared and checked (each closure
 /// has run once successfully).
 pub fn all(keys: &Keys) -> Vec<Case> {
@@ -728,6 +789,7 @@ pub fn all(keys: &Keys) -> Vec<Case> {
     for alg in JWE_ALGS {
         jwe_cases(keys, alg, &mut out);
     }
+    borrowed_cases(keys, &mut out);
     decode_cases(keys, &mut out);
     batch_cases(keys, &mut out);
     for c in &mut out {

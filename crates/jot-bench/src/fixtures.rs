@@ -95,6 +95,9 @@ pub struct BorrowedClaims<'a> {
     /// `name`.
     #[serde(borrow)]
     pub name: &'a str,
+    /// `roles` (the one allocation: the `Vec`).
+    #[serde(borrow)]
+    pub roles: Vec<&'a str>,
     /// `scope`.
     #[serde(borrow)]
     pub scope: &'a str,
