@@ -1,7 +1,8 @@
-//! The verifying key's header memo (`jot::key::HeaderMemo`): a token whose
-//! encoded header equals the last plain header that verified skips header
-//! decoding. It must never change what verification accepts.
+//! The header memo behind `KeyResolver::known_header`: a token whose encoded
+//! header equals the first plain header that verified through a key skips
+//! header decoding. It must never change what verification accepts.
 
+use jot::jwks::LocalKeySet;
 use jot::jws::{compact, Header};
 use jot::key::{KeyResolver, SigningKey, VerifyingKey};
 use jot::limits::Limits;
@@ -13,12 +14,12 @@ fn keys() -> (SigningKey, VerifyingKey) {
     (sk, vk)
 }
 
-fn filled(vk: &VerifyingKey) -> bool {
-    format!(
-        "{:?}",
-        vk.header_memo().expect("a verifying key keeps a memo")
-    )
-    .contains("filled: true")
+/// Whether `keys` remember any of the headers of `tokens`.
+fn remembers(keys: &impl KeyResolver, tokens: &[&str]) -> bool {
+    tokens.iter().any(|t| {
+        let encoded = t.split('.').next().unwrap();
+        keys.known_header(encoded).is_some()
+    })
 }
 
 fn with_header(sk: &SigningKey, header: &Header, payload: &[u8]) -> String {
@@ -32,9 +33,16 @@ fn remembered_header_gives_the_same_result_as_parsing() {
     h.kid = Some("k1".into());
     h.typ = Some("JWT".into());
     let t1 = with_header(&sk, &h, b"one");
-    assert!(!filled(&vk));
+    assert!(!remembers(&vk, &[&t1]));
     let first = compact::verify(&t1, &vk).unwrap();
-    assert!(filled(&vk), "a plain header that verified is remembered");
+    assert!(
+        remembers(&vk, &[&t1]),
+        "a plain header that verified is remembered"
+    );
+    assert_eq!(
+        vk.known_header(t1.split('.').next().unwrap()),
+        Some(first.header.clone())
+    );
     let t2 = with_header(&sk, &h, b"two");
     let second = compact::verify(&t2, &vk).unwrap();
     assert_eq!(first.header, second.header);
@@ -51,7 +59,7 @@ fn a_failed_verification_remembers_nothing() {
     let other = SigningKey::hmac(Algorithm::HS256, &[1u8; 32]).unwrap();
     let forged = compact::sign(b"x", &other).unwrap();
     assert_eq!(compact::verify(&forged, &vk), Err(Error::InvalidSignature));
-    assert!(!filled(&vk));
+    assert!(!remembers(&vk, &[&forged]));
 }
 
 #[test]
@@ -59,7 +67,7 @@ fn remembered_header_does_not_excuse_a_bad_signature() {
     let (sk, vk) = keys();
     let good = compact::sign(b"x", &sk).unwrap();
     compact::verify(&good, &vk).unwrap();
-    assert!(filled(&vk));
+    assert!(remembers(&vk, &[&good]));
     let (head, _) = good.rsplit_once('.').unwrap();
     let other = SigningKey::hmac(Algorithm::HS256, &[1u8; 32]).unwrap();
     let forged_sig = compact::sign(b"x", &other).unwrap();
@@ -74,7 +82,7 @@ fn limits_still_apply_to_a_remembered_header() {
     h.kid = Some("a-rather-long-key-identifier-0123456789".into());
     let t = with_header(&sk, &h, b"x");
     compact::verify(&t, &vk).unwrap();
-    assert!(filled(&vk));
+    assert!(remembers(&vk, &[&t]));
     let strict = Limits {
         max_header_len: 20,
         ..Limits::default()
@@ -93,7 +101,10 @@ fn headers_with_extensions_are_never_remembered() {
     crit.crit = vec!["b64".into()];
     let t = compact::sign_with_header(b"plain", &sk, Some(&crit)).unwrap();
     compact::verify(&t, &vk).unwrap();
-    assert!(!filled(&vk), "b64/crit headers are parsed every time");
+    assert!(
+        !remembers(&vk, &[&t]),
+        "b64/crit headers are parsed every time"
+    );
     let mut extra = Header::new(Algorithm::HS256);
     extra
         .other
@@ -101,7 +112,7 @@ fn headers_with_extensions_are_never_remembered() {
     let t = with_header(&sk, &extra, b"x");
     compact::verify(&t, &vk).unwrap();
     assert!(
-        !filled(&vk),
+        !remembers(&vk, &[&t]),
         "headers with other members are parsed every time"
     );
 }
@@ -115,7 +126,7 @@ fn jwt_rules_still_see_the_remembered_header() {
         .unwrap();
     let rules = jwt::Validation::new();
     jwt::verify::<serde_json::Value>(&token, &vk, &rules).unwrap();
-    assert!(filled(&vk));
+    assert!(remembers(&vk, &[&token]));
     // typ is "JWT": a rule asking for another type fails on the memo path
     // exactly as on the parsing path.
     let at = jwt::Validation::new().typ("at+jwt");
@@ -128,4 +139,27 @@ fn jwt_rules_still_see_the_remembered_header() {
         jwt::verify::<serde_json::Value>(&token, &vk, &only512),
         Err(Error::AlgorithmNotAllowed(_))
     ));
+}
+
+#[test]
+fn a_key_set_remembers_per_key_and_still_selects_by_kid() {
+    let a = SigningKey::hmac(Algorithm::HS256, &[1u8; 32])
+        .unwrap()
+        .with_kid("a");
+    let b = SigningKey::hmac(Algorithm::HS256, &[2u8; 32])
+        .unwrap()
+        .with_kid("b");
+    let set = LocalKeySet::from_keys(vec![a.verifying_key().unwrap(), b.verifying_key().unwrap()]);
+    let ta = compact::sign(b"from a", &a).unwrap();
+    let tb = compact::sign(b"from b", &b).unwrap();
+    compact::verify(&ta, &set).unwrap();
+    assert!(remembers(&set, &[&ta]) && !remembers(&set, &[&tb]));
+    compact::verify(&tb, &set).unwrap();
+    assert!(remembers(&set, &[&ta]) && remembers(&set, &[&tb]));
+    // Both headers remembered, each token still needs its own key: the
+    // remembered header says kid "a", and only a's key verifies it.
+    let head_a = ta.split('.').next().unwrap();
+    let forged = format!("{head_a}.{}", tb.split_once('.').unwrap().1);
+    assert_eq!(compact::verify(&forged, &set), Err(Error::InvalidSignature));
+    assert_eq!(compact::verify(&tb, &set).unwrap().payload, b"from b");
 }

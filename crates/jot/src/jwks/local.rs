@@ -6,7 +6,7 @@ use crate::alg::Algorithm;
 use crate::error::Result;
 use crate::jwk::JwkSet;
 use crate::jws::Header;
-use crate::key::{algorithms_for, select, KeyResolver, VerifyingKey};
+use crate::key::{algorithms_for, known_to_any, select, KeyResolver, VerifyingKey};
 
 /// The keys of a JWK Set, each prepared once for every algorithm it may
 /// verify (its own `alg`, or every algorithm of its type that the caller
@@ -68,5 +68,9 @@ impl LocalKeySet {
 impl KeyResolver for LocalKeySet {
     fn resolve(&self, header: &Header) -> Result<Cow<'_, VerifyingKey>> {
         select(self.keys.iter(), header).map(Cow::Borrowed)
+    }
+
+    fn known_header(&self, encoded: &str) -> Option<Header> {
+        known_to_any(&self.keys, encoded)
     }
 }

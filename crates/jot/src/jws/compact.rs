@@ -1,5 +1,7 @@
 //! Compact serialization: `BASE64URL(header).BASE64URL(payload).BASE64URL(sig)`.
 
+use std::mem::MaybeUninit;
+
 use crate::encoding::b64;
 use crate::error::{Error, Part, Result};
 use crate::jws::{header, header_for, Header};
@@ -15,9 +17,15 @@ pub struct Verified {
     pub payload: Vec<u8>,
 }
 
-/// Signs `payload` with a header holding just `alg` and the key's `kid`.
+/// Signs `payload` with a header holding just `alg` and the key's `kid`
+/// (encoded once per key).
 pub fn sign(payload: &[u8], key: &SigningKey) -> Result<String> {
-    sign_with_header(payload, key, None)
+    let header = key.jws_header_b64();
+    let mut out = String::with_capacity(header.len() + payload.len() * 4 / 3 + 1400);
+    out.push_str(header);
+    out.push('.');
+    b64::encode_into(payload, &mut out);
+    append_signature(out, key)
 }
 
 /// Signs `payload` with the given header. `header.alg` must be the key's
@@ -28,31 +36,43 @@ pub fn sign_with_header(
     key: &SigningKey,
     header: Option<&Header>,
 ) -> Result<String> {
-    let (mut out, sig) = sign_parts(payload, key, header, false)?;
-    out.push('.');
-    b64::encode_into(sig, &mut out);
-    Ok(out)
+    let (out, _) = signing_input_for(payload, key, header, false)?;
+    append_signature(out, key)
 }
 
 /// Signs with a detached payload (RFC 7515 Appendix F): the result's middle
 /// segment is empty and the payload travels separately.
 pub fn sign_detached(payload: &[u8], key: &SigningKey, header: Option<&Header>) -> Result<String> {
-    let (mut out, sig) = sign_parts(payload, key, header, true)?;
+    let (out, header_len) = signing_input_for(payload, key, header, true)?;
+    let mut token = append_signature(out, key)?;
+    // `header.payload.sig` → `header..sig`: the signature covered the
+    // payload, the token does not carry it.
+    let sig_start = token.rfind('.').unwrap_or(token.len());
+    token.replace_range(header_len + 1..sig_start, "");
+    Ok(token)
+}
+
+/// Signs `signing_input` (all of `out`) and appends `.` and the signature,
+/// which goes from the stack into `out` without a buffer of its own.
+pub(crate) fn append_signature(mut out: String, key: &SigningKey) -> Result<String> {
+    // RSA-16384 signatures are 2048 bytes, 2731 symbols.
+    let mut buf = [MaybeUninit::<u8>::uninit(); 2752];
+    let sig = key.sign_then(out.as_bytes(), |sig| b64::encode_to_uninit(sig, &mut buf))??;
     out.push('.');
-    b64::encode_into(sig, &mut out);
+    out.push_str(sig);
     Ok(out)
 }
 
-/// Returns `header.payload` (or `header.` when detached) and the signature.
-fn sign_parts(
+/// Returns the signing input `header.payload` and the header's length.
+fn signing_input_for(
     payload: &[u8],
     key: &SigningKey,
     header: Option<&Header>,
     detached: bool,
-) -> Result<(String, Vec<u8>)> {
+) -> Result<(String, usize)> {
     let h = header_for(key, header)?;
     let protected = serde_json::to_vec(&h.to_map()).map_err(|e| Error::json(Part::Header, &e))?;
-    let mut out = String::with_capacity(protected.len() * 4 / 3 + payload.len() * 4 / 3 + 100);
+    let mut out = String::with_capacity(protected.len() * 4 / 3 + payload.len() * 4 / 3 + 1400);
     b64::encode_into(&protected, &mut out);
     let header_len = out.len();
     out.push('.');
@@ -71,11 +91,7 @@ fn sign_parts(
         }
         out.push_str(text);
     }
-    let sig = key.sign(out.as_bytes())?;
-    if detached {
-        out.truncate(header_len + 1);
-    }
-    Ok((out, sig))
+    Ok((out, header_len))
 }
 
 /// Verifies a compact JWS and returns its header and payload.
@@ -216,8 +232,7 @@ fn verify_parts(
     limits: &Limits,
 ) -> Result<Header> {
     limits.check_header_b64_len(parts.header.len())?;
-    let memo = keys.header_memo();
-    let remembered = memo.and_then(|m| m.get(parts.header));
+    let remembered = keys.known_header(parts.header);
     let fresh = remembered.is_none();
     let header = match remembered {
         Some(h) => h,
@@ -233,8 +248,8 @@ fn verify_parts(
             key.verify(&input, sig)
         }
     })?;
-    if let (true, Some(m)) = (fresh, memo) {
-        m.remember(parts.header, &header);
+    if fresh {
+        key.memo().remember(parts.header, &header);
     }
     Ok(header)
 }

@@ -19,8 +19,6 @@ pub use nested::{decrypt_and_verify, encrypt_signed, sign_and_encrypt, NestedVer
 pub use validation::Validation;
 pub use verify::{verify, verify_borrowed, Verified};
 
-use std::mem::MaybeUninit;
-
 use crate::error::{Error, Part, Result};
 use crate::key::SigningKey;
 
@@ -49,13 +47,5 @@ pub(crate) fn sign_payload(payload: &[u8], key: &SigningKey) -> Result<String> {
     out.push_str(header);
     out.push('.');
     crate::encoding::b64::encode_into(payload, &mut out);
-    // The signature's base64 on the stack: RSA-16384 is 2048 bytes, 2731
-    // symbols.
-    let mut buf = [MaybeUninit::<u8>::uninit(); 2752];
-    let sig = key.sign_then(out.as_bytes(), |sig| {
-        crate::encoding::b64::encode_to_uninit(sig, &mut buf)
-    })??;
-    out.push('.');
-    out.push_str(sig);
-    Ok(out)
+    crate::jws::compact::append_signature(out, key)
 }

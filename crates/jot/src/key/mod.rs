@@ -14,8 +14,8 @@ mod sign;
 mod verify;
 
 pub use generate::{generate, generate_for, KeySpec, MAX_SECRET_BYTES, MIN_SECRET_BYTES};
-pub(crate) use resolve::select;
-pub use resolve::{HeaderMemo, KeyResolver};
+pub use resolve::KeyResolver;
+pub(crate) use resolve::{known_to_any, select};
 pub use sign::SigningKey;
 pub use verify::VerifyingKey;
 

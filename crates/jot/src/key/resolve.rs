@@ -15,15 +15,20 @@ pub trait KeyResolver {
     /// The key for this header, or why there is none.
     fn resolve(&self, header: &Header) -> Result<Cow<'_, VerifyingKey>>;
 
-    /// Where this resolver keeps the last compact header it verified, if it
-    /// keeps one (see [`HeaderMemo`]). `None` by default.
-    fn header_memo(&self) -> Option<&HeaderMemo> {
+    /// The parsed form of an encoded compact header that verified before
+    /// through one of this resolver's keys, if a key remembers it: the
+    /// verifier then skips decoding and parsing it. Issuers put the same
+    /// header on every token, so this almost always hits. `None` by default
+    /// (a resolver of your own may delegate to the [`VerifyingKey`]s it
+    /// holds).
+    fn known_header(&self, encoded: &str) -> Option<Header> {
+        let _ = encoded;
         None
     }
 }
 
 /// The first plain compact header (only `alg`, `kid`, `typ`, `cty`) that
-/// verified through a resolver, with its encoded form.
+/// verified through a key, with its encoded form.
 ///
 /// An issuer puts the same header on every token, so verifying the next
 /// token from it can compare the encoded header byte for byte instead of
@@ -31,14 +36,9 @@ pub trait KeyResolver {
 /// a cache of a pure function, filled only after a signature checked out:
 /// a token cannot put anything into it, and a miss just parses as usual.
 #[derive(Default)]
-pub struct HeaderMemo(OnceLock<(Box<str>, Header)>);
+pub(crate) struct HeaderMemo(OnceLock<(Box<str>, Header)>);
 
 impl HeaderMemo {
-    /// An empty memo.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
     /// The parsed header if `encoded` is the remembered one.
     pub(crate) fn get(&self, encoded: &str) -> Option<Header> {
         match self.0.get() {
@@ -78,8 +78,8 @@ impl KeyResolver for VerifyingKey {
         Ok(Cow::Borrowed(self))
     }
 
-    fn header_memo(&self) -> Option<&HeaderMemo> {
-        Some(self.memo())
+    fn known_header(&self, encoded: &str) -> Option<Header> {
+        self.memo().get(encoded)
     }
 }
 
@@ -88,8 +88,8 @@ impl<K: KeyResolver + ?Sized> KeyResolver for &K {
         (**self).resolve(header)
     }
 
-    fn header_memo(&self) -> Option<&HeaderMemo> {
-        (**self).header_memo()
+    fn known_header(&self, encoded: &str) -> Option<Header> {
+        (**self).known_header(encoded)
     }
 }
 
@@ -97,12 +97,26 @@ impl KeyResolver for [VerifyingKey] {
     fn resolve(&self, header: &Header) -> Result<Cow<'_, VerifyingKey>> {
         select(self.iter(), header).map(Cow::Borrowed)
     }
+
+    fn known_header(&self, encoded: &str) -> Option<Header> {
+        known_to_any(self, encoded)
+    }
 }
 
 impl KeyResolver for Vec<VerifyingKey> {
     fn resolve(&self, header: &Header) -> Result<Cow<'_, VerifyingKey>> {
         self.as_slice().resolve(header)
     }
+
+    fn known_header(&self, encoded: &str) -> Option<Header> {
+        known_to_any(self, encoded)
+    }
+}
+
+/// A header remembered by any of `keys` (each remembers the first that
+/// verified through it; a set with rotating `kid`s has one per key).
+pub(crate) fn known_to_any(keys: &[VerifyingKey], encoded: &str) -> Option<Header> {
+    keys.iter().find_map(|k| k.memo().get(encoded))
 }
 
 /// Picks exactly one key by `kid` and algorithm. More than one candidate

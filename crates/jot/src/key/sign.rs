@@ -25,6 +25,8 @@ pub struct SigningKey {
     /// base64url of `{"alg":..,"kid":..,"typ":"JWT"}`, made on first use:
     /// signing a JWT then starts by copying it.
     jwt_header: Arc<OnceLock<String>>,
+    /// The same for a plain JWS: `{"alg":..,"kid":..}`.
+    jws_header: Arc<OnceLock<String>>,
 }
 
 #[derive(Clone)]
@@ -151,6 +153,7 @@ impl SigningKey {
             inner,
             public,
             jwt_header: Arc::default(),
+            jws_header: Arc::default(),
         })
     }
 
@@ -180,19 +183,28 @@ impl SigningKey {
     pub fn with_kid(mut self, kid: impl Into<String>) -> Self {
         self.kid = Some(kid.into());
         self.jwt_header = Arc::default();
+        self.jws_header = Arc::default();
         self
     }
 
     /// The base64url protected header Jot writes for a JWT signed with this
     /// key: `alg`, `kid` (if any) and `typ: JWT`, computed once.
     pub(crate) fn jwt_header_b64(&self) -> &str {
-        self.jwt_header.get_or_init(|| {
-            let mut h = crate::jws::Header::new(self.alg);
-            h.kid = self.kid.clone();
-            h.typ = Some("JWT".into());
-            let json = serde_json::Value::Object(h.to_map()).to_string();
-            crate::encoding::b64::encode(json)
-        })
+        self.jwt_header.get_or_init(|| self.header_b64(Some("JWT")))
+    }
+
+    /// The base64url protected header of [`crate::jws::compact::sign`]:
+    /// `alg` and `kid` (if any), computed once.
+    pub(crate) fn jws_header_b64(&self) -> &str {
+        self.jws_header.get_or_init(|| self.header_b64(None))
+    }
+
+    fn header_b64(&self, typ: Option<&str>) -> String {
+        let mut h = crate::jws::Header::new(self.alg);
+        h.kid = self.kid.clone();
+        h.typ = typ.map(str::to_owned);
+        let json = serde_json::Value::Object(h.to_map()).to_string();
+        crate::encoding::b64::encode(json)
     }
 
     /// The public JWK of an asymmetric key (`None` for HMAC).
