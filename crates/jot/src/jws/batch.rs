@@ -37,13 +37,19 @@
 //! **The one residual difference.** An `R` with a small-order *component*
 //! (`R = R' + T`, `T` of order 2, 4 or 8, `R'` of prime order) is not
 //! detectable without a full scalar multiplication per token, which costs
-//! more than batching saves (about 36 µs per token on the reference
-//! machine, against 12 µs for the whole batched check). Such an `R` cannot be
-//! made without the issuer's private key (it is not a forgery: the holder of
-//! the key can sign anything anyway), and the cofactorless equation still
-//! catches it unless the random `zᵢ` happen to cancel the small-order parts,
-//! which happens with probability at most 1/2 per batch. A token like that
-//! is rejected by single verification, and may be accepted by the batch.
+//! more than batching saves (curve25519-dalek's `is_torsion_free`: ~19 µs
+//! per token on the reference machine, against ~9 µs per token for the
+//! whole batched verification and ~24 µs for single verification). No
+//! cheaper test exists: the small-order subgroup has 8 elements, so a
+//! random linear combination lets an order-2 component through with
+//! probability 1/2 however it is drawn, and the only equation batches can
+//! check exactly is the cofactored one, which single verification does not
+//! use. Such an `R` cannot be made without the issuer's private key (it is
+//! not a forgery: the holder of the key can sign anything anyway), and the
+//! cofactorless equation still catches it unless the random `zᵢ` happen to
+//! cancel the small-order parts, which happens with probability at most 1/2
+//! per batch. A token like that is rejected by single verification, and may
+//! be accepted by the batch.
 //! Callers that need bit-for-bit agreement with single verification even
 //! against a malicious issuer must use [`compact::verify`](super::compact::verify).
 
@@ -355,6 +361,58 @@ mod tests {
         p[0] = 0xee;
         assert!(!is_canonical_y(&p), "the sign bit is not part of y");
         assert!(is_canonical_y(&[0u8; 32]));
+    }
+
+    /// The residual difference the module documentation describes, made
+    /// the way only a key holder can: `R = rB + T` with `T` of order 2 and
+    /// `S = r + kA`'s scalar. Single verification (cofactorless) rejects it,
+    /// RFC 8032's cofactored equation holds for it, and the batch accepts it
+    /// when its random `z` is even: about half the time. A change to either
+    /// verification that closes (or widens) the gap fails this test.
+    #[test]
+    fn small_order_component_in_r_is_the_documented_gap() {
+        use base64::Engine;
+        let a = Scalar::from_bytes_mod_order([7u8; 32]);
+        let big_a = EdwardsPoint::mul_base(&a);
+        let public = big_a.compress().0;
+        let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(public);
+        let jwk = crate::jwk::Jwk::from_json(
+            format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}"}}"#).as_bytes(),
+        )
+        .unwrap();
+        let key = VerifyingKey::from_jwk(&jwk, Algorithm::EdDSA).unwrap();
+        // (0, -1): y = p - 1, the point of order 2.
+        let mut minus_one = [0xffu8; 32];
+        minus_one[0] = 0xec;
+        minus_one[31] = 0x7f;
+        let t = CompressedEdwardsY(minus_one).decompress().unwrap();
+        assert!(t.is_small_order() && !t.is_identity());
+
+        let message = b"eyJhbGciOiJFZERTQSJ9.dGFpbnRlZA";
+        let r = Scalar::from_bytes_mod_order([9u8; 32]);
+        let big_r = EdwardsPoint::mul_base(&r) + t;
+        let r_bytes = big_r.compress().0;
+        let k = challenge(&r_bytes, &public, message);
+        let s = r + k * a;
+        let sig = [r_bytes, s.to_bytes()].concat();
+
+        assert!(
+            key.verify(message, &sig).is_err(),
+            "single verification rejects"
+        );
+        let cofactored = (EdwardsPoint::mul_base(&s) - big_r - k * big_a).mul_by_cofactor();
+        assert!(
+            cofactored.is_identity(),
+            "RFC 8032's cofactored equation holds"
+        );
+        let batch = Ed25519Batch::new(&key).unwrap();
+        assert!(batch.point.is_some(), "the key is fit for batching");
+        let accepted = (0..64)
+            .filter(|_| batch.verify_raw(&[(&message[..], &sig[..])])[0])
+            .count();
+        // Each run is a fair coin (z even or odd); all 64 alike has
+        // probability 2^-63.
+        assert!(accepted > 0 && accepted < 64, "{accepted} of 64");
     }
 
     /// Every Wycheproof Ed25519 vector, through the batch: alone, and in a
