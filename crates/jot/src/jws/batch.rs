@@ -11,11 +11,12 @@
 //!
 //! # Why the batch accepts only what single verification accepts
 //!
-//! Single verification (aws-lc-rs, RFC 8032 §5.1.7 *without* the cofactor)
-//! accepts `(R, S)` for key `A` and message `M` iff `S < L`, and the
-//! encoding of `[S]B - [k]A` equals the bytes of `R`, with
-//! `k = SHA-512(R || A || M)`. Everything that can make the batch disagree
-//! with that is settled before or outside the batch:
+//! Both decide by RFC 8032's cofactored equation (§5.1.7):
+//! `[8][S]B = [8]R + [8][k]A` with `k = SHA-512(R || A || M)`, `S < L` and
+//! canonical encodings (single verification asks aws-lc-rs first and checks
+//! the cofactored equation only for what it rejects; see `key/ed25519.rs`).
+//! Everything that can make the batch disagree with that is settled before
+//! or outside the batch:
 //!
 //! - Parsing, header rules, `alg` and key choice, signature base64 and the
 //!   payload's base64 run through the very functions of
@@ -23,45 +24,36 @@
 //! - Tokens whose signature is not 64 bytes, whose `S` is not canonical
 //!   (`S ≥ L`), whose `R` is not the canonical encoding of a curve point or
 //!   is of small order, never enter the batch: single verification decides
-//!   them. The key itself must be canonical, not of small order and
-//!   torsion-free, or nothing is batched.
-//! - The batch equation is the *cofactorless* one,
-//!   `Σ zᵢRᵢ + [Σ zᵢkᵢ]A − [Σ zᵢSᵢ]B = 0` with independent random 128-bit
-//!   `zᵢ`; `ed25519-dalek`'s `verify_batch` multiplies by the cofactor and so
-//!   accepts signatures single verification rejects. With `A` and `B` of
-//!   prime order, the prime-order part of every token's equation must hold
-//!   for the sum to vanish, except with probability 2⁻¹²⁸.
+//!   them. The key itself must be the canonical encoding of a point of prime
+//!   order, or nothing is batched.
+//! - The batch equation is the cofactored one for all tokens at once,
+//!   `[8](Σ zᵢRᵢ + [Σ zᵢkᵢ]A − [Σ zᵢSᵢ]B) = 0` with independent random
+//!   128-bit `zᵢ`. If any token's own cofactored equation fails, its
+//!   prime-order part is non-zero and the sum vanishes only with probability
+//!   at most 2⁻¹²⁸.
 //! - Any failure (batch equation, a random number generator error) sends
 //!   every token of the chunk to single verification.
 //!
-//! **The one residual difference.** An `R` with a small-order *component*
-//! (`R = R' + T`, `T` of order 2, 4 or 8, `R'` of prime order) is not
-//! detectable without a full scalar multiplication per token, which costs
-//! more than batching saves (curve25519-dalek's `is_torsion_free`: ~19 µs
-//! per token on the reference machine, against ~9 µs per token for the
-//! whole batched verification and ~24 µs for single verification). No
-//! cheaper test exists: the small-order subgroup has 8 elements, so a
-//! random linear combination lets an order-2 component through with
-//! probability 1/2 however it is drawn, and the only equation batches can
-//! check exactly is the cofactored one, which single verification does not
-//! use. Such an `R` cannot be made without the issuer's private key (it is
-//! not a forgery: the holder of the key can sign anything anyway), and the
-//! cofactorless equation still catches it unless the random `zᵢ` happen to
-//! cancel the small-order parts, which happens with probability at most 1/2
-//! per batch. A token like that is rejected by single verification, and may
-//! be accepted by the batch.
-//! Callers that need bit-for-bit agreement with single verification even
-//! against a malicious issuer must use [`compact::verify`](super::compact::verify).
+//! Why not the cofactorless equation, which aws-lc-rs uses: no batch can
+//! decide it. A token whose `R` carries a small-order component
+//! (`R = R' + T`, `T` of order 2, 4 or 8; only the private-key holder can
+//! make one that otherwise verifies) fails it, but the small-order subgroup
+//! has 8 elements, so a random linear combination lets an order-2 component
+//! through with probability 1/2 however it is drawn; detecting it per token
+//! costs a scalar multiplication (curve25519-dalek's `is_torsion_free`,
+//! ~19 µs on the reference machine, against ~9 µs per token for the whole
+//! batched verification). Deciding both by the cofactored equation makes
+//! them agree exactly.
 
 use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
-use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
+use curve25519_dalek::edwards::EdwardsPoint;
 use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
 
 use super::compact::{self, Parts, Verified};
 use crate::alg::Algorithm;
 use crate::error::{Error, Result};
-use crate::key::{KeyResolver, VerifyingKey};
+use crate::key::{ed25519, KeyResolver, VerifyingKey};
 use crate::limits::Limits;
 
 /// Tokens checked by one batch equation. A bad token makes its whole chunk
@@ -107,18 +99,7 @@ struct Candidate<'a, T> {
 /// bytes, `S < L`, `R` the canonical encoding of a point not of small order.
 /// Anything else is left to single verification.
 fn precheck(sig: &[u8]) -> Option<([u8; 32], EdwardsPoint, Scalar)> {
-    let sig: &[u8; 64] = sig.try_into().ok()?;
-    let r_bytes: [u8; 32] = sig[..32].try_into().ok()?;
-    let s_bytes: [u8; 32] = sig[32..].try_into().ok()?;
-    let s = Option::<Scalar>::from(Scalar::from_canonical_bytes(s_bytes))?;
-    if !is_canonical_y(&r_bytes) {
-        return None;
-    }
-    let r = CompressedEdwardsY(r_bytes).decompress()?;
-    if r.is_small_order() {
-        return None;
-    }
-    Some((r_bytes, r, s))
+    ed25519::split(sig).filter(|(_, r, _)| !r.is_small_order())
 }
 
 impl Ed25519Batch {
@@ -134,16 +115,11 @@ impl Ed25519Batch {
         if !matches!(key.algorithm(), Algorithm::EdDSA | Algorithm::Ed25519) {
             return Err(not_ed25519());
         }
-        let public: [u8; 32] = key
-            .ed25519_public_key()
-            .and_then(|b| b.try_into().ok())
-            .ok_or_else(not_ed25519)?;
-        // A key that is not the canonical encoding of a torsion-free point
+        let public = *key.ed25519_public_key().ok_or_else(not_ed25519)?;
+        // A key that is not the canonical encoding of a point of prime order
         // would make the reduced scalar [Σ zᵢkᵢ mod L]A differ from Σ zᵢkᵢA;
         // such a key is verified one token at a time instead.
-        let point = CompressedEdwardsY(public)
-            .decompress()
-            .filter(|p| p.compress().0 == public && !p.is_small_order() && p.is_torsion_free());
+        let point = key.ed25519_point().copied();
         Ok(Ed25519Batch {
             key: key.clone(),
             point,
@@ -157,9 +133,7 @@ impl Ed25519Batch {
     }
 
     /// Verifies every token; `result[i]` is what
-    /// [`compact::verify`](super::compact::verify) returns for `tokens[i]`
-    /// (see the module documentation for the one, key-holder-only,
-    /// exception).
+    /// [`compact::verify`](super::compact::verify) returns for `tokens[i]`.
     pub fn verify<S: AsRef<str>>(&self, tokens: &[S]) -> Vec<Result<Verified>> {
         self.verify_with_limits(tokens, &Limits::default())
     }
@@ -281,8 +255,9 @@ impl Ed25519Batch {
         }
     }
 
-    /// `Σ zᵢRᵢ + [Σ zᵢkᵢ]A − [Σ zᵢSᵢ]B == 0`, cofactorless, with fresh
-    /// random 128-bit `zᵢ`. `false` also if no randomness is available.
+    /// `[8](Σ zᵢRᵢ + [Σ zᵢkᵢ]A − [Σ zᵢSᵢ]B) == 0` with fresh random 128-bit
+    /// `zᵢ`: RFC 8032's cofactored equation for every token at once.
+    /// `false` also if no randomness is available.
     fn equation_holds<T>(&self, a: EdwardsPoint, candidates: &[Candidate<'_, T>]) -> bool {
         let mut random = vec![0u8; 16 * candidates.len()];
         if aws_lc_rs::rand::fill(&mut random).is_err() {
@@ -297,7 +272,7 @@ impl Ed25519Batch {
             wide[..16].copy_from_slice(z);
             // < 2^128 < L: canonical, and multiplies Rᵢ as the integer zᵢ.
             let z = Scalar::from_bytes_mod_order(wide);
-            let k = challenge(&c.r_bytes, &self.public, c.message);
+            let k = ed25519::challenge(&c.r_bytes, &self.public, c.message);
             sum_zk += z * k;
             sum_zs += z * c.s;
             scalars.push(z);
@@ -307,7 +282,9 @@ impl Ed25519Batch {
         points.push(a);
         scalars.push(-sum_zs);
         points.push(ED25519_BASEPOINT_POINT);
-        EdwardsPoint::vartime_multiscalar_mul(&scalars, &points).is_identity()
+        EdwardsPoint::vartime_multiscalar_mul(&scalars, &points)
+            .mul_by_cofactor()
+            .is_identity()
     }
 }
 
@@ -322,56 +299,21 @@ fn put(results: &mut [Option<Result<Verified>>], index: usize, value: Result<Ver
 /// The parsed token a candidate came from.
 type JwsRest<'a> = (Parts<'a>, crate::jws::Header);
 
-/// `k = SHA-512(R || A || M) mod L` (RFC 8032 §5.1.7 step 2).
-fn challenge(r: &[u8; 32], a: &[u8; 32], message: &[u8]) -> Scalar {
-    let mut ctx = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA512);
-    ctx.update(r);
-    ctx.update(a);
-    ctx.update(message);
-    let digest = ctx.finish();
-    let mut wide = [0u8; 64];
-    for (w, d) in wide.iter_mut().zip(digest.as_ref()) {
-        *w = *d;
-    }
-    Scalar::from_bytes_mod_order_wide(&wide)
-}
-
-/// Whether the 255-bit `y` of an encoded point is below p = 2^255 − 19, the
-/// only encoding single verification can match (it compares against the
-/// canonical encoding it computes).
-fn is_canonical_y(bytes: &[u8; 32]) -> bool {
-    // y ≥ p iff the top 250 bits are all ones and the low byte is ≥ 0xed.
-    let all_ones = bytes[1..31].iter().all(|&b| b == 0xff) && bytes[31] & 0x7f == 0x7f;
-    !(all_ones && bytes[0] >= 0xed)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The case where the cofactored and cofactorless equations differ,
+    /// made the way only a key holder can: `R = rB + T` with `T` of order 2
+    /// and `S = r + k·a`. aws-lc-rs rejects it, the cofactored equation
+    /// accepts it, and single and batch verification give the same answer
+    /// every time (before both used the cofactored equation, the batch
+    /// accepted such a token about half the time and single verification
+    /// never). A wrong `S` on the same `R` is rejected by both.
     #[test]
-    fn canonical_y() {
-        let mut p = [0xffu8; 32];
-        p[31] = 0x7f;
-        p[0] = 0xed;
-        assert!(!is_canonical_y(&p));
-        p[0] = 0xec;
-        assert!(is_canonical_y(&p));
-        p[31] = 0xff;
-        p[0] = 0xee;
-        assert!(!is_canonical_y(&p), "the sign bit is not part of y");
-        assert!(is_canonical_y(&[0u8; 32]));
-    }
-
-    /// The residual difference the module documentation describes, made
-    /// the way only a key holder can: `R = rB + T` with `T` of order 2 and
-    /// `S = r + kA`'s scalar. Single verification (cofactorless) rejects it,
-    /// RFC 8032's cofactored equation holds for it, and the batch accepts it
-    /// when its random `z` is even: about half the time. A change to either
-    /// verification that closes (or widens) the gap fails this test.
-    #[test]
-    fn small_order_component_in_r_is_the_documented_gap() {
+    fn small_order_component_in_r_gets_one_verdict() {
         use base64::Engine;
+        use curve25519_dalek::edwards::CompressedEdwardsY;
         let a = Scalar::from_bytes_mod_order([7u8; 32]);
         let big_a = EdwardsPoint::mul_base(&a);
         let public = big_a.compress().0;
@@ -392,27 +334,31 @@ mod tests {
         let r = Scalar::from_bytes_mod_order([9u8; 32]);
         let big_r = EdwardsPoint::mul_base(&r) + t;
         let r_bytes = big_r.compress().0;
-        let k = challenge(&r_bytes, &public, message);
+        let k = ed25519::challenge(&r_bytes, &public, message);
         let s = r + k * a;
         let sig = [r_bytes, s.to_bytes()].concat();
 
+        let parsed =
+            aws_lc_rs::signature::UnparsedPublicKey::new(&aws_lc_rs::signature::ED25519, public);
         assert!(
-            key.verify(message, &sig).is_err(),
-            "single verification rejects"
+            parsed.verify(message, &sig).is_err(),
+            "aws-lc-rs alone rejects"
         );
-        let cofactored = (EdwardsPoint::mul_base(&s) - big_r - k * big_a).mul_by_cofactor();
         assert!(
-            cofactored.is_identity(),
-            "RFC 8032's cofactored equation holds"
+            key.verify(message, &sig).is_ok(),
+            "single verification accepts"
         );
         let batch = Ed25519Batch::new(&key).unwrap();
         assert!(batch.point.is_some(), "the key is fit for batching");
-        let accepted = (0..64)
-            .filter(|_| batch.verify_raw(&[(&message[..], &sig[..])])[0])
-            .count();
-        // Each run is a fair coin (z even or odd); all 64 alike has
-        // probability 2^-63.
-        assert!(accepted > 0 && accepted < 64, "{accepted} of 64");
+        for _ in 0..64 {
+            assert_eq!(batch.verify_raw(&[(&message[..], &sig[..])]), [true]);
+        }
+
+        let bad = [r_bytes, (s + Scalar::ONE).to_bytes()].concat();
+        assert!(key.verify(message, &bad).is_err());
+        for _ in 0..64 {
+            assert_eq!(batch.verify_raw(&[(&message[..], &bad[..])]), [false]);
+        }
     }
 
     /// Every Wycheproof Ed25519 vector, through the batch: alone, and in a

@@ -6,6 +6,7 @@
 //! HMAC secret, an ES256 key never verifies an HS256 token.
 
 pub(crate) mod check;
+pub(crate) mod ed25519;
 mod export;
 mod generate;
 pub mod import;

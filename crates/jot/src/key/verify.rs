@@ -1,7 +1,9 @@
 //! Verifying keys.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use curve25519_dalek::edwards::EdwardsPoint;
 
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::PublicKeyComponents;
@@ -33,6 +35,14 @@ enum Verifier {
     /// RSA, ECDSA (with the fixed R||S length) and Ed25519.
     Parsed(Arc<ParsedPublicKey>, usize),
     Ed448(Arc<ed448_goldilocks::VerifyingKey>),
+    /// Ed25519: aws-lc-rs, then RFC 8032's cofactored equation for what it
+    /// rejects (see `key/ed25519.rs`), with the key's point made on first
+    /// need (`None`: a key the cofactored equation may not be used with).
+    Ed25519(
+        Arc<ParsedPublicKey>,
+        [u8; 32],
+        Arc<OnceLock<Option<EdwardsPoint>>>,
+    ),
 }
 
 impl fmt::Debug for VerifyingKey {
@@ -130,9 +140,18 @@ impl VerifyingKey {
             }
             KeyParams::Okp(o) => match o.crv {
                 OkpCurve::Ed25519 => {
-                    let key = ParsedPublicKey::new(&signature::ED25519, &o.x)
-                        .map_err(|_| Error::invalid_key("invalid Ed25519 public key"))?;
-                    Verifier::Parsed(Arc::new(key), 64)
+                    let invalid = || Error::invalid_key("invalid Ed25519 public key");
+                    let key =
+                        ParsedPublicKey::new(&signature::ED25519, &o.x).map_err(|_| invalid())?;
+                    let public: [u8; 32] = o.x.as_slice().try_into().map_err(|_| invalid())?;
+                    // A small-order key (e.g. the identity) verifies
+                    // signatures nobody made: refused, as libsodium does.
+                    if !super::ed25519::is_acceptable_key(&public) {
+                        return Err(Error::invalid_key(
+                            "Ed25519 public key is not a canonical point of large order",
+                        ));
+                    }
+                    Verifier::Ed25519(Arc::new(key), public, Arc::default())
                 }
                 OkpCurve::Ed448 => {
                     let bytes =
@@ -182,11 +201,20 @@ impl VerifyingKey {
 
     /// The raw public key if this key verifies Ed25519 signatures (for the
     /// batch verifier, which needs the encoded point).
-    pub(crate) fn ed25519_public_key(&self) -> Option<&[u8]> {
+    pub(crate) fn ed25519_public_key(&self) -> Option<&[u8; 32]> {
         match &self.inner {
-            Verifier::Parsed(key, 64) if self.alg.family() == Family::EdDsa => {
-                Some((**key).as_ref())
-            }
+            Verifier::Ed25519(_, public, _) => Some(public),
+            _ => None,
+        }
+    }
+
+    /// The Ed25519 key as a point, if the cofactored equation may be used
+    /// with it (see `key/ed25519.rs`).
+    pub(crate) fn ed25519_point(&self) -> Option<&EdwardsPoint> {
+        match &self.inner {
+            Verifier::Ed25519(_, public, point) => point
+                .get_or_init(|| super::ed25519::fit_key(public))
+                .as_ref(),
             _ => None,
         }
     }
@@ -202,9 +230,16 @@ impl VerifyingKey {
                 constant_time::verify_slices_are_equal(tag.as_ref(), sig).is_ok()
             }
             Verifier::Parsed(key, fixed_len) => {
-                // ECDSA must be exactly R||S (no DER, no short forms);
-                // Ed25519 exactly 64 bytes. RSA checks its own length.
+                // ECDSA must be exactly R||S (no DER, no short forms). RSA
+                // checks its own length.
                 (*fixed_len == 0 || sig.len() == *fixed_len) && key.verify_sig(message, sig).is_ok()
+            }
+            Verifier::Ed25519(key, public, _) => {
+                sig.len() == 64
+                    && (key.verify_sig(message, sig).is_ok()
+                        || self.ed25519_point().is_some_and(|a| {
+                            super::ed25519::cofactored_holds(a, public, message, sig)
+                        }))
             }
             // RFC 8032 §5.2.2/§5.2.7: bits 448..454 of the encoded R are
             // unused and must be zero; ed448-goldilocks ignores them, which

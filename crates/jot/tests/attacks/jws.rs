@@ -882,3 +882,38 @@ fn json_jws_duplicate_members_in_unprotected_header_rejected() {
         Err(jot::Error::DuplicateMember(..))
     ));
 }
+
+/// Small-order Ed25519 public keys: with the identity as `A`, the
+/// cofactorless check accepts `R = [S]B` for any `S` and any message, so
+/// anyone could sign. Such keys (and non-canonical encodings) are refused
+/// when prepared; an ordinary key next to them still works.
+#[test]
+fn small_order_ed25519_keys_refused() {
+    let okp = |x: [u8; 32]| {
+        Jwk::from_json(format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{}"}}"#, b64u(x)).as_bytes())
+            .unwrap()
+    };
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    let mut order_two = [0xffu8; 32];
+    order_two[0] = 0xec;
+    order_two[31] = 0x7f;
+    let mut identity_non_canonical = [0xffu8; 32];
+    identity_non_canonical[0] = 0xee;
+    identity_non_canonical[31] = 0x7f;
+    for (name, x) in [
+        ("identity", identity),
+        ("order 2", order_two),
+        ("identity, y = p + 1", identity_non_canonical),
+    ] {
+        assert!(
+            matches!(
+                VerifyingKey::from_jwk(&okp(x), Algorithm::EdDSA),
+                Err(Error::InvalidKey(_))
+            ),
+            "{name}"
+        );
+    }
+    let good = jot::key::generate_for(Algorithm::EdDSA).unwrap();
+    assert!(VerifyingKey::from_jwk(&good.to_public().unwrap(), Algorithm::EdDSA).is_ok());
+}
