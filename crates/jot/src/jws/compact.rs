@@ -44,12 +44,12 @@ pub fn sign_with_header(
 /// segment is empty and the payload travels separately.
 pub fn sign_detached(payload: &[u8], key: &SigningKey, header: Option<&Header>) -> Result<String> {
     let (out, header_len) = signing_input_for(payload, key, header, true)?;
-    let mut token = append_signature(out, key)?;
+    let signed = append_signature(out, key)?;
     // `header.payload.sig` → `header..sig`: the signature covered the
     // payload, the token does not carry it.
-    let sig_start = token.rfind('.').unwrap_or(token.len());
-    token.replace_range(header_len + 1..sig_start, "");
-    Ok(token)
+    let head = signed.get(..header_len).unwrap_or_default();
+    let sig = signed.rsplit('.').next().unwrap_or_default();
+    Ok(format!("{head}..{sig}"))
 }
 
 /// Signs `signing_input` (all of `out`) and appends `.` and the signature,
