@@ -231,6 +231,7 @@ fn verify_parts(
     keys: &impl KeyResolver,
     limits: &Limits,
 ) -> Result<Header> {
+    // The size limit holds for remembered headers too: limits are per call.
     limits.check_header_b64_len(parts.header.len())?;
     let remembered = keys.known_header(parts.header);
     let fresh = remembered.is_none();

@@ -48,8 +48,9 @@ impl HeaderMemo {
     }
 
     /// Remembers a header that just verified, when the memo is empty and the
-    /// header is plain: nothing nested, so every depth limit passes it, and
-    /// no `crit` or `b64`, whose rules are per call.
+    /// header is plain: nothing nested, so every depth limit passes it, no
+    /// `crit` or `b64`, whose rules are per call, and short, since every
+    /// token's header is compared with it.
     pub(crate) fn remember(&self, encoded: &str, header: &Header) {
         if self.0.get().is_none()
             && header.b64
