@@ -740,39 +740,16 @@ fn borrowed_cases(keys: &Keys, out: &mut Vec<Case>) {
             black_box(v.claims.exp);
         }),
     ));
-    {
-        use jsonwebtoken::{self as jt, DecodingKey};
-        let token = jt::encode(
-            &jt::Header::new(jt::Algorithm::HS256),
-            &BenchClaims::new(),
-            &jt::EncodingKey::from_secret(&keys.hmac),
-        )
-        .expect("jsonwebtoken encode");
-        let dec = DecodingKey::from_secret(&keys.hmac);
-        let mut validation = jt::Validation::new(jt::Algorithm::HS256);
-        validation.set_issuer(&[ISS]);
-        validation.set_audience(&[AUD]);
-        out.push(case(
-            BORROWED_ROW.to_owned(),
-            Lib::Jsonwebtoken,
-            op(move || {
-                jt::decode::<BenchClaims>(black_box(&token), &dec, &validation)
-                    .expect("jsonwebtoken")
-            }),
-        ));
-    }
-    let token = jot_token(keys, alg);
-    let (input, sig_b64) = token.rsplit_once('.').expect("three parts");
-    let input = input.as_bytes().to_vec();
-    let signature = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(sig_b64)
-        .expect("signature");
-    let key = hmac::Key::new(hmac::HMAC_SHA256, &keys.hmac);
-    out.push(case(
-        BORROWED_ROW.to_owned(),
-        Lib::Floor,
-        op(move || hmac::verify(&key, black_box(&input), &signature).expect("floor")),
-    ));
+    // jsonwebtoken's and the floor's HS256 verify cases again, under this
+    // row's title.
+    let mut others = Vec::new();
+    jsonwebtoken_cases(keys, alg, &mut others);
+    floor_cases(keys, alg, &mut others);
+    let verify = verify_row(alg);
+    out.extend(others.into_iter().filter(|c| c.row == verify).map(|mut c| {
+        c.row = BORROWED_ROW.to_owned();
+        c
+    }));
 }
 
 /// Every case of the comparison, inputs prepared and checked (each closure

@@ -33,19 +33,12 @@ pub fn sign<T: serde::Serialize + ?Sized>(claims: &T, key: &SigningKey) -> Resul
     sign_payload(&payload, key)
 }
 
-/// Signs serialized claims with the key's cached JWT header, building the
-/// token in one buffer.
+/// Signs serialized claims with the key's cached JWT header.
 pub(crate) fn sign_payload(payload: &[u8], key: &SigningKey) -> Result<String> {
     if payload.first() != Some(&b'{') {
         return Err(Error::ClaimsType(
             "a JWT claims set must be a JSON object".into(),
         ));
     }
-    let header = key.jwt_header_b64();
-    // header + payload in base64 + a signature of at most 1 KiB in base64.
-    let mut out = String::with_capacity(header.len() + payload.len() * 4 / 3 + 1400);
-    out.push_str(header);
-    out.push('.');
-    crate::encoding::b64::encode_into(payload, &mut out);
-    crate::jws::compact::append_signature(out, key)
+    crate::jws::compact::sign_with_encoded_header(key.jwt_header_b64(), payload, key)
 }

@@ -119,6 +119,20 @@ enum Claim {
     Iat,
 }
 
+impl Registered<'_> {
+    fn has(&self, claim: Claim) -> bool {
+        match claim {
+            Claim::Iss => self.iss.is_some(),
+            Claim::Sub => self.sub.is_some(),
+            Claim::Jti => self.jti.is_some(),
+            Claim::Aud => self.aud.is_some(),
+            Claim::Exp => self.exp.is_some(),
+            Claim::Nbf => self.nbf.is_some(),
+            Claim::Iat => self.iat.is_some(),
+        }
+    }
+}
+
 struct Members<'r, 'de, A> {
     map: A,
     registered: &'r mut Registered<'de>,
@@ -153,6 +167,11 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Members<'_, 'de, A> {
                 None
             }
         };
+        if self.pending.is_some_and(|c| self.registered.has(c)) {
+            // A registered claim seen twice is an error (the two-pass path
+            // names it).
+            return Err(de::Error::custom("registered claim appears twice"));
+        }
         seed.deserialize(CowStr::<A::Error>(key, PhantomData))
             .map(Some)
     }
@@ -162,8 +181,6 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Members<'_, 'de, A> {
             return self.map.next_value_seed(seed);
         };
         let r = &mut *self.registered;
-        // A registered claim seen twice is an error (the two-pass path names it).
-        let twice = || de::Error::custom("registered claim appears twice");
         match claim {
             Claim::Iss | Claim::Sub | Claim::Jti => {
                 let slot = match claim {
@@ -171,18 +188,12 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Members<'_, 'de, A> {
                     Claim::Sub => &mut r.sub,
                     _ => &mut r.jti,
                 };
-                if slot.is_some() {
-                    return Err(twice());
-                }
                 let Str(s) = self.map.next_value::<Str<'de>>()?;
                 let value = seed.deserialize(Replay::new(Value::Str(&s)))?;
                 *slot = Some(s);
                 Ok(value)
             }
             Claim::Aud => {
-                if r.aud.is_some() {
-                    return Err(twice());
-                }
                 let AudClaim(aud) = self.map.next_value::<AudClaim<'de>>()?;
                 let value = match &aud {
                     Aud::One(s) => seed.deserialize(Replay::new(Value::Str(s)))?,
@@ -197,9 +208,6 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Members<'_, 'de, A> {
                     Claim::Nbf => &mut r.nbf,
                     _ => &mut r.iat,
                 };
-                if slot.is_some() {
-                    return Err(twice());
-                }
                 let number = self.map.next_value::<Number>()?;
                 let date: NumericDate = match number {
                     Number::U(n) => NumericDateVisitor.visit_u64::<A::Error>(n)?,
