@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the fuzz seed corpora and fixed keys from the RFC 7520 vectors.
 
-Usage: python3 fuzz/seed.py [VECTORS_DIR]   (default: ../shared/vectors
-beside the repository). Re-running rewrites fuzz/seeds/ and fuzz/keys/
+Usage: python3 fuzz/seed.py [VECTORS_DIR]   (default: testdata/
+in the repository). Re-running rewrites fuzz/seeds/ and fuzz/keys/
 identically; both are committed so a fuzz run needs no vectors.
 """
 import hashlib
@@ -13,7 +13,7 @@ import sys
 
 FUZZ = pathlib.Path(__file__).resolve().parent
 REPO = FUZZ.parent
-VECTORS = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared" / "vectors"
+VECTORS = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "testdata"
 RFC = VECTORS / "rfc7520"
 SEEDS = FUZZ / "seeds"
 KEYS = FUZZ / "keys"

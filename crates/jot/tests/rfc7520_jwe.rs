@@ -1,6 +1,6 @@
 //! RFC 7520 ("JOSE Cookbook") §5 JWE examples, the Curve25519 ECDH-ES
 //! example and the §6 nesting example, driven from the files in
-//! `shared/vectors/rfc7520/`.
+//! `testdata/rfc7520/`.
 //!
 //! For every example: each given output (compact, general JSON, flattened
 //! JSON) decrypts with the example's key to the plaintext, byte for byte, and

@@ -1,6 +1,6 @@
 //! RFC 7520 ("JOSE Cookbook") JWS and JWK examples, the RFC 7797 unencoded
 //! payload examples and the Ed25519 cookbook example, driven from the files
-//! in `shared/vectors/rfc7520/`.
+//! in `testdata/rfc7520/`.
 //!
 //! For every example: each given output (compact, general JSON, flattened
 //! JSON) verifies with the example's key; the raw signature over the given

@@ -19,10 +19,7 @@ use jot::jwe::keymgmt::rsa::{RsaEncryption, RsaPrivateKey};
 use jot::Error;
 use serde_json::Value;
 
-const DIR: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/vectors/wycheproof/"
-);
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/wycheproof/");
 
 fn load(file: &str) -> Value {
     let path = format!("{DIR}{file}");

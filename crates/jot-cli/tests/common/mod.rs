@@ -11,8 +11,8 @@ use tempfile::TempDir;
 /// The built `jot` binary.
 pub const BIN: &str = env!("CARGO_BIN_EXE_jot");
 
-/// `shared/vectors`, beside the repository.
-pub const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/vectors");
+/// `testdata/` at the repository root (RFC 7520 and Wycheproof vectors).
+pub const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata");
 
 /// The library's OpenSSL-made key fixtures (PKCS#1, PKCS#8, SEC1, SPKI,
 /// certificates, DER).

@@ -369,7 +369,7 @@ mod tests {
     fn wycheproof_batch_equals_single() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../../shared/vectors/wycheproof/ed25519_test.json"
+            "/../../testdata/wycheproof/ed25519_test.json"
         );
         let text = std::fs::read_to_string(path).expect("Wycheproof ed25519_test.json");
         let doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");

@@ -1,15 +1,15 @@
 //! Shared helpers for the vector-driven integration tests: locating and
-//! loading files under `shared/vectors/`, hex and base64url.
+//! loading files under `testdata/` (copies of the RFC 7520 and Wycheproof vectors, with their licences), hex and base64url.
 #![allow(dead_code)] // each test binary uses a different subset
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::Value;
 
-/// The shared vectors directory, relative to this crate.
-pub const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/vectors");
+/// The vectors directory at the repository root.
+pub const VECTORS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata");
 
-/// Absolute path of a vector file given relative to `shared/vectors/`.
+/// Absolute path of a vector file given relative to `testdata/`.
 pub fn path(rel: &str) -> String {
     format!("{VECTORS}/{rel}")
 }
