@@ -130,6 +130,24 @@ impl Algorithm {
     }
 }
 
+/// Fails unless the key a resolver chose is for the header's algorithm.
+///
+/// A resolver (including one of the caller's) decides which key verifies or
+/// decrypts; the key, not the token, decides the algorithm. Checking here,
+/// once for JWS and JWE, keeps a resolver that returns another algorithm's
+/// key from making a verified header report an algorithm that was never
+/// checked.
+pub(crate) fn check_resolved<A: PartialEq + fmt::Display>(
+    header_alg: A,
+    key_alg: A,
+) -> Result<(), Error> {
+    if header_alg == key_alg {
+        Ok(())
+    } else {
+        Err(Error::AlgorithmNotAllowed(header_alg.to_string()))
+    }
+}
+
 impl fmt::Display for Algorithm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

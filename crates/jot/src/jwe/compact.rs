@@ -1,6 +1,8 @@
 //! Compact JWE: `header.encrypted_key.iv.ciphertext.tag` (RFC 7516 §7.1).
 
-use super::decrypt::{open_content, unwrap_cek, DecryptOptions, DecryptionKeyResolver};
+use super::decrypt::{
+    open_content, resolve_checked, unwrap_cek, DecryptOptions, DecryptionKeyResolver,
+};
 use super::encrypt::{produce, EncryptOptions, Recipient};
 use super::header::{self, JweHeader};
 use super::key::EncryptionKey;
@@ -56,7 +58,7 @@ pub fn decrypt(
     let protected = b64::decode(h, Part::Header)?;
     let header: JweHeader = header::parse(&protected, None, None, limits)?;
     opts.check(&header)?;
-    let key = keys.resolve(&header)?;
+    let key = resolve_checked(keys, &header)?;
     let ek = b64::decode(ek, Part::EncryptedKey)?;
     let iv = b64::decode(iv, Part::Iv)?;
     let ct = b64::decode(ct, Part::Ciphertext)?;

@@ -121,16 +121,25 @@ impl DecryptionKeyResolver for Vec<DecryptionKey> {
     }
 }
 
-/// Recovers the CEK. Header-only checks first; then the key is used.
+/// `keys.resolve(header)`, with the chosen key's `alg` checked against the
+/// header's in the same place as JWS ([`crate::alg::check_resolved`]).
+pub(crate) fn resolve_checked<'k, K: DecryptionKeyResolver + ?Sized>(
+    keys: &'k K,
+    header: &JweHeader,
+) -> Result<Cow<'k, DecryptionKey>> {
+    let key = keys.resolve(header)?;
+    crate::alg::check_resolved(header.alg, key.alg)?;
+    Ok(key)
+}
+
+/// Recovers the CEK with a key [`resolve_checked`] chose for this header.
+/// Header-only checks first; then the key is used.
 pub(crate) fn unwrap_cek(
     key: &DecryptionKey,
     h: &JweHeader,
     encrypted_key: &[u8],
     limits: &Limits,
 ) -> Result<Zeroizing<Vec<u8>>> {
-    if key.alg != h.alg {
-        return Err(Error::AlgorithmNotAllowed(h.alg.name().into()));
-    }
     let enc = h.enc;
     if h.alg.is_direct() != encrypted_key.is_empty() {
         // RFC 7516 §5.2 step 10: dir and ECDH-ES carry no encrypted key;

@@ -4,7 +4,9 @@
 use serde_json::{Map, Value};
 
 use super::compact::Decrypted;
-use super::decrypt::{open_content, unwrap_cek, DecryptOptions, DecryptionKeyResolver};
+use super::decrypt::{
+    open_content, resolve_checked, unwrap_cek, DecryptOptions, DecryptionKeyResolver,
+};
 use super::encrypt::{produce, EncryptOptions, Recipient};
 use super::header;
 use crate::encoding::{b64, json};
@@ -149,7 +151,7 @@ pub fn decrypt(
     let mut first_err = None;
     for (i, r) in entries.iter().enumerate() {
         let h = header::parse(&protected, shared, json::member_obj(r, "header")?, limits)?;
-        let key = match opts.check(&h).and_then(|()| keys.resolve(&h)) {
+        let key = match opts.check(&h).and_then(|()| resolve_checked(keys, &h)) {
             Ok(k) => k,
             Err(e) => {
                 skipped_err.get_or_insert(e);

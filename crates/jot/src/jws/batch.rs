@@ -53,7 +53,7 @@ use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
 use super::compact::{self, Parts, Verified};
 use crate::alg::Algorithm;
 use crate::error::{Error, Result};
-use crate::key::{ed25519, KeyResolver, VerifyingKey};
+use crate::key::{ed25519, VerifyingKey};
 use crate::limits::Limits;
 
 /// Tokens checked by one batch equation. A bad token makes its whole chunk
@@ -180,7 +180,7 @@ impl Ed25519Batch {
     ) -> Result<Option<Candidate<'a, JwsRest<'a>>>> {
         let parts = compact::split(token, limits)?;
         let (header, sig) = compact::decode_header_and_signature(&parts, limits)?;
-        self.key.resolve(&header)?;
+        crate::key::resolve_checked(&self.key, &header)?;
         let Some((r_bytes, r, s)) = precheck(&sig) else {
             return Ok(None);
         };

@@ -247,7 +247,7 @@ fn verify_parts(
         Some(h) => h,
         None => parse_header(parts, limits)?,
     };
-    let key = keys.resolve(&header)?;
+    let key = crate::key::resolve_checked(keys, &header)?;
     // 1 KiB holds every signature Jot can verify (RSA-8192 is 1024 bytes);
     // a longer one is decoded on the heap only to fail verification.
     b64::with_decoded::<1024, _>(parts.signature, Part::Signature, |sig| match detached {

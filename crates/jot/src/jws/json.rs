@@ -245,7 +245,7 @@ fn verify_inner(
             }
         };
         let sig = b64::decode(e.signature, Part::Signature)?;
-        let key = match keys.resolve(&h) {
+        let key = match crate::key::resolve_checked(keys, &h) {
             Ok(k) => k,
             Err(err) => {
                 first_err.get_or_insert(err);

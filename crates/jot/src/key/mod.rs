@@ -16,7 +16,7 @@ mod verify;
 
 pub use generate::{generate, generate_for, KeySpec, MAX_SECRET_BYTES, MIN_SECRET_BYTES};
 pub use resolve::KeyResolver;
-pub(crate) use resolve::{known_to_any, select};
+pub(crate) use resolve::{known_to_any, resolve_checked, select};
 pub use sign::SigningKey;
 pub use verify::VerifyingKey;
 

@@ -114,6 +114,18 @@ impl KeyResolver for Vec<VerifyingKey> {
     }
 }
 
+/// `keys.resolve(header)`, with the chosen key's algorithm checked against
+/// the header's ([`crate::alg::check_resolved`]): every JWS verification
+/// path gets its key through here, whatever resolver the caller wrote.
+pub(crate) fn resolve_checked<'k, K: KeyResolver + ?Sized>(
+    keys: &'k K,
+    header: &Header,
+) -> Result<Cow<'k, VerifyingKey>> {
+    let key = keys.resolve(header)?;
+    crate::alg::check_resolved(header.alg, key.algorithm())?;
+    Ok(key)
+}
+
 /// A header remembered by any of `keys` (each remembers the first that
 /// verified through it; a set with rotating `kid`s has one per key).
 pub(crate) fn known_to_any(keys: &[VerifyingKey], encoded: &str) -> Option<Header> {

@@ -1014,3 +1014,30 @@ fn all_decryption_failures_look_alike() {
         vec!["decryption failed".to_string()]
     );
 }
+
+/// A decryption-key resolver of the caller's that returns a key prepared
+/// for another `alg` (here A128GCMKW for an A128KW token, same secret) is
+/// refused by the same check JWS uses, before the key is used.
+#[test]
+fn resolver_key_must_match_header_alg() {
+    struct Lying(DecryptionKey);
+    impl jwe::DecryptionKeyResolver for Lying {
+        fn resolve(&self, _: &jwe::JweHeader) -> jot::Result<std::borrow::Cow<'_, DecryptionKey>> {
+            Ok(std::borrow::Cow::Borrowed(&self.0))
+        }
+    }
+    let token = a128kw_token("A128GCM", b"secret");
+    let lying = Lying(DecryptionKey::secret(km("A128GCMKW"), &KW_KEY).unwrap());
+    let opts = DecryptOptions::new();
+    assert_eq!(
+        jwe::compact::decrypt(&token, &lying, &opts).unwrap_err(),
+        Error::AlgorithmNotAllowed("A128KW".into())
+    );
+    let honest = Lying(a128kw_dk());
+    assert_eq!(
+        jwe::compact::decrypt(&token, &honest, &opts)
+            .unwrap()
+            .plaintext,
+        b"secret"
+    );
+}

@@ -917,3 +917,46 @@ fn small_order_ed25519_keys_refused() {
     let good = jot::key::generate_for(Algorithm::EdDSA).unwrap();
     assert!(VerifyingKey::from_jwk(&good.to_public().unwrap(), Algorithm::EdDSA).is_ok());
 }
+
+// ---- resolvers ---------------------------------------------------------------
+
+/// A resolver of the caller's that hands out an HS384 key whatever the
+/// header says.
+struct LyingResolver(VerifyingKey);
+
+impl jot::key::KeyResolver for LyingResolver {
+    fn resolve(&self, _: &Header) -> jot::Result<std::borrow::Cow<'_, VerifyingKey>> {
+        Ok(std::borrow::Cow::Borrowed(&self.0))
+    }
+}
+
+/// A token that says HS256 but is an HS384 MAC must not verify through a
+/// resolver that returns the HS384 key: the verified header would report an
+/// algorithm that was never checked. Compact, JSON and JWT paths alike.
+#[test]
+fn resolver_key_must_match_header_alg() {
+    let k = hmac_jwk();
+    let hs384 = SigningKey::from_jwk(&k, Algorithm::HS384).unwrap();
+    let lying = LyingResolver(VerifyingKey::from_jwk(&k, Algorithm::HS384).unwrap());
+    let payload = br#"{"sub":"x","exp":99999999999}"#;
+    let token = token_with_header(r#"{"alg":"HS256"}"#, payload, &hs384);
+    let refused = |r: Result<(), Error>| {
+        assert_eq!(r.unwrap_err(), Error::AlgorithmNotAllowed("HS256".into()));
+    };
+    refused(compact::verify(&token, &lying).map(drop));
+    refused(
+        jot::jwt::verify::<jot::jwt::Claims>(&token, &lying, &jot::jwt::Validation::new())
+            .map(drop),
+    );
+    let mut segs = token.split('.');
+    let (h, p, s) = (segs.next(), segs.next(), segs.next());
+    let flattened = serde_json::json!({"protected": h, "payload": p, "signature": s}).to_string();
+    refused(json::verify(&flattened, &lying).map(drop));
+    // The same resolver with an honest header verifies: only the mismatch
+    // is refused.
+    let honest = token_with_header(r#"{"alg":"HS384"}"#, payload, &hs384);
+    assert_eq!(
+        compact::verify(&honest, &lying).unwrap().header.alg,
+        Algorithm::HS384
+    );
+}
