@@ -25,12 +25,21 @@ pub struct Decrypted {
 
 /// Encrypts `plaintext` to one recipient.
 pub fn encrypt(plaintext: &[u8], key: &EncryptionKey, opts: &EncryptOptions) -> Result<String> {
-    encrypt_to(plaintext, &Recipient::new(key), opts)
+    encrypt_one(plaintext, &Recipient::new(key), opts)
 }
 
-/// [`encrypt`] with a full [`Recipient`] (fixed inputs for test vectors).
-#[doc(hidden)]
+/// [`encrypt`] with a full [`Recipient`], whose fixed inputs reproduce
+/// published vectors (feature `test-vectors`).
+#[cfg(feature = "test-vectors")]
 pub fn encrypt_to(
+    plaintext: &[u8],
+    recipient: &Recipient<'_>,
+    opts: &EncryptOptions,
+) -> Result<String> {
+    encrypt_one(plaintext, recipient, opts)
+}
+
+fn encrypt_one(
     plaintext: &[u8],
     recipient: &Recipient<'_>,
     opts: &EncryptOptions,

@@ -26,9 +26,9 @@ pub struct EncryptOptions {
     pub aad: Option<Vec<u8>>,
     /// Compress the plaintext with DEFLATE (`zip: DEF`) first.
     pub zip: bool,
-    /// Fixed CEK and IV. **Test vectors only**: reusing them destroys
-    /// confidentiality and integrity.
-    #[doc(hidden)]
+    /// Fixed CEK and IV. **Test vectors only** (feature `test-vectors`):
+    /// reusing them destroys confidentiality and integrity.
+    #[cfg(feature = "test-vectors")]
     pub fixed: Option<FixedContent>,
 }
 
@@ -41,6 +41,7 @@ impl EncryptOptions {
             unprotected: None,
             aad: None,
             zip: false,
+            #[cfg(feature = "test-vectors")]
             fixed: None,
         }
     }
@@ -56,18 +57,38 @@ impl EncryptOptions {
         self.zip = true;
         self
     }
+
+    /// The fixed CEK, if a test-vector build set one.
+    fn fixed_cek(&self) -> Option<&[u8]> {
+        #[cfg(feature = "test-vectors")]
+        return self.fixed.as_ref().map(|f| &f.cek[..]);
+        #[cfg(not(feature = "test-vectors"))]
+        None
+    }
+
+    /// The fixed content IV, if a test-vector build set one.
+    fn fixed_iv(&self) -> Option<&[u8]> {
+        #[cfg(feature = "test-vectors")]
+        return self.fixed.as_ref().map(|f| &f.iv[..]);
+        #[cfg(not(feature = "test-vectors"))]
+        None
+    }
 }
 
-/// Fixed content-encryption inputs, for reproducing published vectors.
-#[doc(hidden)]
+/// Fixed content-encryption inputs, for reproducing published vectors
+/// (feature `test-vectors`; never for real messages).
+#[cfg(feature = "test-vectors")]
 #[derive(Debug, Clone)]
 pub struct FixedContent {
+    /// The content encryption key.
     pub cek: Vec<u8>,
+    /// The content IV.
     pub iv: Vec<u8>,
 }
 
-/// Fixed key-management inputs, for reproducing published vectors.
-#[doc(hidden)]
+/// Fixed key-management inputs, for reproducing published vectors
+/// (feature `test-vectors`; never for real messages).
+#[cfg(feature = "test-vectors")]
 #[derive(Debug, Clone, Default)]
 pub struct FixedKeyManagement {
     /// The ephemeral ECDH private key (`d`).
@@ -86,7 +107,8 @@ pub struct Recipient<'a> {
     /// Per-recipient unprotected header members. When it names `alg`, the
     /// key-management members go here too (as RFC 7516 §A.4 does).
     pub header: Option<Map<String, Value>>,
-    #[doc(hidden)]
+    /// Fixed key-management inputs (feature `test-vectors`).
+    #[cfg(feature = "test-vectors")]
     pub fixed: FixedKeyManagement,
 }
 
@@ -96,8 +118,33 @@ impl<'a> Recipient<'a> {
         Recipient {
             key,
             header: None,
+            #[cfg(feature = "test-vectors")]
             fixed: FixedKeyManagement::default(),
         }
+    }
+
+    /// The fixed ephemeral ECDH private key, if a test-vector build set one.
+    fn fixed_ephemeral_d(&self) -> Option<&[u8]> {
+        #[cfg(feature = "test-vectors")]
+        return self.fixed.ephemeral_d.as_deref();
+        #[cfg(not(feature = "test-vectors"))]
+        None
+    }
+
+    /// The fixed AES-GCM key wrap IV, if a test-vector build set one.
+    fn fixed_kw_iv(&self) -> Option<&[u8]> {
+        #[cfg(feature = "test-vectors")]
+        return self.fixed.kw_iv.as_deref();
+        #[cfg(not(feature = "test-vectors"))]
+        None
+    }
+
+    /// The fixed PBES2 salt input, if a test-vector build set one.
+    fn fixed_p2s(&self) -> Option<&[u8]> {
+        #[cfg(feature = "test-vectors")]
+        return self.fixed.p2s.as_deref();
+        #[cfg(not(feature = "test-vectors"))]
+        None
     }
 }
 
@@ -182,7 +229,7 @@ fn ecdh_sender(
         }
     };
     let (apu, apv) = (party("apu")?, party("apv")?);
-    let ephemeral = match &r.fixed.ephemeral_d {
+    let ephemeral = match r.fixed_ephemeral_d() {
         Some(d) => EcdhPrivateKey::from_bytes(pk.curve(), d)?,
         None => EcdhPrivateKey::generate(pk.curve())?,
     };
@@ -202,8 +249,8 @@ pub(crate) fn wrap(
         (EncKey::Rsa(pk), KeyManagement::Rsa(a)) => a.encrypt(pk, cek)?,
         (EncKey::Secret(k), KeyManagement::AesKw(kw)) => kw.wrap(k.expose(), cek)?,
         (EncKey::Secret(k), KeyManagement::AesGcmKw(kw)) => {
-            let iv = match &r.fixed.kw_iv {
-                Some(iv) => iv.clone(),
+            let iv = match r.fixed_kw_iv() {
+                Some(iv) => iv.to_vec(),
                 None => random(AesGcmKeyWrap::IV_LEN)?,
             };
             let (ek, tag) = kw.encrypt(k.expose(), &iv, cek)?;
@@ -212,8 +259,8 @@ pub(crate) fn wrap(
             ek
         }
         (EncKey::Password(pw, count), KeyManagement::Pbes2(p)) => {
-            let p2s = match &r.fixed.p2s {
-                Some(s) => s.clone(),
+            let p2s = match r.fixed_p2s() {
+                Some(s) => s.to_vec(),
                 None => random(16)?,
             };
             let ek = p.wrap(pw.expose(), &p2s, u64::from(*count), *count, cek)?;
@@ -324,8 +371,8 @@ pub(crate) fn produce(
     let (cek, direct_params) = match direct_cek(first, enc, first_view)? {
         Some(x) => x,
         None => {
-            let cek = match &opts.fixed {
-                Some(f) => Zeroizing::new(f.cek.clone()),
+            let cek = match opts.fixed_cek() {
+                Some(cek) => Zeroizing::new(cek.to_vec()),
                 None => enc.generate_cek()?,
             };
             (cek, Map::new())
@@ -380,8 +427,8 @@ pub(crate) fn produce(
         aad.push(b'.');
         aad.extend_from_slice(a.as_bytes());
     }
-    let iv = match &opts.fixed {
-        Some(f) => f.iv.clone(),
+    let iv = match opts.fixed_iv() {
+        Some(iv) => iv.to_vec(),
         None => enc.generate_iv()?,
     };
     let deflated;

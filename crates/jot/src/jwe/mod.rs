@@ -5,8 +5,13 @@
 //! - Keys are prepared once for one `alg`: [`EncryptionKey`],
 //!   [`DecryptionKey`]. `RSA1_5` and PBES2 are refused on decryption unless
 //!   named in [`DecryptOptions`].
-//! - Byte-level building blocks live in [`content`] (`enc`) and [`keymgmt`]
-//!   (`alg`).
+//! - The byte-level building blocks (`content` for `enc`, `keymgmt` for
+//!   `alg`) are crate-private: they let a caller choose an IV or run RSA1_5
+//!   outside [`DecryptOptions`]. The `hazmat` feature makes them public for
+//!   primitive-level tests and the rare caller who needs them; the
+//!   `test-vectors` feature adds fixed CEK/IV/ephemeral inputs
+//!   ([`compact::encrypt_to`]) for reproducing published vectors. Neither is
+//!   on by default, and the CLI enables neither.
 //!
 //! Every decryption-side failure caused by the token's bytes is reported as
 //! [`crate::Error::DecryptionFailed`] with no detail (RFC 7516 §11.5): a
@@ -53,24 +58,53 @@ macro_rules! registered_names {
     };
 }
 
+/// Declares a byte-level primitive: `pub` with the `hazmat` feature,
+/// crate-private without it, so the normal build offers no way to pick an
+/// IV, a KEK or an RSA1_5 decryption outside the checked JWE paths.
+macro_rules! hazmat {
+    ($(#[$attr:meta])* fn $($rest:tt)*) => {
+        #[cfg(feature = "hazmat")]
+        $(#[$attr])*
+        pub fn $($rest)*
+        #[cfg(not(feature = "hazmat"))]
+        $(#[$attr])*
+        pub(crate) fn $($rest)*
+    };
+}
+
 mod alg;
 pub mod compact;
+#[cfg(feature = "hazmat")]
 pub mod content;
+#[cfg(not(feature = "hazmat"))]
+mod content;
 mod decrypt;
 mod encrypt;
 mod header;
 pub mod json;
 mod key;
+#[cfg(feature = "hazmat")]
 pub mod keymgmt;
+#[cfg(not(feature = "hazmat"))]
+mod keymgmt;
 mod zip;
 
 pub use alg::KeyManagement;
 pub use compact::Decrypted;
 pub use content::ContentEncryption;
 pub use decrypt::{DecryptOptions, DecryptionKeyResolver};
-pub use encrypt::{EncryptOptions, FixedContent, FixedKeyManagement, Recipient};
+pub use encrypt::{EncryptOptions, Recipient};
+#[cfg(feature = "test-vectors")]
+pub use encrypt::{FixedContent, FixedKeyManagement};
+// The names that make up a `KeyManagement` value; their byte-level
+// operations are `hazmat`.
 pub use header::JweHeader;
 pub use key::{DecryptionKey, EncryptionKey, DEFAULT_PBES2_COUNT};
+pub use keymgmt::aes_gcm_kw::AesGcmKeyWrap;
+pub use keymgmt::aes_kw::AesKeyWrap;
+pub use keymgmt::ecdh_es::EcdhEs;
+pub use keymgmt::pbes2::Pbes2;
+pub use keymgmt::rsa::RsaEncryption;
 
 #[cfg(test)]
 pub(crate) mod test_util {

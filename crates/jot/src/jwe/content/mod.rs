@@ -73,29 +73,34 @@ impl ContentEncryption {
         }
     }
 
+    hazmat! {
     /// A fresh random CEK of [`Self::key_len`] bytes.
-    pub fn generate_cek(&self) -> Result<Zeroizing<Vec<u8>>> {
+    fn generate_cek(&self) -> Result<Zeroizing<Vec<u8>>> {
         random_bytes(self.key_len())
     }
+    }
 
+    hazmat! {
     /// A fresh random IV of [`Self::iv_len`] bytes.
     ///
     /// For GCM the IV must never repeat under one key (a repeat reveals the
     /// XOR of plaintexts and the GHASH key); a random 96-bit IV per message is
     /// what RFC 7518 §5.3 asks for.
-    pub fn generate_iv(&self) -> Result<Vec<u8>> {
+    fn generate_iv(&self) -> Result<Vec<u8>> {
         let mut iv = vec![0u8; self.iv_len()];
         rand::fill(&mut iv).map_err(|_| Error::Crypto("random number generator failed"))?;
         Ok(iv)
     }
+    }
 
+    hazmat! {
     /// Encrypts `plaintext`, authenticating `aad` too; returns
     /// `(ciphertext, tag)`.
     ///
     /// `cek` must be [`Self::key_len`] bytes and `iv` [`Self::iv_len`] bytes
     /// (from [`Self::generate_iv`]); otherwise [`Error::InvalidKey`] /
     /// [`Error::Crypto`] is returned.
-    pub fn encrypt(
+    fn encrypt(
         &self,
         cek: &[u8],
         iv: &[u8],
@@ -118,12 +123,14 @@ impl ContentEncryption {
             None => gcm::seal(cek, iv, aad, plaintext),
         }
     }
+    }
 
+    hazmat! {
     /// Authenticates and decrypts; returns the plaintext.
     ///
     /// Any problem — wrong CEK, IV or tag length, a tag that does not verify,
     /// bad padding — is [`Error::DecryptionFailed`], without detail.
-    pub fn decrypt(
+    fn decrypt(
         &self,
         cek: &[u8],
         iv: &[u8],
@@ -140,6 +147,7 @@ impl ContentEncryption {
             Some(params) => cbc_hmac::decrypt(params, cek, iv, aad, ciphertext, tag),
             None => gcm::open(cek, iv, aad, ciphertext, tag),
         }
+    }
     }
 
     fn cbc_hmac_params(&self) -> Option<&'static cbc_hmac::Params> {

@@ -25,6 +25,7 @@ pub enum AesGcmKeyWrap {
 }
 
 /// The output of [`AesGcmKeyWrap::wrap`].
+#[cfg(any(test, feature = "hazmat"))]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GcmWrapped {
     /// The JWE Encrypted Key.
@@ -60,8 +61,10 @@ impl AesGcmKeyWrap {
         super::check_kek_len(self.name(), self.kek_len(), kek)
     }
 
+    #[cfg(any(test, feature = "hazmat"))]
+    hazmat! {
     /// Encrypts `cek` under `kek` with a fresh random IV.
-    pub fn wrap(&self, kek: &[u8], cek: &[u8]) -> Result<GcmWrapped> {
+    fn wrap(&self, kek: &[u8], cek: &[u8]) -> Result<GcmWrapped> {
         let mut iv = vec![0u8; Self::IV_LEN];
         aws_lc_rs::rand::fill(&mut iv)
             .map_err(|_| Error::Crypto("random number generator failed"))?;
@@ -72,22 +75,26 @@ impl AesGcmKeyWrap {
             tag,
         })
     }
+    }
 
+    hazmat! {
     /// Encrypts `cek` under `kek` with the given 12-byte IV; returns
     /// `(encrypted_key, tag)`. The IV must be unique for this KEK.
-    pub fn encrypt(&self, kek: &[u8], iv: &[u8], cek: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
+    fn encrypt(&self, kek: &[u8], iv: &[u8], cek: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
         self.check_kek(kek)?;
         if iv.len() != Self::IV_LEN {
             return Err(Error::header("iv", "must be 96 bits"));
         }
         gcm::seal(kek, iv, &[], cek)
     }
+    }
 
+    hazmat! {
     /// Decrypts an encrypted key given the `iv` and `tag` header values.
     /// A wrong KEK length is [`Error::InvalidKey`]; anything wrong with the
     /// token's bytes (IV or tag length, authentication) is
     /// [`Error::DecryptionFailed`].
-    pub fn decrypt(
+    fn decrypt(
         &self,
         kek: &[u8],
         iv: &[u8],
@@ -96,6 +103,7 @@ impl AesGcmKeyWrap {
     ) -> Result<Zeroizing<Vec<u8>>> {
         self.check_kek(kek)?;
         gcm::open(kek, iv, &[], encrypted_key, tag).map(Zeroizing::new)
+    }
     }
 }
 

@@ -65,9 +65,10 @@ impl AesKeyWrap {
         super::check_kek_len(self.name(), self.kek_len(), kek)
     }
 
+    hazmat! {
     /// Wraps `cek` (a multiple of 8 bytes, at least 16) under `kek`; the
     /// result is 8 bytes longer.
-    pub fn wrap(&self, kek: &[u8], cek: &[u8]) -> Result<Vec<u8>> {
+    fn wrap(&self, kek: &[u8], cek: &[u8]) -> Result<Vec<u8>> {
         self.check_kek(kek)?;
         if cek.len() < MIN_KEY_DATA || cek.len() % SEMIBLOCK != 0 {
             return Err(Error::invalid_key(
@@ -89,10 +90,12 @@ impl AesKeyWrap {
         }
         Ok(out)
     }
+    }
 
+    hazmat! {
     /// Unwraps an encrypted key. A wrong KEK length is [`Error::InvalidKey`];
     /// anything wrong with `encrypted_key` is [`Error::DecryptionFailed`].
-    pub fn unwrap(&self, kek: &[u8], encrypted_key: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    fn unwrap(&self, kek: &[u8], encrypted_key: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         self.check_kek(kek)?;
         if encrypted_key.len() < MIN_KEY_DATA + SEMIBLOCK || encrypted_key.len() % SEMIBLOCK != 0 {
             return Err(Error::DecryptionFailed);
@@ -114,6 +117,7 @@ impl AesKeyWrap {
             }
         }
         Ok(out)
+    }
     }
 }
 

@@ -49,6 +49,7 @@ pub enum EcdhCurve {
 
 impl EcdhCurve {
     /// Every curve.
+    #[cfg(any(test, feature = "hazmat"))]
     pub const ALL: [EcdhCurve; 5] = [
         EcdhCurve::P256,
         EcdhCurve::P384,
@@ -69,6 +70,7 @@ impl EcdhCurve {
     }
 
     /// Looks up a JWK `crv` name (exact match).
+    #[cfg(any(test, feature = "hazmat"))]
     pub fn from_name(name: &str) -> Result<Self> {
         Self::ALL
             .into_iter()
@@ -373,10 +375,11 @@ impl EcdhEs {
         }
     }
 
+    hazmat! {
     /// Concat KDF from Z with RFC 7518 §4.6.2's AlgorithmID and keydatalen:
     /// the `enc` name and CEK length for [`EcdhEs::Direct`], this `alg`'s
     /// name and KEK length otherwise.
-    pub fn derive(
+    fn derive(
         &self,
         z: &[u8],
         enc: ContentEncryption,
@@ -389,11 +392,14 @@ impl EcdhEs {
         };
         concat_kdf(z, id, apu, apv, len)
     }
+    }
 
+    #[cfg(any(test, feature = "hazmat"))]
+    hazmat! {
     /// Sender side: makes an ephemeral key on the recipient's curve and
     /// returns `(epk, derived key)`; the derived key is the CEK for
     /// [`EcdhEs::Direct`] and the KEK otherwise.
-    pub fn sender(
+    fn sender(
         &self,
         recipient: &EcdhPublicKey,
         enc: ContentEncryption,
@@ -404,9 +410,11 @@ impl EcdhEs {
         let z = ephemeral.agree(recipient)?;
         Ok((ephemeral.public_key()?, self.derive(&z, enc, apu, apv)?))
     }
+    }
 
+    hazmat! {
     /// Recipient side: agrees with the `epk` header value and derives.
-    pub fn recipient(
+    fn recipient(
         &self,
         key: &EcdhPrivateKey,
         epk: &EcdhPublicKey,
@@ -416,6 +424,7 @@ impl EcdhEs {
     ) -> Result<Zeroizing<Vec<u8>>> {
         let z = key.agree(epk)?;
         self.derive(&z, enc, apu, apv)
+    }
     }
 }
 

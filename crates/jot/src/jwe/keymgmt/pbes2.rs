@@ -18,6 +18,7 @@ use super::aes_kw::AesKeyWrap;
 use crate::error::{Error, Result};
 
 /// The default largest `p2c` accepted when decrypting.
+#[cfg(any(test, feature = "hazmat"))]
 pub const DEFAULT_MAX_P2C: u32 = 10_000;
 /// The smallest `p2s` RFC 7518 §4.8.1.1 allows, in bytes.
 pub const MIN_P2S_LEN: usize = 8;
@@ -57,12 +58,13 @@ impl Pbes2 {
         }
     }
 
+    hazmat! {
     /// PBKDF2 with this algorithm's PRF over an explicit, complete `salt`,
     /// filling `out`. [`Self::derive_kek`] is this with the JOSE salt input
     /// and `out` the KEK length; it is public so the PBKDF2 step can be
     /// checked against PKCS #5 test vectors. `iterations` must be in
     /// `1..=max_iterations`, checked before any work.
-    pub fn pbkdf2(
+    fn pbkdf2(
         &self,
         password: &[u8],
         salt: &[u8],
@@ -77,11 +79,13 @@ impl Pbes2 {
         pbkdf2::derive(self.prf(), iterations, salt, password, out);
         Ok(())
     }
+    }
 
+    hazmat! {
     /// Derives the key encryption key from the password and the `p2s` /
     /// `p2c` header values; refuses `p2s` shorter than 8 bytes and `p2c`
     /// outside `1..=max_p2c` without deriving anything.
-    pub fn derive_kek(
+    fn derive_kek(
         &self,
         password: &[u8],
         p2s: &[u8],
@@ -101,11 +105,13 @@ impl Pbes2 {
         self.pbkdf2(password, &salt, p2c, max_p2c, &mut kek)?;
         Ok(kek)
     }
+    }
 
+    hazmat! {
     /// Wraps `cek` for the password. The caller picks `p2s` (random, at least
     /// 8 bytes) and `p2c`; `p2c` above `max_p2c` is refused here too so a
     /// sender cannot produce tokens its own recipients would reject.
-    pub fn wrap(
+    fn wrap(
         &self,
         password: &[u8],
         p2s: &[u8],
@@ -116,11 +122,13 @@ impl Pbes2 {
         let kek = self.derive_kek(password, p2s, p2c, max_p2c)?;
         self.key_wrap().wrap(&kek, cek)
     }
+    }
 
+    hazmat! {
     /// Unwraps an encrypted key. Bad `p2s`/`p2c` are header errors (found
     /// before any PBKDF2 work); a wrong password or tampered key is
     /// [`Error::DecryptionFailed`].
-    pub fn unwrap(
+    fn unwrap(
         &self,
         password: &[u8],
         p2s: &[u8],
@@ -130,6 +138,7 @@ impl Pbes2 {
     ) -> Result<Zeroizing<Vec<u8>>> {
         let kek = self.derive_kek(password, p2s, p2c, max_p2c)?;
         self.key_wrap().unwrap(&kek, encrypted_key)
+    }
     }
 }
 

@@ -64,8 +64,9 @@ impl RsaEncryption {
         }
     }
 
+    hazmat! {
     /// Encrypts `cek` to the recipient's public key.
-    pub fn encrypt(&self, key: &RsaPublicKey, cek: &[u8]) -> Result<Vec<u8>> {
+    fn encrypt(&self, key: &RsaPublicKey, cek: &[u8]) -> Result<Vec<u8>> {
         let mut out = vec![0u8; key.key.key_size_bytes()];
         let too_long = |_| Error::Crypto("CEK too long for this RSA key");
         let n = match self.oaep() {
@@ -83,7 +84,9 @@ impl RsaEncryption {
         out.truncate(n);
         Ok(out)
     }
+    }
 
+    hazmat! {
     /// Decrypts an encrypted key holding a `cek_len`-byte CEK (the `enc`
     /// algorithm's [`key_len`](crate::jwe::content::ContentEncryption::key_len)).
     ///
@@ -91,7 +94,7 @@ impl RsaEncryption {
     /// [`Error::DecryptionFailed`]. `RSA1_5`: never fails because of the
     /// ciphertext; a bad one yields a random CEK (see the module docs).
     /// `cek_len` larger than the key can carry is [`Error::InvalidKey`].
-    pub fn decrypt(
+    fn decrypt(
         &self,
         key: &RsaPrivateKey,
         encrypted_key: &[u8],
@@ -124,6 +127,7 @@ impl RsaEncryption {
                 rsa1_5_implicit_rejection(&pkcs1, encrypted_key, cek_len)
             }
         }
+    }
     }
 }
 
@@ -198,6 +202,7 @@ impl RsaPrivateKey {
     }
 
     /// The matching public key.
+    #[cfg(any(test, feature = "hazmat"))]
     pub fn public_key(&self) -> RsaPublicKey {
         RsaPublicKey {
             key: self.key.public_key(),
