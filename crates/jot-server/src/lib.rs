@@ -1,0 +1,29 @@
+//! `jot serve`: the token service on the jot JWT library.
+//!
+//! This crate holds everything the service keeps and decides, apart from
+//! HTTP: the [`store::Store`] trait with its two backends (embedded SQLite,
+//! shared PostgreSQL), the domain types it stores, the [`clock::Clock`] every
+//! time-dependent rule reads, and the shared start-up options
+//! ([`config::StoreOptions`]) that `jot serve` and the store-side
+//! subcommands (`jot client …`, `jot keys …`, `jot sessions …`) all take.
+//!
+//! Times are Unix seconds (`i64`) throughout, the unit of JWT `iat`/`exp`.
+//! The store never reads a clock itself: every method that depends on time
+//! takes `now`, so tests drive it with [`clock::FakeClock`].
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod keys;
+pub mod refresh;
+mod seal;
+pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use clock::{Clock, FakeClock, SystemClock};
+pub use error::{Error, Result};
+pub use store::Store;
