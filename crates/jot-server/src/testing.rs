@@ -124,6 +124,20 @@ pub async fn postgres() -> TestStore {
     }
 }
 
+/// A second store on the same data as `t`: another replica (PostgreSQL)
+/// or another process on the same file (SQLite).
+pub async fn reopen(t: &TestStore) -> Arc<dyn Store> {
+    match (&t.pg_schema, &t.data_dir) {
+        (Some(schema), _) => Arc::new(open_pg_schema(schema).await),
+        (None, Some(dir)) => Arc::new(
+            SqliteStore::open(&dir.join(crate::config::SQLITE_FILE))
+                .await
+                .expect("reopening the SQLite store"),
+        ),
+        (None, None) => unreachable!("a test store is on one backend"),
+    }
+}
+
 /// Another store on an existing test schema: a second replica.
 pub async fn open_pg_schema(schema: &str) -> PgStore {
     let options = PgConnectOptions::from_str(&test_database_url())
