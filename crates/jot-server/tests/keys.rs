@@ -71,7 +71,7 @@ async fn lifecycle_with_fake_clock(t: TestStore) {
     assert_eq!(start.signers.len(), 1);
     let k1 = start.signers[0].kid.clone();
     assert_eq!(states(&start), [(k1.clone(), KeyState::Current)]);
-    assert_eq!(published(&start), [k1.clone()]);
+    assert_eq!(published(&start), vec![k1.clone()]);
     // kid is the RFC 7638 thumbprint of the published key.
     let jwk = &start.jwks.keys[0];
     assert_eq!(jwk.thumbprint(jot::jwk::ThumbprintHash::Sha256), k1);
@@ -121,7 +121,7 @@ async fn lifecycle_with_fake_clock(t: TestStore) {
     clock.set(gone);
     assert!(m.maintain().await.unwrap());
     let removed = m.load().await.unwrap();
-    assert_eq!(published(&removed), [k2.clone()]);
+    assert_eq!(published(&removed), vec![k2.clone()]);
     assert!(!verifies(&old_token, &removed));
 
     // And the next period's successor arrives on schedule.
