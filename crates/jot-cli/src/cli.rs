@@ -9,8 +9,10 @@ use jot::jwe::{ContentEncryption, KeyManagement};
 use jot::Algorithm;
 
 mod examples;
+mod service;
 
 pub use examples::*;
+pub use service::*;
 
 const EXIT_CODES: &str =
     "Exit codes: 0 success / token valid, 1 token rejected, 2 usage or configuration error.";
@@ -66,6 +68,15 @@ pub enum Command {
     /// Print a shell completion script.
     #[command(after_help = examples(COMPLETIONS_EXAMPLES))]
     Completions(CompletionsArgs),
+    /// Register, list and remove the token service's clients (works on the store).
+    #[command(subcommand, after_help = examples(CLIENT_EXAMPLES))]
+    Client(ClientCommand),
+    /// List and rotate the token service's signing keys (works on the store).
+    #[command(subcommand, after_help = examples(KEYS_EXAMPLES))]
+    Keys(KeysCommand),
+    /// Revoke a subject's tokens everywhere (works on the store).
+    #[command(subcommand, after_help = examples(SESSIONS_EXAMPLES))]
+    Sessions(SessionsCommand),
 }
 
 /// Where a key or secret comes from. Exactly one is required.

@@ -8,8 +8,12 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use clap::Args;
+use jot::Algorithm;
+
+use crate::keys::KeyPolicy;
 
 use crate::error::{Error, Result};
 
@@ -61,6 +65,79 @@ impl StoreOptions {
             },
         }
     }
+}
+
+/// How the service's signing keys are made and rotated (flatten into a clap
+/// command: `jot serve` and `jot keys rotate` take the same settings).
+#[derive(Debug, Clone, Args)]
+pub struct KeyOptions {
+    /// Signing algorithms, comma-separated or repeated; the first is the
+    /// default. Any asymmetric JWS algorithm (RS*, PS*, ES*, EdDSA, Ed25519, Ed448).
+    #[arg(
+        long = "signing-alg",
+        env = "JOT_SIGNING_ALGS",
+        value_name = "ALG",
+        value_delimiter = ',',
+        default_value = "ES256",
+        value_parser = parse_algorithm
+    )]
+    pub signing_algs: Vec<Algorithm>,
+
+    /// How long a signing key signs before its successor takes over.
+    #[arg(long, env = "JOT_KEY_ROTATION", value_name = "DURATION", default_value = "30d", value_parser = parse_duration)]
+    pub key_rotation: Duration,
+
+    /// How long a new key is published before it signs (at least --jwks-max-age).
+    #[arg(long, env = "JOT_KEY_PUBLISH_AHEAD", value_name = "DURATION", default_value = "1h", value_parser = parse_duration)]
+    pub key_publish_ahead: Duration,
+
+    /// The JWKS response's Cache-Control max-age.
+    #[arg(long, env = "JOT_JWKS_MAX_AGE", value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub jwks_max_age: Duration,
+
+    /// The longest access-token lifetime issued; a retired key stays
+    /// published this long (plus --jwks-max-age) after it stops signing.
+    #[arg(long, env = "JOT_MAX_TOKEN_TTL", value_name = "DURATION", default_value = "24h", value_parser = parse_duration)]
+    pub max_token_ttl: Duration,
+}
+
+impl KeyOptions {
+    /// The rotation policy these options describe (checked by
+    /// [`KeyPolicy::validate`] when a key manager is made).
+    pub fn policy(&self) -> KeyPolicy {
+        KeyPolicy {
+            algorithms: self.signing_algs.clone(),
+            rotation_period: self.key_rotation,
+            publish_ahead: self.key_publish_ahead,
+            jwks_max_age: self.jwks_max_age,
+            max_token_ttl: self.max_token_ttl,
+        }
+    }
+}
+
+impl Default for KeyOptions {
+    fn default() -> Self {
+        let p = KeyPolicy::default();
+        KeyOptions {
+            signing_algs: p.algorithms,
+            key_rotation: p.rotation_period,
+            key_publish_ahead: p.publish_ahead,
+            jwks_max_age: p.jwks_max_age,
+            max_token_ttl: p.max_token_ttl,
+        }
+    }
+}
+
+/// Parses a duration flag (`90s`, `10m`, `1h`, `30d`, `2w`).
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    humantime::parse_duration(s)
+        .map_err(|_| format!("{s:?} is not a duration (e.g. 90s, 10m, 1h, 30d)"))
+}
+
+/// Parses a JWS algorithm name (case-sensitive, as in JOSE headers).
+pub fn parse_algorithm(s: &str) -> Result<Algorithm, String> {
+    Algorithm::from_name(s)
+        .ok_or_else(|| format!("{s:?} is not a JWS algorithm name (e.g. ES256, RS256, EdDSA)"))
 }
 
 /// The SQLite file's name inside the data dir.
@@ -151,6 +228,28 @@ mod tests {
         );
         opts.database = Some("mysql://h/db".into());
         assert!(matches!(opts.backend(), Backend::Unsupported { .. }));
+    }
+
+    #[test]
+    fn key_option_defaults_are_the_default_policy() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cmd {
+            #[command(flatten)]
+            keys: KeyOptions,
+        }
+        let parsed = Cmd::try_parse_from(["x"]).unwrap();
+        assert_eq!(parsed.keys.policy(), KeyPolicy::default());
+        let parsed =
+            Cmd::try_parse_from(["x", "--signing-alg", "ES256,RS256", "--key-rotation", "7d"])
+                .unwrap();
+        assert_eq!(
+            parsed.keys.signing_algs,
+            [Algorithm::ES256, Algorithm::RS256]
+        );
+        assert_eq!(parsed.keys.key_rotation, Duration::from_secs(7 * 86_400));
+        assert!(Cmd::try_parse_from(["x", "--signing-alg", "es256"]).is_err());
+        assert!(Cmd::try_parse_from(["x", "--jwks-max-age", "soon"]).is_err());
     }
 
     #[test]

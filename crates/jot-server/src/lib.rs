@@ -25,6 +25,6 @@ pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use clock::{Clock, FakeClock, SystemClock};
+pub use clock::{Clock, FakeClock, SharedClock, SystemClock};
 pub use error::{Error, Result};
 pub use store::Store;

@@ -138,6 +138,14 @@ pub async fn reopen(t: &TestStore) -> Arc<dyn Store> {
     }
 }
 
+/// A `--database` URL that opens the test schema `schema` (for running
+/// `jot` against it).
+pub fn pg_url_for_schema(schema: &str) -> String {
+    let url = test_database_url();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}options=-c%20search_path%3D{schema}")
+}
+
 /// Another store on an existing test schema: a second replica.
 pub async fn open_pg_schema(schema: &str) -> PgStore {
     let options = PgConnectOptions::from_str(&test_database_url())

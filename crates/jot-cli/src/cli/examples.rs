@@ -335,5 +335,17 @@ pub fn all_examples() -> Vec<(&'static str, &'static [Example])> {
         ("jwks", JWKS_EXAMPLES),
         ("jwks build", JWKS_BUILD_EXAMPLES),
         ("completions", COMPLETIONS_EXAMPLES),
+        ("client", super::CLIENT_EXAMPLES),
+        ("client add", super::CLIENT_ADD_EXAMPLES),
+        ("client list", super::CLIENT_LIST_EXAMPLES),
+        ("client show", super::CLIENT_SHOW_EXAMPLES),
+        ("client remove", super::CLIENT_REMOVE_EXAMPLES),
+        ("client rotate-secret", super::CLIENT_ROTATE_EXAMPLES),
+        ("keys", super::KEYS_EXAMPLES),
+        ("keys list", super::KEYS_LIST_EXAMPLES),
+        ("keys rotate", super::KEYS_ROTATE_EXAMPLES),
+        ("keys retire", super::KEYS_RETIRE_EXAMPLES),
+        ("sessions", super::SESSIONS_EXAMPLES),
+        ("sessions revoke", super::SESSIONS_REVOKE_EXAMPLES),
     ]
 }

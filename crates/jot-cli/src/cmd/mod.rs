@@ -3,18 +3,25 @@
 //! Keys come from `keys` (`keys::jwe` for JWE); the only network access,
 //! `jot verify` with a JWK Set URL or `--issuer`, is in `crate::remote`.
 
+mod client;
 mod completions;
 mod decode;
 mod jwe;
 mod jwks;
 mod jws;
 mod key;
+mod sessions;
 mod sign;
+mod signing_keys;
+mod store;
 mod verify;
 
 use serde_json::{Map, Value};
 
-use crate::cli::{Cli, Command, JweCommand, JwksCommand, JwsCommand, KeyCommand};
+use crate::cli::{
+    Cli, ClientCommand, Command, JweCommand, JwksCommand, JwsCommand, KeyCommand, KeysCommand,
+    SessionsCommand,
+};
 use crate::error::{Failure, Result};
 
 /// Runs a parsed command line.
@@ -34,6 +41,15 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Key(KeyCommand::Convert(a)) => key::convert(a),
         Command::Jwks(JwksCommand::Build(a)) => jwks::build(a),
         Command::Completions(a) => completions::run(a),
+        Command::Client(ClientCommand::Add(a)) => client::add(a),
+        Command::Client(ClientCommand::List(a)) => client::list(a),
+        Command::Client(ClientCommand::Show(a)) => client::show(a),
+        Command::Client(ClientCommand::Remove(a)) => client::remove(a),
+        Command::Client(ClientCommand::RotateSecret(a)) => client::rotate_secret(a),
+        Command::Keys(KeysCommand::List(a)) => signing_keys::list(a),
+        Command::Keys(KeysCommand::Rotate(a)) => signing_keys::rotate(a),
+        Command::Keys(KeysCommand::Retire(a)) => signing_keys::retire(a),
+        Command::Sessions(SessionsCommand::Revoke(a)) => sessions::revoke(a),
     }
 }
 

@@ -7,7 +7,7 @@ use jot::key::SigningKey;
 use jot::Algorithm;
 use zeroize::Zeroizing;
 
-use super::kek::Kek;
+use super::kek::{Kek, KekSource};
 use super::lifecycle::{plan, plan_retire, plan_rotate_now, KeyPolicy, Step};
 use crate::clock::SharedClock;
 use crate::error::{Error, Result};
@@ -54,6 +54,7 @@ impl ActiveKeys {
 pub struct KeyManager {
     store: Arc<dyn Store>,
     kek: Arc<Kek>,
+    kek_source: Option<KekSource>,
     policy: KeyPolicy,
     clock: SharedClock,
 }
@@ -72,9 +73,33 @@ impl KeyManager {
         Ok(KeyManager {
             store,
             kek: Arc::new(kek),
+            kek_source: None,
             policy,
             clock,
         })
+    }
+
+    /// The key manager `jot serve` and `jot keys` use: the KEK from
+    /// `JOT_KEK`, `--kek-file` or the data dir (generated there on first
+    /// use), checked against `store`, and the policy from the flags.
+    pub async fn open(
+        store: Arc<dyn Store>,
+        options: &crate::config::StoreOptions,
+        keys: &crate::config::KeyOptions,
+        clock: SharedClock,
+    ) -> Result<Self> {
+        let (kek, source) = Kek::load(options)?;
+        tracing::info!(?source, "key-encryption key loaded");
+        let mut manager = Self::new(store, kek, keys.policy(), clock).await?;
+        manager.kek_source = Some(source);
+        Ok(manager)
+    }
+
+    /// Where [`open`](Self::open) found the KEK (`None` when it was given
+    /// to [`new`](Self::new)): a command-line tool tells its user when it
+    /// was generated.
+    pub fn kek_source(&self) -> Option<&KekSource> {
+        self.kek_source.as_ref()
     }
 
     /// The policy in force.
