@@ -20,6 +20,7 @@ pub mod config;
 pub mod error;
 pub mod keys;
 pub mod refresh;
+pub mod revocation;
 mod seal;
 pub mod store;
 #[cfg(feature = "testing")]
