@@ -660,3 +660,37 @@ async fn purge_removes_dead_refresh_state(t: TestStore) {
     s.ping().await.unwrap();
 }
 both_backends!(purge, purge_removes_dead_refresh_state);
+
+async fn concurrent_logouts_and_rotations(t: TestStore) {
+    let s = &t.store;
+    for i in 0..10 {
+        let (fam, first) = family(&format!("f{i:02}"), "c", "henry", T0, 86_400);
+        s.create_family(&fam, &first, &access(&format!("a{i}"), T0 + 600))
+            .await
+            .unwrap();
+    }
+    let mut tasks = Vec::new();
+    for i in 0..10 {
+        let s2 = Arc::clone(s);
+        tasks.push(tokio::spawn(async move {
+            s2.revoke_subject("henry", T0 + 10 + i).await.map(drop)
+        }));
+        let s2 = Arc::clone(s);
+        let digest = Digest::of(format!("f{i:02}-rt0").as_bytes());
+        tasks.push(tokio::spawn(async move {
+            s2.rotate_refresh(&rotate(&digest, &format!("n{i}"), T0 + 10, 0))
+                .await
+                .map(drop)
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap().expect("no deadlock, no failure");
+    }
+    assert_eq!(s.subject_cutoff("henry").await.unwrap(), Some(T0 + 19));
+    for i in 0..10 {
+        let digest = Digest::of(format!("f{i:02}-rt0").as_bytes());
+        let info = s.refresh_token(&digest).await.unwrap().unwrap();
+        assert!(info.revoked_at.is_some(), "family {i} revoked");
+    }
+}
+both_backends!(logout_race, concurrent_logouts_and_rotations);

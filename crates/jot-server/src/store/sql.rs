@@ -619,6 +619,17 @@ macro_rules! impl_store {
 
             async fn revoke_subject(&self, subject: &str, now: i64) -> $crate::error::Result<u64> {
                 let mut tx = self.begin_write().await?;
+                // Lock the subject's families in id order first: two
+                // transactions locking the same rows in different orders
+                // would deadlock on PostgreSQL.
+                sqlx::query(concat!(
+                    "SELECT id FROM refresh_families \
+                     WHERE subject = $1 AND revoked_at IS NULL ORDER BY id",
+                    $for_update
+                ))
+                .bind(subject)
+                .execute(&mut *tx)
+                .await?;
                 let families = sqlx::query(
                     "UPDATE refresh_families SET revoked_at = $2 \
                      WHERE subject = $1 AND revoked_at IS NULL AND created_at <= $2",
