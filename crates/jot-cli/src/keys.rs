@@ -214,64 +214,69 @@ fn declared_alg(jwk: &Jwk) -> Result<Option<Algorithm>> {
     }
 }
 
-/// Prepares a signing key. With a set, the key is the only private key
-/// that fits `alg` (and `kid`, if given).
+/// Prepares a signing key. With a set, the library picks the only private
+/// key that fits `alg` (and `kid`, if given); a single key is the key the
+/// user named, whatever `kid` the token is to carry.
 pub fn signing_key(
     loaded: &Loaded,
     alg: Option<Algorithm>,
     kid: Option<&str>,
 ) -> Result<SigningKey> {
-    let jwk = match loaded {
-        Loaded::Key(k) => k,
-        Loaded::Set(set) => {
-            let fits = |k: &&Jwk| {
-                k.is_private()
-                    && kid.is_none_or(|want| k.kid.as_deref() == Some(want))
-                    && alg.is_none_or(|a| algorithms_for(k).contains(&a))
-            };
-            let found: Vec<&Jwk> = set.keys.iter().filter(fits).collect();
-            match found.as_slice() {
-                [one] => *one,
-                [] if !set.keys.iter().any(Jwk::is_private) => {
-                    return Err(Failure::usage(
-                        "the JWK Set holds only public keys; signing needs a private key",
-                    ))
-                }
-                _ => {
-                    return Err(Failure::usage(format!(
-                        "{} private keys in the JWK Set fit{}{} (kids: {})",
-                        found.len(),
-                        alg.map(|a| format!(" alg {a}")).unwrap_or_default(),
-                        kid.map(|k| format!(" kid {k:?}")).unwrap_or_default(),
-                        kids_of(set)
-                    ))
-                    .hint("choose one with --kid and --alg, or pass a single JWK"))
-                }
+    let (set, kid) = match loaded {
+        Loaded::Key(k) => {
+            if !k.is_private() {
+                return Err(Failure::usage(
+                    "the key is a public key; signing needs the private key",
+                ));
             }
+            if alg.is_none() {
+                declared_alg(k)?.ok_or_else(|| {
+                    Failure::usage("no --alg given and the key has no \"alg\" member").hint(
+                        format!(
+                            "pass --alg; this key can sign with: {}",
+                            names(&algorithms_for(k))
+                        ),
+                    )
+                })?;
+            }
+            (Cow::Owned(JwkSet::new(vec![k.clone()])), None)
+        }
+        Loaded::Set(set) => {
+            if !set.keys.iter().any(Jwk::is_private) {
+                return Err(Failure::usage(
+                    "the JWK Set holds only public keys; signing needs a private key",
+                ));
+            }
+            (Cow::Borrowed(set), kid)
         }
     };
-    let alg = match alg {
-        Some(a) => a,
-        None => declared_alg(jwk)?.ok_or_else(|| {
-            Failure::usage("no --alg given and the key has no \"alg\" member").hint(format!(
-                "pass --alg; this key can sign with: {}",
-                names(&algorithms_for(jwk))
-            ))
-        })?,
-    };
-    if !jwk.is_private() {
-        return Err(Failure::usage(
-            "the key is a public key; signing needs the private key",
-        ));
-    }
-    SigningKey::from_jwk(jwk, alg).map_err(|e| {
-        let f = Failure::config(format!("cannot sign with this key as {alg}"), &e);
-        match (&e, algorithms_for(jwk).as_slice()) {
+    jot::jwks::select::signing_key(&set, alg, kid).map_err(|e| {
+        let what = alg.map(|a| format!(" as {a}")).unwrap_or_default();
+        let f = Failure::config(format!("cannot sign with this key{what}"), &e);
+        match (&e, loaded) {
+            (jot::Error::NoMatchingKey { .. } | jot::Error::AmbiguousKey(..), Loaded::Set(set)) => {
+                let n = match e {
+                    jot::Error::AmbiguousKey(n, _) => n,
+                    _ => 0,
+                };
+                f.message(format!(
+                    "{n} private keys in the JWK Set fit{}{} (kids: {})",
+                    alg.map(|a| format!(" alg {a}")).unwrap_or_default(),
+                    kid.map(|k| format!(" kid {k:?}")).unwrap_or_default(),
+                    kids_of(set)
+                ))
+                .hint("choose one with --kid and --alg, or pass a single JWK")
+            }
             (jot::Error::WeakKey(_), _) => f.hint(format!(
-                "use a stronger key, e.g. one from `jot key generate --alg {alg}`"
+                "use a stronger key, e.g. one from `jot key generate --alg {}`",
+                alg.map_or("…", |a| a.name())
             )),
-            (_, []) => f,
-            (_, algs) => f.hint(format!("this key can sign with: {}", names(algs))),
+            (jot::Error::InvalidKey(_), _) if alg.is_none() => f.hint("pass --alg"),
+            (_, Loaded::Key(jwk)) => match algorithms_for(jwk).as_slice() {
+                [] => f,
+                algs => f.hint(format!("this key can sign with: {}", names(algs))),
+            },
+            _ => f,
         }
     })
 }

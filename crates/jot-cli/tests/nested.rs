@@ -274,3 +274,47 @@ fn nested_jwt_with_rsa1_5_needs_decrypt_alg() {
     let (code, _, err) = run(d, &enabled, b"");
     assert_eq!(code, 0, "{err}");
 }
+
+/// Behaviour change (issue 11, item 8): the inner JWT is verified exactly
+/// as the library reads it. A nested JWT whose inner token carries a
+/// trailing newline (made by another tool) used to be trimmed by the CLI
+/// and accepted; it is now rejected at the decryption step, as by
+/// `jot::jwt::decrypt_and_verify`.
+#[test]
+fn inner_jwt_with_whitespace_is_rejected_not_trimmed() {
+    use jot::jwe::{ContentEncryption, EncryptOptions, EncryptionKey, KeyManagement};
+    use jot::jwk::Jwk;
+    let fx = Fixtures::new();
+    let d = fx.path();
+    let public = Jwk::from_json(fx.read("enc.pub.jwk").as_bytes()).unwrap();
+    let key =
+        EncryptionKey::from_jwk(&public, KeyManagement::from_name("ECDH-ES").unwrap()).unwrap();
+    let opts = EncryptOptions::new(ContentEncryption::A256Gcm);
+    let with_newline = format!("{}\n", fx.token());
+    let nested = jot::jwt::encrypt_signed(&with_newline, &key, &opts).unwrap();
+    let args = |t: &str| {
+        [
+            "verify",
+            t,
+            "--decrypt-key",
+            "enc.jwk",
+            "--key",
+            "ec.pub.jwk",
+            "--aud",
+            "api",
+        ]
+        .map(str::to_owned)
+    };
+    let a = args(&nested);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let (code, out, err) = run(d, &a, b"");
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty());
+    assert!(err.contains("whitespace"), "{err}");
+    // The same inner token without the newline verifies.
+    let nested = jot::jwt::encrypt_signed(fx.token().trim_end(), &key, &opts).unwrap();
+    let a = args(&nested);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let (code, _, err) = run(d, &a, b"");
+    assert_eq!(code, 0, "{err}");
+}

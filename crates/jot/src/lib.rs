@@ -28,10 +28,12 @@
     )
 )]
 pub mod alg;
+pub mod decode;
 #[cfg(feature = "remote")]
 pub mod discovery;
 pub mod encoding;
 pub mod error;
+pub mod format;
 #[cfg(feature = "remote")]
 mod http;
 pub mod jwe;

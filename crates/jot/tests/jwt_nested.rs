@@ -53,6 +53,7 @@ fn open(p: &Parties, token: &str, validation: &Validation) -> jot::Result<Nested
         &p.verifier,
         validation,
     )
+    .map_err(jot::Error::from)
 }
 
 #[test]
@@ -161,7 +162,95 @@ fn inner_signature_is_verified() {
             &p.verifier,
             &Validation::new(),
         )
-        .unwrap_err(),
+        .unwrap_err()
+        .error,
         Error::DecryptionFailed
     );
+}
+
+/// The error names the step that failed: the outer JWE (wrong key, no
+/// `cty`, a signed-only token) or the inner JWT (signature, claims).
+#[test]
+fn failures_name_their_stage() {
+    use jot::jwt::NestedStage;
+    let p = parties();
+    let claims = json!({"sub": "alice", "exp": now() + 600});
+    let token = jwt::sign_and_encrypt(&claims, &p.signer, &p.recipient, &enc_opts()).unwrap();
+    let stage = |token: &str, validation: &Validation| {
+        let e = jwt::decrypt_and_verify::<Value>(
+            token,
+            &p.decrypter,
+            &DecryptOptions::new(),
+            &p.verifier,
+            validation,
+        )
+        .unwrap_err();
+        (e.stage, e.error)
+    };
+    let expired = Validation::new().at(now() + 3_600);
+    assert_eq!(
+        stage(&token, &expired),
+        (NestedStage::Verify, Error::Expired)
+    );
+    let signed_only = jwt::sign(&claims, &p.signer).unwrap();
+    assert_eq!(
+        stage(&signed_only, &Validation::new()),
+        (NestedStage::Decrypt, Error::NotJwe)
+    );
+    let no_cty = jwe::compact::encrypt(signed_only.as_bytes(), &p.recipient, &enc_opts()).unwrap();
+    let (s, e) = stage(&no_cty, &Validation::new());
+    assert_eq!(s, NestedStage::Decrypt);
+    assert!(
+        matches!(e, Error::InvalidHeader { ref name, .. } if name == "cty"),
+        "{e:?}"
+    );
+    let other = generate(KeySpec::Ec(EcCurve::P256)).unwrap();
+    let wrong = VerifyingKey::from_jwk(&other.to_public().unwrap(), Algorithm::ES256).unwrap();
+    let e = jwt::decrypt_and_verify::<Value>(
+        &token,
+        &p.decrypter,
+        &DecryptOptions::new(),
+        &wrong,
+        &Validation::new(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.stage, e.error),
+        (NestedStage::Verify, Error::InvalidSignature)
+    );
+}
+
+/// The inner JWT is taken exactly as encrypted: a compact JWT has no
+/// whitespace, so one wrapped in a newline is refused at the decrypt step
+/// (by name), not repaired.
+#[test]
+fn inner_whitespace_is_refused_not_trimmed() {
+    use jot::jwt::NestedStage;
+    let p = parties();
+    let claims = json!({"sub": "alice", "exp": now() + 600});
+    let inner = format!("{}\n", jwt::sign(&claims, &p.signer).unwrap());
+    let token = jwt::encrypt_signed(&inner, &p.recipient, &enc_opts()).unwrap();
+    let e = jwt::decrypt_and_verify::<Value>(
+        &token,
+        &p.decrypter,
+        &DecryptOptions::new(),
+        &p.verifier,
+        &Validation::new(),
+    )
+    .unwrap_err();
+    assert_eq!(e.stage, NestedStage::Decrypt);
+    assert!(
+        matches!(e.error, Error::Malformed(ref m) if m.contains("whitespace")),
+        "{e}"
+    );
+    // Without the newline the same content verifies, and the first step
+    // hands over the inner token unchanged.
+    let token = jwt::encrypt_signed(inner.trim_end(), &p.recipient, &enc_opts()).unwrap();
+    let d = jwt::decrypt_jwt(&token, &p.decrypter, &DecryptOptions::new()).unwrap();
+    assert_eq!(d.jwt, inner.trim_end());
+    assert!(
+        !format!("{d:?}").contains(&d.jwt),
+        "Debug hides the inner JWT"
+    );
+    assert!(open(&p, &token, &Validation::new()).is_ok());
 }

@@ -608,7 +608,8 @@ fn rfc7520_6_nesting() {
     assert_eq!(nested.header.typ.as_deref(), Some("JWT"));
     assert_eq!(
         jot::jwt::decrypt_and_verify::<Value>(compact, &dk, &opts, &vk, &Validation::new())
-            .unwrap_err(),
+            .unwrap_err()
+            .error,
         Error::Expired
     );
 

@@ -4,8 +4,12 @@
 //! protected header only (and, for JSON, the unprotected and per-recipient
 //! headers): the rest is ciphertext.
 
+use jot::decode::Unverified;
 use jot::encoding::b64;
-use jot::error::Part;
+use jot::format::Serialization;
+use jot::jwe::UnverifiedJwe;
+use jot::jws::UnverifiedJws;
+use jot::limits::Limits;
 use serde_json::{json, Map, Value};
 
 use crate::cli::DecodeArgs;
@@ -24,25 +28,6 @@ pub fn run(a: DecodeArgs, no_color: bool) -> Result<u8> {
     Ok(0)
 }
 
-fn rejected(e: &jot::Error) -> Failure {
-    Failure::rejected(e)
-}
-
-fn malformed(msg: &str) -> Failure {
-    rejected(&jot::Error::Malformed(msg.into()))
-}
-
-/// Decodes base64url JSON (a header).
-fn b64_json(s: &str, part: Part) -> Result<Value> {
-    let bytes = b64::decode(s, part).map_err(|e| rejected(&e))?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        rejected(&jot::Error::Json {
-            part,
-            reason: e.to_string(),
-        })
-    })
-}
-
 /// The payload as JSON when it is JSON, else text, else base64url.
 fn payload_members(payload: &[u8], doc: &mut Map<String, Value>) {
     if let Ok(v) = serde_json::from_slice::<Value>(payload) {
@@ -57,38 +42,24 @@ fn payload_members(payload: &[u8], doc: &mut Map<String, Value>) {
     }
 }
 
-/// The whole decoded document (what `--json` prints).
+fn serialization_name(s: Serialization) -> &'static str {
+    match s {
+        Serialization::Compact => "compact",
+        Serialization::General => "json",
+        Serialization::Flattened => "flattened",
+    }
+}
+
+/// The whole decoded document (what `--json` prints). The library decodes,
+/// with the limits and strictness of verification; this only lays it out.
 pub fn decode(token: &str) -> Result<Value> {
+    let decoded = jot::decode::decode_unverified(token, &Limits::default())
+        .map_err(|e| Failure::rejected(&e))?;
     let mut doc = Map::new();
     doc.insert("unverified".into(), true.into());
-    if token.starts_with('{') {
-        decode_json(token, &mut doc)?;
-    } else {
-        match token.bytes().filter(|&b| b == b'.').count() {
-            2 => {
-                let u = jot::jws::compact::decode_unverified(token).map_err(|e| rejected(&e))?;
-                doc.insert("type".into(), "JWS".into());
-                doc.insert("serialization".into(), "compact".into());
-                doc.insert("header".into(), Value::Object(u.header));
-                if token.split('.').nth(1) == Some("") {
-                    doc.insert("detached".into(), true.into());
-                } else {
-                    payload_members(&u.payload, &mut doc);
-                }
-                doc.insert("signature_length".into(), u.signature.len().into());
-            }
-            4 => {
-                let header = token.split('.').next().unwrap_or_default();
-                doc.insert("type".into(), "JWE".into());
-                doc.insert("serialization".into(), "compact".into());
-                doc.insert("header".into(), b64_json(header, Part::Header)?);
-            }
-            _ => {
-                return Err(malformed(
-                    "expected a compact JWS (3 segments), a compact JWE (5) or JSON",
-                ))
-            }
-        }
+    match decoded {
+        Unverified::Jws(jws) => jws_members(jws, &mut doc),
+        Unverified::Jwe(jwe) => jwe_members(jwe, &mut doc),
     }
     if let Some(p) = doc.get("payload").filter(|p| p.is_object()) {
         let times = output::time_claims_json(p, output::now_unix());
@@ -99,86 +70,64 @@ pub fn decode(token: &str) -> Result<Value> {
     Ok(Value::Object(doc))
 }
 
-fn decode_json(token: &str, doc: &mut Map<String, Value>) -> Result<()> {
-    let v: Map<String, Value> = serde_json::from_str(token).map_err(|e| {
-        rejected(&jot::Error::Json {
-            part: Part::Header,
-            reason: e.to_string(),
-        })
-    })?;
-    let header_of = |entry: &Map<String, Value>| -> Result<Value> {
-        let mut h = Map::new();
-        if let Some(p) = entry.get("protected") {
-            let s = p
-                .as_str()
-                .ok_or_else(|| malformed("protected must be a string"))?;
-            h.insert("protected".into(), b64_json(s, Part::Header)?);
-        }
-        if let Some(u) = entry.get("header") {
-            h.insert("header".into(), u.clone());
-        }
-        Ok(Value::Object(h))
-    };
-    if v.contains_key("ciphertext") {
-        doc.insert("type".into(), "JWE".into());
-        doc.insert("serialization".into(), "json".into());
-        if let Some(p) = v.get("protected").and_then(Value::as_str) {
-            doc.insert("header".into(), b64_json(p, Part::Header)?);
-        }
-        if let Some(u) = v.get("unprotected") {
-            doc.insert("unprotected".into(), u.clone());
-        }
-        let recipients: Vec<Value> = match v.get("recipients").and_then(Value::as_array) {
-            Some(r) => r
-                .iter()
-                .map(|e| json!({"header": e.get("header").cloned().unwrap_or(Value::Null)}))
-                .collect(),
-            None => vec![json!({"header": v.get("header").cloned().unwrap_or(Value::Null)})],
-        };
-        doc.insert("recipients".into(), Value::Array(recipients));
-        return Ok(());
-    }
+fn jws_members(jws: UnverifiedJws, doc: &mut Map<String, Value>) {
     doc.insert("type".into(), "JWS".into());
-    let entries: Vec<Map<String, Value>> = match v.get("signatures") {
-        Some(Value::Array(a)) => {
-            doc.insert("serialization".into(), "json".into());
-            a.iter().filter_map(|e| e.as_object().cloned()).collect()
-        }
-        Some(_) => return Err(malformed("signatures must be an array")),
-        None => {
-            doc.insert("serialization".into(), "flattened".into());
-            vec![v.clone()]
-        }
-    };
-    let mut sigs = Vec::new();
-    let mut unencoded = false;
-    for e in &entries {
-        let mut s = match header_of(e)? {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
-        if s.get("protected").and_then(|p| p.get("b64")) == Some(&Value::Bool(false)) {
-            unencoded = true;
-        }
-        let sig = e.get("signature").and_then(Value::as_str).unwrap_or("");
-        let len = b64::decode(sig, Part::Signature)
-            .map_err(|e| rejected(&e))?
-            .len();
-        s.insert("signature_length".into(), len.into());
-        sigs.push(Value::Object(s));
-    }
-    match v.get("payload").and_then(Value::as_str) {
+    doc.insert(
+        "serialization".into(),
+        serialization_name(jws.serialization).into(),
+    );
+    match &jws.payload {
+        Some(p) => payload_members(p, doc),
         None => {
             doc.insert("detached".into(), true.into());
         }
-        Some(p) if unencoded => payload_members(p.as_bytes(), doc),
-        Some(p) => payload_members(
-            &b64::decode(p, Part::Payload).map_err(|e| rejected(&e))?,
-            doc,
-        ),
     }
+    if jws.serialization == Serialization::Compact {
+        if let Some(s) = jws.signatures.into_iter().next() {
+            doc.insert("header".into(), Value::Object(s.protected));
+            doc.insert("signature_length".into(), s.signature.len().into());
+        }
+        return;
+    }
+    let sigs = jws
+        .signatures
+        .into_iter()
+        .map(|s| {
+            let mut m = Map::new();
+            if !s.protected.is_empty() {
+                m.insert("protected".into(), Value::Object(s.protected));
+            }
+            if let Some(h) = s.unprotected {
+                m.insert("header".into(), Value::Object(h));
+            }
+            m.insert("signature_length".into(), s.signature.len().into());
+            Value::Object(m)
+        })
+        .collect();
     doc.insert("signatures".into(), Value::Array(sigs));
-    Ok(())
+}
+
+fn jwe_members(jwe: UnverifiedJwe, doc: &mut Map<String, Value>) {
+    doc.insert("type".into(), "JWE".into());
+    doc.insert(
+        "serialization".into(),
+        serialization_name(jwe.serialization).into(),
+    );
+    if jwe.serialization == Serialization::Compact || !jwe.protected.is_empty() {
+        doc.insert("header".into(), Value::Object(jwe.protected));
+    }
+    if jwe.serialization == Serialization::Compact {
+        return;
+    }
+    if let Some(u) = jwe.unprotected {
+        doc.insert("unprotected".into(), Value::Object(u));
+    }
+    let recipients = jwe
+        .recipients
+        .into_iter()
+        .map(|r| json!({"header": r.header.map_or(Value::Null, Value::Object)}))
+        .collect();
+    doc.insert("recipients".into(), Value::Array(recipients));
 }
 
 /// The "Times:" block for claims with exp/nbf/iat (empty if none).
@@ -230,6 +179,15 @@ fn human(doc: &Value, s: Style) -> String {
     } else if let Some(p) = doc.get("payload") {
         match doc["payload_encoding"].as_str() {
             Some("json") => section(&mut out, "Payload:", p),
+            Some("text") if p.as_str() == Some("") => {
+                // RFC 7515 §7.1 allows the empty payload; a detached one
+                // (Appendix F) looks the same and is verified with
+                // `jot jws verify --payload-file`.
+                out.push_str(&format!(
+                    "{}\n(empty, or detached)\n",
+                    s.paint(Paint::Bold, "Payload:")
+                ));
+            }
             Some("text") => {
                 out.push_str(&format!("{}\n", s.paint(Paint::Bold, "Payload (text):")));
                 out.push_str(p.as_str().unwrap_or_default());

@@ -1,5 +1,6 @@
 //! `jot jwe encrypt` / `jot jwe decrypt`: raw JWE over arbitrary bytes.
 
+use jot::format::{detect, Format};
 use jot::jwe::{self, ContentEncryption, EncryptOptions, KeyManagement, Recipient};
 use serde_json::Value;
 
@@ -93,10 +94,11 @@ pub fn decrypt(a: JweDecryptArgs) -> Result<u8> {
     let loaded = keys::from_args(&a.key.as_key_args())?;
     let decrypter = jwe_keys::decrypter(&loaded, &a.alg)?;
     let opts = jwe_keys::options(&a.alg, &a.enc);
-    let decrypted = if token.starts_with('{') {
-        jwe::json::decrypt(&token, &decrypter, &opts)
-    } else {
-        jwe::compact::decrypt(&token, &decrypter, &opts)
+    let decrypted = match detect(&token, &opts.limits) {
+        Ok(Format::JsonJwe) => jwe::json::decrypt(&token, &decrypter, &opts),
+        Ok(Format::CompactJwe) => jwe::compact::decrypt(&token, &decrypter, &opts),
+        Ok(Format::CompactJws | Format::JsonJws) => Err(jot::Error::NotJwe),
+        Err(e) => Err(e),
     }
     .map_err(|e| decrypter.explain(&e, &opts, "--alg"))?;
     output::write_stdout(&decrypted.plaintext)?;

@@ -1,7 +1,8 @@
 //! `jot jws sign` / `jot jws verify`: raw JWS over arbitrary bytes.
 
+use jot::format::{detect, Format, Serialization};
 use jot::jws::{self, Header};
-use serde_json::Value;
+use jot::limits::Limits;
 
 use super::json_pairs;
 use crate::cli::{JwsSignArgs, JwsVerifyArgs};
@@ -77,11 +78,7 @@ pub fn verify(a: JwsVerifyArgs) -> Result<u8> {
         Some(p) => Some(input::read_file(p)?),
         None => None,
     };
-    let is_json = token.starts_with('{');
-    if detached.is_none() && looks_detached(&token, is_json) {
-        return Err(Failure::usage("this JWS has a detached payload")
-            .hint("pass the payload with --payload-file F"));
-    }
+    let limits = Limits::default();
     let reject = |e: jot::Error| {
         let f = verifier.explain(Failure::rejected(&e), &e);
         match e {
@@ -91,6 +88,15 @@ pub fn verify(a: JwsVerifyArgs) -> Result<u8> {
             _ => f,
         }
     };
+    let is_json = match detect(&token, &limits).map_err(reject)? {
+        Format::CompactJws => false,
+        Format::JsonJws => true,
+        Format::CompactJwe | Format::JsonJwe => return Err(reject(jot::Error::NotJws)),
+    };
+    if detached.is_none() && is_detached(&token, &limits) {
+        return Err(Failure::usage("this JWS has a detached payload")
+            .hint("pass the payload with --payload-file F"));
+    }
     let payload = match (is_json, detached) {
         (true, None) => {
             jws::json::verify(&token, &verifier)
@@ -115,11 +121,11 @@ pub fn verify(a: JwsVerifyArgs) -> Result<u8> {
     Ok(0)
 }
 
-fn looks_detached(token: &str, is_json: bool) -> bool {
-    if is_json {
-        serde_json::from_str::<serde_json::Map<String, Value>>(token)
-            .is_ok_and(|m| !m.contains_key("payload"))
-    } else {
-        token.split('.').nth(1) == Some("") && token.split('.').count() == 3
-    }
+/// Whether the JWS carries no payload, as the library reads it (a token
+/// the library cannot read is left to verification to reject).
+fn is_detached(token: &str, limits: &Limits) -> bool {
+    jws::decode_unverified(token, limits).is_ok_and(|u| match &u.payload {
+        None => true,
+        Some(p) => u.serialization == Serialization::Compact && p.is_empty(),
+    })
 }

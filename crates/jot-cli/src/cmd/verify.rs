@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
-use jot::jwe;
+use jot::format::{detect, Format};
 use jot::jwt::{self, Validation};
+use jot::limits::Limits;
 use serde_json::{json, Map, Value};
 
 use crate::cli::VerifyArgs;
@@ -115,7 +116,11 @@ fn check(
     v: &Validation,
     a: &VerifyArgs,
 ) -> Result<Verified> {
-    if token.starts_with('{') {
+    let format = match detect(token, &Limits::default()) {
+        Ok(f) => f,
+        Err(e) => return Err(explain(token, keys, &e, a)),
+    };
+    if format.is_json() {
         // RFC 7519 §7.2: a JWT is a compact serialization.
         return Err(Failure::rejected(&jot::Error::Malformed(
             "a JWT uses the compact serialization; this is JSON".into(),
@@ -127,7 +132,7 @@ fn check(
     };
     // With --decrypt-key the token must be encrypted: accepting a signed-only
     // JWT here would let anyone strip the encryption the caller relies on.
-    if token.bytes().filter(|&b| b == b'.').count() != 4 {
+    if format != Format::CompactJwe {
         return Err(Failure::rejected(&jot::Error::NotJwe)
             .message("--decrypt-key was given, but the token is not encrypted (not a JWE)")
             .hint("drop --decrypt-key to verify a signed-only JWT"));
@@ -135,25 +140,13 @@ fn check(
     // The two steps of `jwt::decrypt_and_verify`, so that failures of the
     // inner JWT are explained from the inner token.
     let opts = keys::jwe::options(&a.decrypt_alg, &[]);
-    let d = jwe::compact::decrypt(token, decrypter, &opts)
-        .map_err(|e| decrypter.explain(&e, &opts, "--decrypt-alg"))?;
-    if !d
-        .header
-        .cty()
-        .is_some_and(|c| c.eq_ignore_ascii_case("JWT"))
-    {
-        let e = jot::Error::InvalidHeader {
-            name: "cty".into(),
-            reason: "a nested JWT must say cty \"JWT\"".into(),
-        };
-        return Err(Failure::rejected(&e)
+    let d = jwt::decrypt_jwt(token, decrypter, &opts).map_err(|e| match &e {
+        jot::Error::InvalidHeader { name, .. } if name == "cty" => Failure::rejected(&e)
             .message("the JWE decrypted, but it does not hold a JWT (its cty is not \"JWT\")")
-            .hint("use `jot jwe decrypt` for encrypted content other than a JWT"));
-    }
-    let inner = std::str::from_utf8(&d.plaintext).map_err(|_| {
-        Failure::rejected(&jot::Error::Malformed("the nested JWT is not text".into()))
+            .hint("use `jot jwe decrypt` for encrypted content other than a JWT"),
+        _ => decrypter.explain(&e, &opts, "--decrypt-alg"),
     })?;
-    verify_jws(inner.trim(), keys, v, a, Some(d.header.members))
+    verify_jws(&d.jwt, keys, v, a, Some(d.outer.members))
 }
 
 fn verify_jws(

@@ -8,12 +8,14 @@
 
 use std::borrow::Cow;
 
+use jot::Error as E;
+
 use jot::jwe::{
     ContentEncryption, DecryptOptions, DecryptionKey, DecryptionKeyResolver, EncryptionKey,
     JweHeader, KeyManagement,
 };
-use jot::jwk::{Jwk, KeyParams};
-use jot::jwks::DecryptionKeySet;
+use jot::jwk::{Jwk, JwkSet, KeyParams};
+use jot::jwks::{select, DecryptionKeySet};
 
 use super::{kids_of, Loaded};
 use crate::error::{Failure, Result};
@@ -66,28 +68,12 @@ pub fn dir_enc(loaded: &Loaded) -> Option<ContentEncryption> {
         .or_else(|| ContentEncryption::ALL.into_iter().find(fits))
 }
 
-/// For encryption, an asymmetric private key stands for its public half
-/// (only `n`/`e` or the point are used; `key_ops` like `unwrapKey` are the
-/// private key's and must not refuse the public operation).
-fn public_half(jwk: &Jwk) -> Jwk {
-    match &jwk.params {
-        KeyParams::Oct { .. } => jwk.clone(),
-        _ if jwk.is_private() => jwk.to_public().map_or_else(
-            |_| jwk.clone(),
-            |mut p| {
-                p.key_ops = None;
-                p
-            },
-        ),
-        _ => jwk.clone(),
-    }
-}
-
 /// Every JWE algorithm this key can encrypt to.
 fn encrypts_with(jwk: &Jwk) -> Vec<KeyManagement> {
+    let one = JwkSet::new(vec![jwk.clone()]);
     KeyManagement::all()
         .into_iter()
-        .filter(|&a| EncryptionKey::from_jwk(jwk, a).is_ok())
+        .filter(|&a| select::encryption_key(&one, Some(a), None).is_ok())
         .collect()
 }
 
@@ -100,61 +86,54 @@ fn encrypt_hint(jwk: &Jwk) -> String {
     }
 }
 
-/// Prepares the key to encrypt to. With a JWK Set, the one key that fits
-/// `alg` (its `use`, `alg`, type and size) and `kid`, if given.
+/// Prepares the key to encrypt to. With a JWK Set, the library picks the
+/// one key that fits `alg` (its `use`, `alg`, type and size) and `kid`, if
+/// given; a single key is the key the user named.
 pub fn encryption_key(
     loaded: &Loaded,
     alg: Option<KeyManagement>,
     kid: Option<&str>,
 ) -> Result<EncryptionKey> {
-    let jwk = match loaded {
-        Loaded::Key(k) => public_half(k),
-        Loaded::Set(set) => {
-            let mut found: Vec<Jwk> = Vec::new();
-            for k in &set.keys {
-                if kid.is_some_and(|want| k.kid.as_deref() != Some(want)) {
-                    continue;
-                }
-                let k = public_half(k);
-                let fits = match alg.map_or_else(|| declared(&k).ok().flatten(), Some) {
-                    Some(a) => EncryptionKey::from_jwk(&k, a).is_ok(),
-                    None => false,
-                };
-                // A set may hold a key and its own public half: one key.
-                let same =
-                    |f: &Jwk| f.thumbprint(Default::default()) == k.thumbprint(Default::default());
-                if fits && !found.iter().any(same) {
-                    found.push(k);
-                }
+    let (set, kid) = match loaded {
+        Loaded::Key(k) => {
+            if alg.is_none() {
+                declared(k)?.ok_or_else(|| {
+                    Failure::usage("no --alg given and the key has no \"alg\" member")
+                        .hint(format!("pass --alg; {}", encrypt_hint(k)))
+                })?;
             }
-            match found.len() {
-                1 => found.remove(0),
-                n => {
-                    let what = if n == 0 { "no" } else { "more than one" };
-                    return Err(Failure::usage(format!(
-                        "{what} key in the JWK Set fits{}{} (kids: {})",
-                        alg.map(|a| format!(" alg {a}"))
-                            .unwrap_or_else(|| " (no --alg given)".into()),
-                        kid.map(|k| format!(" kid {k:?}")).unwrap_or_default(),
-                        kids_of(set)
-                    ))
-                    .hint("choose one with --kid and --alg, or pass a single JWK"));
-                }
-            }
+            (Cow::Owned(JwkSet::new(vec![k.clone()])), None)
         }
+        Loaded::Set(set) => (Cow::Borrowed(set), kid),
     };
-    let alg = match alg {
-        Some(a) => a,
-        None => declared(&jwk)?.ok_or_else(|| {
-            Failure::usage("no --alg given and the key has no \"alg\" member")
-                .hint(format!("pass --alg; {}", encrypt_hint(&jwk)))
-        })?,
-    };
-    EncryptionKey::from_jwk(&jwk, alg).map_err(|e| {
-        let f = Failure::config(format!("cannot encrypt with this key as {alg}"), &e);
-        match e {
-            jot::Error::WeakKey(_) => f.hint("use a stronger key (RSA: at least 2048 bits)"),
-            _ => f.hint(encrypt_hint(&jwk)),
+    select::encryption_key(&set, alg, kid).map_err(|e| match (&e, loaded) {
+        (E::NoMatchingKey { .. } | E::AmbiguousKey(..), Loaded::Set(set)) => {
+            let what = if matches!(e, E::NoMatchingKey { .. }) {
+                "no"
+            } else {
+                "more than one"
+            };
+            Failure::usage(format!(
+                "{what} key in the JWK Set fits{}{} (kids: {})",
+                alg.map(|a| format!(" alg {a}"))
+                    .unwrap_or_else(|| " (no --alg given)".into()),
+                kid.map(|k| format!(" kid {k:?}")).unwrap_or_default(),
+                kids_of(set)
+            ))
+            .hint("choose one with --kid and --alg, or pass a single JWK")
+        }
+        (E::UnsupportedAlgorithm(a), _) if alg.is_none() => {
+            Failure::usage(format!("the key's alg {a:?} is not a JWE algorithm"))
+                .hint("a signing key cannot encrypt: use a key generated with --use enc")
+        }
+        _ => {
+            let what = alg.map(|a| format!(" as {a}")).unwrap_or_default();
+            let f = Failure::config(format!("cannot encrypt with this key{what}"), &e);
+            match (&e, loaded) {
+                (E::WeakKey(_), _) => f.hint("use a stronger key (RSA: at least 2048 bits)"),
+                (_, Loaded::Key(k)) => f.hint(encrypt_hint(k)),
+                _ => f,
+            }
         }
     })
 }

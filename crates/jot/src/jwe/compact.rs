@@ -84,7 +84,7 @@ pub fn decrypt(
 
 /// The five segments of a compact JWE. `splitn` bounds the work whatever
 /// the number of dots.
-fn split(token: &str) -> Result<[&str; 5]> {
+pub(crate) fn split(token: &str) -> Result<[&str; 5]> {
     let mut it = token.splitn(6, '.');
     let mut parts = [""; 5];
     let mut n = 0;

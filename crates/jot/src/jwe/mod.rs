@@ -78,6 +78,7 @@ pub mod compact;
 pub mod content;
 #[cfg(not(feature = "hazmat"))]
 mod content;
+pub(crate) mod decode;
 mod decrypt;
 mod encrypt;
 mod header;
@@ -92,6 +93,7 @@ mod zip;
 pub use alg::KeyManagement;
 pub use compact::Decrypted;
 pub use content::ContentEncryption;
+pub use decode::{decode_unverified, UnverifiedJwe, UnverifiedRecipient};
 pub use decrypt::{DecryptOptions, DecryptionKeyResolver};
 pub use encrypt::{EncryptOptions, Recipient};
 #[cfg(feature = "test-vectors")]

@@ -1,9 +1,12 @@
-//! Key sets used for verification.
+//! Key sets: prepared for verification ([`LocalKeySet`], `RemoteJwks`
+//! with the `remote` feature) and decryption ([`DecryptionKeySet`]), and
+//! the one key of a set to sign or encrypt with ([`select`]).
 
 mod decryption;
 mod local;
 #[cfg(feature = "remote")]
 mod remote;
+pub mod select;
 
 pub use decryption::DecryptionKeySet;
 pub use local::LocalKeySet;

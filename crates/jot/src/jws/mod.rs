@@ -2,17 +2,20 @@
 //!
 //! - [`compact`]: `header.payload.signature`, the form JWTs use.
 //! - [`batch`]: many compact Ed25519 JWS from one issuer verified together.
+//! - [`decode_unverified`]: any serialization read **without** verifying, for display.
 //! - [`json`]: the general (several signatures) and flattened JSON forms.
 //! - [`unsecured`]: `alg: none`, for tests and debugging only; nothing that
 //!   verifies can reach it.
 
 pub mod batch;
 pub mod compact;
+pub(crate) mod decode;
 mod embedded;
 pub(crate) mod header;
 pub mod json;
 pub mod unsecured;
 
+pub use decode::{decode_unverified, UnverifiedJws, UnverifiedSignature};
 pub use embedded::TrustEmbeddedJwk;
 pub use header::Header;
 

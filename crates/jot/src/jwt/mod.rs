@@ -3,7 +3,8 @@
 //! - [`sign`] / [`Builder`]: build claims and sign a compact JWS.
 //! - [`verify`] with a [`Validation`]: signature first, then the claims.
 //! - [`Claims`]: registered claims plus your own, for either direction.
-//! - [`sign_and_encrypt`] / [`decrypt_and_verify`]: nested JWTs (JWS in JWE).
+//! - [`sign_and_encrypt`] / [`decrypt_and_verify`]: nested JWTs (JWS in JWE);
+//!   [`decrypt_jwt`] is the first of its two steps.
 
 mod builder;
 mod claims;
@@ -15,7 +16,10 @@ mod verify;
 
 pub use builder::Builder;
 pub use claims::{Audience, Claims, NumericDate};
-pub use nested::{decrypt_and_verify, encrypt_signed, sign_and_encrypt, NestedVerified};
+pub use nested::{
+    decrypt_and_verify, decrypt_jwt, encrypt_signed, sign_and_encrypt, DecryptedJwt, NestedError,
+    NestedStage, NestedVerified,
+};
 pub use validation::Validation;
 pub use verify::{verify, verify_borrowed, Verified};
 
