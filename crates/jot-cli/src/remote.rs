@@ -16,6 +16,7 @@
 use std::future::Future;
 
 use jot::alg::{Algorithm, Family};
+use jot::error::DiscoveryError;
 use jot::jwks::RemoteJwks;
 
 use crate::error::{Failure, Result};
@@ -109,7 +110,7 @@ fn discovery_failure(issuer: &str, e: &jot::Error) -> Failure {
         jot::Error::InsecureUrl(_) => f.hint(
             "use https; plain http is accepted only to loopback hosts (127.0.0.1, ::1, localhost)",
         ),
-        jot::Error::Discovery(m) if m.contains("issuer") => f.hint(
+        jot::Error::Discovery(DiscoveryError::IssuerMismatch | DiscoveryError::InvalidIssuer(_)) => f.hint(
             "--issuer must equal the provider's issuer exactly (scheme, host, path, trailing slash), \
              as its discovery document says",
         ),

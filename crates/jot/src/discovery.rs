@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::error::{Error, Part, Result};
+use crate::error::{DiscoveryError, Error, Part, Result};
 use crate::http;
 use crate::jwks::RemoteJwks;
 
@@ -27,13 +27,14 @@ pub enum WellKnown {
 impl WellKnown {
     /// The document's URL for `issuer`.
     pub fn url_for(self, issuer: &str) -> Result<String> {
-        let url = reqwest::Url::parse(issuer)
-            .map_err(|e| Error::Discovery(format!("issuer is not a URL: {e}")))?;
+        let url = reqwest::Url::parse(issuer).map_err(|e| {
+            Error::Discovery(DiscoveryError::InvalidIssuer(format!("not a URL: {e}")))
+        })?;
         // RFC 8414 §2: an issuer has no query or fragment.
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(Error::Discovery(
+            return Err(Error::Discovery(DiscoveryError::InvalidIssuer(
                 "an issuer URL has no query or fragment".into(),
-            ));
+            )));
         }
         let path = url.path().trim_end_matches('/');
         Ok(match self {
@@ -131,7 +132,7 @@ pub async fn discover_with(issuer: &str, options: &DiscoveryOptions) -> Result<M
 }
 
 fn not_found() -> Error {
-    Error::Discovery("no discovery document (HTTP status 404)".into())
+    Error::Discovery(DiscoveryError::NotFound)
 }
 
 impl RemoteJwks {
@@ -152,7 +153,7 @@ async fn fetch(
     let document_url = which.url_for(issuer)?;
     let url = http::check_url(&document_url, options.allow_insecure_http)?;
     let client = http::client(&url, options.timeout, options.allow_insecure_http)
-        .map_err(Error::Discovery)?;
+        .map_err(|e| Error::Discovery(DiscoveryError::Fetch(e)))?;
     let got = http::get(
         &client,
         &url,
@@ -161,33 +162,35 @@ async fn fetch(
         options.max_response_size,
     )
     .await
-    .map_err(Error::Discovery)?;
+    .map_err(|e| Error::Discovery(DiscoveryError::Fetch(e)))?;
     if got.status == reqwest::StatusCode::NOT_FOUND {
         return Ok(None);
     }
     if !got.status.is_success() {
-        return Err(Error::Discovery(format!(
+        return Err(Error::Discovery(DiscoveryError::Fetch(format!(
             "HTTP status {}",
             got.status.as_u16()
-        )));
+        ))));
     }
     let document = crate::encoding::json::parse_object(
         &got.body,
         crate::encoding::json::DEFAULT_MAX_DEPTH,
         Part::Payload,
     )
-    .map_err(|e| Error::Discovery(format!("invalid document: {e}")))?;
+    .map_err(|e| Error::Discovery(DiscoveryError::InvalidDocument(e.to_string())))?;
     let string = |name: &str| match document.get(name) {
         Some(Value::String(s)) => Ok(s.clone()),
-        Some(_) => Err(Error::Discovery(format!("{name:?} is not a string"))),
-        None => Err(Error::Discovery(format!("{name:?} is missing"))),
+        Some(_) => Err(Error::Discovery(DiscoveryError::InvalidDocument(format!(
+            "{name:?} is not a string"
+        )))),
+        None => Err(Error::Discovery(DiscoveryError::InvalidDocument(format!(
+            "{name:?} is missing"
+        )))),
     };
     let found = string("issuer")?;
     if found != issuer {
         // The found value comes from the network: not echoed.
-        return Err(Error::Discovery(
-            "the document's issuer is not the configured issuer".into(),
-        ));
+        return Err(Error::Discovery(DiscoveryError::IssuerMismatch));
     }
     let jwks_uri = string("jwks_uri")?;
     http::check_url(&jwks_uri, options.allow_insecure_http)?;

@@ -53,6 +53,30 @@ impl fmt::Display for Part {
     }
 }
 
+/// Why OIDC / RFC 8414 discovery failed ([`Error::Discovery`]), typed so
+/// that callers can tell the cases apart without reading the message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DiscoveryError {
+    /// The configured issuer is not a valid issuer URL (RFC 8414 §2).
+    #[error("invalid issuer: {0}")]
+    InvalidIssuer(String),
+    /// Neither discovery document exists (HTTP 404).
+    #[error("no discovery document (HTTP status 404)")]
+    NotFound,
+    /// The request failed, or answered an error status.
+    #[error("{0}")]
+    Fetch(String),
+    /// The document is not a JSON object, or a member Jot needs is missing
+    /// or of the wrong type.
+    #[error("invalid document: {0}")]
+    InvalidDocument(String),
+    /// The document's `issuer` is not the configured issuer (OIDC Discovery
+    /// §4.3, RFC 8414 §3.3: the mix-up attack).
+    #[error("the document's issuer is not the configured issuer")]
+    IssuerMismatch,
+}
+
 /// Everything that can go wrong in Jot.
 ///
 /// Match on the variant, or on [`Error::code`] when the value crosses a
@@ -229,9 +253,9 @@ pub enum Error {
         reason: String,
     },
     /// OIDC / RFC 8414 discovery failed: the document could not be fetched,
-    /// is invalid, or names another issuer.
+    /// is invalid, or names another issuer; the payload says which.
     #[error("discovery failed: {0}")]
-    Discovery(String),
+    Discovery(DiscoveryError),
 }
 
 impl Error {

@@ -410,7 +410,7 @@ async fn discovery_finds_the_jwks_uri_and_checks_the_issuer() {
         let e = discovery::discover(&issuer).await.unwrap_err();
         assert_eq!(
             e,
-            Error::Discovery("the document's issuer is not the configured issuer".into())
+            Error::Discovery(jot::error::DiscoveryError::IssuerMismatch)
         );
     }
     // A jwks_uri in clear text to a remote host is refused.
