@@ -205,10 +205,11 @@ mod tests {
         let a = x25519("a");
         let ecdh = KeyManagement::from_name("ECDH-ES").unwrap();
         // A private key and its public half are one key.
-        let set = JwkSet::new(vec![a.clone(), a.to_public().unwrap(), ec("sig")]);
+        let sig = ec("sig").with_use("sig");
+        let set = JwkSet::new(vec![a.clone(), a.to_public().unwrap(), sig.clone()]);
         let k = encryption_key(&set, Some(ecdh), None).unwrap();
         assert_eq!(k.kid(), Some("a"));
-        let two = JwkSet::new(vec![a, x25519("b"), ec("sig")]);
+        let two = JwkSet::new(vec![a, x25519("b"), sig]);
         assert_eq!(
             encryption_key(&two, Some(ecdh), None).unwrap_err(),
             Error::AmbiguousKey(2, None)
