@@ -16,7 +16,7 @@ pub enum Unverified {
     /// A JWS: headers, payload and signatures.
     Jws(UnverifiedJws),
     /// A JWE: headers and the encoded parts; the content stays encrypted.
-    Jwe(UnverifiedJwe),
+    Jwe(Box<UnverifiedJwe>),
 }
 
 /// Decodes a compact or JSON JWS or JWE **without verifying it**, under
@@ -37,10 +37,10 @@ pub fn decode_unverified(token: &str, limits: &Limits) -> Result<Unverified> {
             crate::jws::decode::from_json(&root, limits).map(Unverified::Jws)
         }
         (Format::JsonJwe, Some(root)) => {
-            crate::jwe::decode::from_json(&root, limits).map(Unverified::Jwe)
+            crate::jwe::decode::from_json(&root, limits).map(|j| Unverified::Jwe(Box::new(j)))
         }
         (Format::CompactJwe, _) => {
-            crate::jwe::decode_unverified(token, limits).map(Unverified::Jwe)
+            crate::jwe::decode_unverified(token, limits).map(|j| Unverified::Jwe(Box::new(j)))
         }
         _ => crate::jws::decode_unverified(token, limits).map(Unverified::Jws),
     }

@@ -59,7 +59,7 @@ pub fn decode(token: &str) -> Result<Value> {
     doc.insert("unverified".into(), true.into());
     match decoded {
         Unverified::Jws(jws) => jws_members(jws, &mut doc),
-        Unverified::Jwe(jwe) => jwe_members(jwe, &mut doc),
+        Unverified::Jwe(jwe) => jwe_members(*jwe, &mut doc),
     }
     if let Some(p) = doc.get("payload").filter(|p| p.is_object()) {
         let times = output::time_claims_json(p, output::now_unix());
