@@ -123,6 +123,77 @@ fn json_format(root: &Map<String, Value>) -> Result<Format> {
     }
 }
 
+/// The list member of a general JSON serialization (`signatures`,
+/// `recipients`) and what its entries are called.
+pub(crate) struct EntryList {
+    member: &'static str,
+    kind: &'static str,
+    noun: &'static str,
+    /// The members that make a document flattened, which a general one
+    /// must not also have.
+    flattened: &'static [&'static str],
+}
+
+/// The signatures of a JWS JSON serialization.
+pub(crate) const SIGNATURES: EntryList = EntryList {
+    member: "signatures",
+    kind: "JWS",
+    noun: "signature",
+    flattened: &["protected", "header", "signature"],
+};
+
+/// The recipients of a JWE JSON serialization.
+pub(crate) const RECIPIENTS: EntryList = EntryList {
+    member: "recipients",
+    kind: "JWE",
+    noun: "recipient",
+    flattened: &["header", "encrypted_key"],
+};
+
+/// The entries of a general or flattened JSON serialization: the objects of
+/// the list (at most `max`, checked before any is read), or the document
+/// itself when flattened.
+pub(crate) fn entries<'a>(
+    root: &'a Map<String, Value>,
+    list: &EntryList,
+    max: usize,
+) -> Result<(Serialization, Vec<&'a Map<String, Value>>)> {
+    let items = match root.get(list.member) {
+        None => return Ok((Serialization::Flattened, vec![root])),
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            return Err(Error::malformed(format!(
+                "\"{}\" must be an array",
+                list.member
+            )))
+        }
+    };
+    if list.flattened.iter().any(|k| root.contains_key(*k)) {
+        return Err(Error::malformed(format!(
+            "general {} JSON must not also be flattened",
+            list.kind
+        )));
+    }
+    if items.is_empty() {
+        return Err(Error::malformed(format!("\"{}\" is empty", list.member)));
+    }
+    if items.len() > max {
+        return Err(Error::TooLarge {
+            what: list.member,
+            actual: items.len(),
+            limit: max,
+        });
+    }
+    let maps = items
+        .iter()
+        .map(|v| {
+            v.as_object()
+                .ok_or_else(|| Error::malformed(format!("each {} must be an object", list.noun)))
+        })
+        .collect::<Result<_>>()?;
+    Ok((Serialization::General, maps))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

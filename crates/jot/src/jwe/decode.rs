@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 use crate::encoding::{b64, json};
 use crate::error::{Error, Part, Result};
 use crate::format::{self, Format, Serialization};
+use crate::jws::decode::protected_header;
 use crate::limits::Limits;
 
 /// A JWE that has **not** been decrypted: its headers and encoded parts.
@@ -90,38 +91,8 @@ pub(crate) fn from_json(root: &Map<String, Value>, limits: &Limits) -> Result<Un
         None => Map::new(),
     };
     let unprotected = json::member_obj(root, "unprotected")?;
-    let (serialization, entries): (_, Vec<&Map<String, Value>>) = match root.get("recipients") {
-        Some(Value::Array(list)) => {
-            if ["header", "encrypted_key"]
-                .iter()
-                .any(|k| root.contains_key(*k))
-            {
-                return Err(Error::malformed(
-                    "general JWE JSON must not also be flattened",
-                ));
-            }
-            if list.is_empty() {
-                return Err(Error::malformed("\"recipients\" is empty"));
-            }
-            if list.len() > limits.max_recipients {
-                return Err(Error::TooLarge {
-                    what: "recipients",
-                    actual: list.len(),
-                    limit: limits.max_recipients,
-                });
-            }
-            let entries = list
-                .iter()
-                .map(|v| {
-                    v.as_object()
-                        .ok_or_else(|| Error::malformed("each recipient must be an object"))
-                })
-                .collect::<Result<_>>()?;
-            (Serialization::General, entries)
-        }
-        Some(_) => return Err(Error::malformed("\"recipients\" must be an array")),
-        None => (Serialization::Flattened, vec![root]),
-    };
+    let (serialization, entries) =
+        format::entries(root, &format::RECIPIENTS, limits.max_recipients)?;
     let mut recipients = Vec::with_capacity(entries.len());
     for r in entries {
         let header = json::member_obj(r, "header")?;
@@ -174,16 +145,6 @@ fn disjoint(
         }
     }
     Ok(())
-}
-
-/// A base64url protected header, size-checked before it is decoded.
-fn protected_header(encoded: &str, limits: &Limits) -> Result<Map<String, Value>> {
-    limits.check_header_b64_len(encoded.len())?;
-    json::parse_object(
-        &b64::decode(encoded, Part::Header)?,
-        limits.max_json_depth,
-        Part::Header,
-    )
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use super::encrypt::{produce, EncryptOptions, Recipient};
 use super::header;
 use crate::encoding::{b64, json};
 use crate::error::{Error, Part, Result};
+use crate::format;
 
 fn output(p: super::encrypt::Produced, opts: &EncryptOptions, flattened: bool) -> String {
     let mut out = Map::new();
@@ -108,36 +109,7 @@ pub fn decrypt(
         Part::Ciphertext,
     )?;
     let tag = b64::decode(json::member_str(&root, "tag")?.unwrap_or(""), Part::Tag)?;
-    let entries: Vec<&Map<String, Value>> = match root.get("recipients") {
-        Some(Value::Array(list)) => {
-            if ["header", "encrypted_key"]
-                .iter()
-                .any(|k| root.contains_key(*k))
-            {
-                return Err(Error::malformed(
-                    "general JWE JSON must not also be flattened",
-                ));
-            }
-            if list.is_empty() {
-                return Err(Error::malformed("\"recipients\" is empty"));
-            }
-            if list.len() > limits.max_recipients {
-                return Err(Error::TooLarge {
-                    what: "recipients",
-                    actual: list.len(),
-                    limit: limits.max_recipients,
-                });
-            }
-            list.iter()
-                .map(|v| {
-                    v.as_object()
-                        .ok_or_else(|| Error::malformed("each recipient must be an object"))
-                })
-                .collect::<Result<_>>()?
-        }
-        Some(_) => return Err(Error::malformed("\"recipients\" must be an array")),
-        None => vec![&root],
-    };
+    let (_, entries) = format::entries(&root, &format::RECIPIENTS, limits.max_recipients)?;
     let mut aad = protected_b64.as_bytes().to_vec();
     if let Some(a) = aad_b64 {
         aad.push(b'.');

@@ -84,38 +84,8 @@ fn compact(token: &str, limits: &Limits) -> Result<UnverifiedJws> {
 
 /// A parsed JWS JSON document (the format detector parsed it once).
 pub(crate) fn from_json(root: &Map<String, Value>, limits: &Limits) -> Result<UnverifiedJws> {
-    let (serialization, entries): (_, Vec<&Map<String, Value>>) = match root.get("signatures") {
-        Some(Value::Array(list)) => {
-            if ["protected", "header", "signature"]
-                .iter()
-                .any(|k| root.contains_key(*k))
-            {
-                return Err(Error::malformed(
-                    "general JWS JSON must not also be flattened",
-                ));
-            }
-            if list.is_empty() {
-                return Err(Error::malformed("\"signatures\" is empty"));
-            }
-            if list.len() > limits.max_signatures {
-                return Err(Error::TooLarge {
-                    what: "signatures",
-                    actual: list.len(),
-                    limit: limits.max_signatures,
-                });
-            }
-            let entries = list
-                .iter()
-                .map(|v| {
-                    v.as_object()
-                        .ok_or_else(|| Error::malformed("each signature must be an object"))
-                })
-                .collect::<Result<_>>()?;
-            (Serialization::General, entries)
-        }
-        Some(_) => return Err(Error::malformed("\"signatures\" must be an array")),
-        None => (Serialization::Flattened, vec![root]),
-    };
+    let (serialization, entries) =
+        format::entries(root, &format::SIGNATURES, limits.max_signatures)?;
     let mut signatures = Vec::with_capacity(entries.len());
     let mut unencoded = None;
     for e in entries {
@@ -163,7 +133,7 @@ pub(crate) fn from_json(root: &Map<String, Value>, limits: &Limits) -> Result<Un
 }
 
 /// A base64url protected header, size-checked before it is decoded.
-fn protected_header(encoded: &str, limits: &Limits) -> Result<Map<String, Value>> {
+pub(crate) fn protected_header(encoded: &str, limits: &Limits) -> Result<Map<String, Value>> {
     limits.check_header_b64_len(encoded.len())?;
     json::parse_object(
         &b64::decode(encoded, Part::Header)?,

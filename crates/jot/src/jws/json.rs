@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::encoding::{b64, json};
 use crate::error::{Error, Part, Result};
+use crate::format;
 use crate::jws::{header, header_for, signing_input, Header};
 use crate::key::{KeyResolver, SigningKey};
 use crate::limits::Limits;
@@ -186,36 +187,8 @@ fn verify_inner(
             "missing \"payload\""
         }));
     }
-    let entries: Vec<Entry<'_>> = match root.get("signatures") {
-        Some(Value::Array(list)) => {
-            if ["protected", "header", "signature"]
-                .iter()
-                .any(|k| root.contains_key(*k))
-            {
-                return Err(Error::malformed(
-                    "general JWS JSON must not also be flattened",
-                ));
-            }
-            if list.is_empty() {
-                return Err(Error::malformed("\"signatures\" is empty"));
-            }
-            if list.len() > limits.max_signatures {
-                return Err(Error::TooLarge {
-                    what: "signatures",
-                    actual: list.len(),
-                    limit: limits.max_signatures,
-                });
-            }
-            list.iter()
-                .map(|v| match v {
-                    Value::Object(m) => entry(m),
-                    _ => Err(Error::malformed("each signature must be an object")),
-                })
-                .collect::<Result<_>>()?
-        }
-        Some(_) => return Err(Error::malformed("\"signatures\" must be an array")),
-        None => vec![entry(&root)?],
-    };
+    let (_, maps) = format::entries(&root, &format::SIGNATURES, limits.max_signatures)?;
+    let entries: Vec<Entry<'_>> = maps.into_iter().map(entry).collect::<Result<_>>()?;
     // RFC 7797 §3: every signature must agree on b64; decide per entry and
     // refuse a mix. An entry whose header Jot refuses (e.g. `alg` only in the
     // unprotected header, RFC 7520 §4.8) is one signature that cannot
