@@ -32,6 +32,6 @@ fuzz_target!(|data: &[u8]| {
             exercise(jwk);
         }
         let _ = set.to_json();
-        let _ = jot::jwks::LocalKeySet::from_jwks(&set, &Algorithm::ALL);
+        let _ = jot::jwks::LocalKeySet::from_jwks(&set, Algorithm::ALL);
     }
 });

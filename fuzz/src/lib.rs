@@ -77,8 +77,9 @@ pub fn decryption_keys() -> &'static [DecryptionKey] {
 pub fn decrypt_options() -> &'static DecryptOptions {
     static OPTS: OnceLock<DecryptOptions> = OnceLock::new();
     OPTS.get_or_init(|| {
-        KeyManagement::all()
-            .into_iter()
+        KeyManagement::ALL
+            .iter()
+            .copied()
             .fold(DecryptOptions::new(), DecryptOptions::allow)
     })
 }

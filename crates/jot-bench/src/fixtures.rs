@@ -170,9 +170,9 @@ impl KeyMaterial {
         let jwk = generate(spec).expect("key generation");
         KeyMaterial {
             public_jwk: jwk.to_public().expect("public half"),
-            private_pem: jwk.to_pem().expect("PEM"),
+            private_pem: jwk.to_pem().expect("PEM").to_string(),
             public_pem: jwk.to_public_pem().expect("public PEM"),
-            private_der: jwk.to_der().expect("DER"),
+            private_der: jwk.to_der().expect("DER").to_vec(),
             public_der: jwk.to_public_der().expect("public DER"),
             jwk,
         }

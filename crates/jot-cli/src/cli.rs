@@ -116,7 +116,7 @@ fn parse_alg(s: &str) -> Result<Algorithm, String> {
 /// JWE key management algorithms, by registered name.
 fn parse_jwe_alg(s: &str) -> Result<KeyManagement, String> {
     KeyManagement::from_name(s).map_err(|_| {
-        let names: Vec<&str> = KeyManagement::all().iter().map(|a| a.name()).collect();
+        let names: Vec<&str> = KeyManagement::ALL.iter().map(|a| a.name()).collect();
         format!(
             "unknown JWE key management algorithm (names are case-sensitive); one of: {}",
             names.join(", ")

@@ -80,12 +80,12 @@ pub mod backend {
     }
 
     /// PKCS#8 for private keys, SPKI for public keys.
-    pub fn to_pem(jwk: &Jwk) -> std::result::Result<String, Failure> {
+    pub fn to_pem(jwk: &Jwk) -> std::result::Result<Zeroizing<String>, Failure> {
         config("cannot write the key as PEM", jwk.to_pem())
     }
 
     /// PKCS#8 for private keys, SPKI for public keys.
-    pub fn to_der(jwk: &Jwk) -> std::result::Result<Vec<u8>, Failure> {
+    pub fn to_der(jwk: &Jwk) -> std::result::Result<Zeroizing<Vec<u8>>, Failure> {
         config("cannot write the key as DER", jwk.to_der())
     }
 
@@ -300,7 +300,7 @@ pub fn verifier(loaded: &Loaded, algs: &[Algorithm]) -> Result<Verifier> {
     match loaded {
         Loaded::Set(set) => {
             let allowed: &[Algorithm] = if algs.is_empty() {
-                &Algorithm::ALL
+                Algorithm::ALL
             } else {
                 algs
             };

@@ -41,7 +41,8 @@ fn algorithms(algs: &[Algorithm]) -> Result<Vec<Algorithm>> {
     }
     Ok(if algs.is_empty() {
         Algorithm::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|a| a.family() != Family::Hmac)
             .collect()
     } else {

@@ -63,8 +63,9 @@ pub enum Family {
 }
 
 impl Algorithm {
-    /// Every algorithm, in registry order.
-    pub const ALL: [Algorithm; 16] = [
+    /// Every algorithm, in registry order. A slice, so that adding an
+    /// algorithm is not a breaking change.
+    pub const ALL: &'static [Algorithm] = &[
         Algorithm::HS256,
         Algorithm::HS384,
         Algorithm::HS512,
@@ -126,7 +127,7 @@ impl Algorithm {
     /// Exact match on the registered name: algorithm names are
     /// case-sensitive (RFC 7515 §4.1.1), so `"hs256"` and `"None"` are unknown.
     pub fn from_name(name: &str) -> Option<Algorithm> {
-        Algorithm::ALL.into_iter().find(|a| a.name() == name)
+        Algorithm::ALL.iter().copied().find(|a| a.name() == name)
     }
 }
 
@@ -181,7 +182,7 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_are_case_sensitive() {
-        for a in Algorithm::ALL {
+        for &a in Algorithm::ALL {
             assert_eq!(Algorithm::from_name(a.name()), Some(a));
             assert_eq!(Algorithm::from_name(&a.name().to_lowercase()), None);
         }

@@ -100,6 +100,17 @@ pub enum Error {
         /// The limit in force.
         limit: usize,
     },
+    /// A [`crate::limits::Limits`] setter was given a value outside the
+    /// limit's range.
+    #[error("limit {name} must be within {min}..={max}")]
+    InvalidLimit {
+        /// The limit.
+        name: &'static str,
+        /// The smallest value allowed.
+        min: u64,
+        /// The largest value allowed.
+        max: u64,
+    },
     /// A part is not strict base64url (RFC 7515 §2: no padding, no
     /// whitespace, canonical trailing bits).
     #[error("{0} is not valid base64url")]
@@ -264,6 +275,7 @@ impl Error {
         match self {
             Error::Malformed(_) => "ERR_MALFORMED",
             Error::TooLarge { .. } => "ERR_TOO_LARGE",
+            Error::InvalidLimit { .. } => "ERR_INVALID_LIMIT",
             Error::Base64(_) => "ERR_BASE64",
             Error::Json { .. } => "ERR_JSON",
             Error::DuplicateMember(..) => "ERR_DUPLICATE_MEMBER",

@@ -83,10 +83,7 @@ fn limits_still_apply_to_a_remembered_header() {
     let t = with_header(&sk, &h, b"x");
     compact::verify(&t, &vk).unwrap();
     assert!(remembers(&vk, &[&t]));
-    let strict = Limits {
-        max_header_len: 20,
-        ..Limits::default()
-    };
+    let strict = Limits::default().with_max_header_len(20).unwrap();
     assert!(matches!(
         compact::verify_with_limits(&t, &vk, &strict),
         Err(Error::TooLarge { .. })

@@ -33,8 +33,8 @@ fn every_alg_and_enc_compact_and_json() {
     let rsa = generate(KeySpec::Rsa { bits: 2048 }).unwrap();
     let plaintext = "Round trip: ünïcödé and a repeated, repeated, repeated phrase.".repeat(3);
     let mut count = 0;
-    for alg in KeyManagement::all() {
-        for enc in ContentEncryption::ALL {
+    for &alg in KeyManagement::ALL {
+        for &enc in ContentEncryption::ALL {
             let jwk = if alg.name().starts_with("RSA") {
                 rsa.clone()
             } else {

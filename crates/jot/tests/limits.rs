@@ -78,10 +78,7 @@ fn max_token_len_every_entry_point() {
     let jwe_compact = jwe::compact::encrypt(&payload, &ek, &opts).unwrap();
     let jwe_json = jwe::json::encrypt_flattened(&payload, &Recipient::new(&ek), &opts).unwrap();
     let d = Limits::default();
-    let raised = Limits {
-        max_token_len: 256 * 1024,
-        ..d
-    };
+    let raised = d.with_max_token_len(256 * 1024).unwrap();
     let rules = |l: Limits| Validation::new().limits(l);
 
     too_large(jws::compact::verify(&token, &vk), "token");
@@ -111,11 +108,11 @@ fn max_token_len_every_entry_point() {
     // Detached payloads do not count, the token (header, signature) does.
     let big_header = header_with("pad", json!("p".repeat(64 * 1024)));
     let detached = jws::compact::sign_detached(b"payload", &sk, Some(&big_header)).unwrap();
-    let both = Limits {
-        max_token_len: 256 * 1024,
-        max_header_len: 256 * 1024,
-        ..d
-    };
+    let both = d
+        .with_max_token_len(256 * 1024)
+        .unwrap()
+        .with_max_header_len(256 * 1024)
+        .unwrap();
     too_large(
         jws::compact::verify_detached(&detached, b"payload", &vk),
         "token",
@@ -152,10 +149,7 @@ fn max_header_len_every_entry_point() {
     let jwe_compact = jwe::compact::encrypt(b"hi", &ek, &opts).unwrap();
     let jwe_json = jwe::json::encrypt_flattened(b"hi", &Recipient::new(&ek), &opts).unwrap();
     let d = Limits::default();
-    let raised = Limits {
-        max_header_len: 16 * 1024,
-        ..d
-    };
+    let raised = d.with_max_header_len(16 * 1024).unwrap();
     let what = "protected header";
 
     too_large(jws::compact::verify(&token, &vk), what);
@@ -221,10 +215,7 @@ fn max_json_depth_every_entry_point() {
     let jwk_text = jwk_doc.to_string();
     let jwks_text = json!({ "keys": [jwk_doc] }).to_string();
     let d = Limits::default();
-    let raised = Limits {
-        max_json_depth: 64,
-        ..d
-    };
+    let raised = d.with_max_json_depth(64).unwrap();
 
     too_deep(jws::compact::verify(&token, &vk));
     too_deep(jws::compact::decode_unverified(&token));
@@ -254,10 +245,7 @@ fn max_signatures() {
     let signers: Vec<_> = (0..17).map(|_| jws::json::Signer::new(&sk)).collect();
     let general = jws::json::sign_general(b"payload", &signers, false).unwrap();
     too_large(jws::json::verify(&general, &vk), "signatures");
-    let raised = Limits {
-        max_signatures: 17,
-        ..Limits::default()
-    };
+    let raised = Limits::default().with_max_signatures(17).unwrap();
     jws::json::verify_with_limits(&general, &vk, &raised).unwrap();
     // The limit counts entries, not successes: 16 is fine by default.
     let sixteen = jws::json::sign_general(b"payload", &signers[..16], false).unwrap();
@@ -284,10 +272,7 @@ fn max_recipients() {
         jwe::json::decrypt(&general, &dk, &DecryptOptions::new()),
         "recipients",
     );
-    let raised = Limits {
-        max_recipients: 17,
-        ..Limits::default()
-    };
+    let raised = Limits::default().with_max_recipients(17).unwrap();
     let d = jwe::json::decrypt(&general, &dk, &dec_opts(raised)).unwrap();
     assert_eq!((d.recipient_index, &d.plaintext[..]), (16, &b"to many"[..]));
 }
@@ -311,10 +296,7 @@ fn max_pbes2_count() {
         Err(Error::InvalidHeader { name, .. }) if name == "p2c" => {}
         other => panic!("p2c over the default limit: {other:?}"),
     }
-    let raised = Limits {
-        max_pbes2_count: 20_000,
-        ..Limits::default()
-    };
+    let raised = Limits::default().with_max_pbes2_count(20_000).unwrap();
     let d = jwe::compact::decrypt(&token, &dk, &allow(raised)).unwrap();
     assert_eq!(d.plaintext, b"secret");
 }
@@ -336,10 +318,7 @@ fn max_inflated_len() {
         jwe::json::decrypt(&json_jwe, &dk, &dec_opts(d)),
         "inflated plaintext",
     );
-    let raised = Limits {
-        max_inflated_len: 300_000,
-        ..d
-    };
+    let raised = d.with_max_inflated_len(300_000).unwrap();
     let out = jwe::compact::decrypt(&compact, &dk, &dec_opts(raised)).unwrap();
     assert_eq!(out.plaintext, plaintext);
     jwe::json::decrypt(&json_jwe, &dk, &dec_opts(raised)).unwrap();
@@ -362,10 +341,7 @@ fn max_rsa_bits() {
         (0, 1)
     );
 
-    let raised = Limits {
-        max_rsa_bits: 16_392,
-        ..Limits::default()
-    };
+    let raised = Limits::default().with_max_rsa_bits(16_392).unwrap();
     let parsed = Jwk::from_json_with_limits(text.as_bytes(), &raised).unwrap();
     assert_eq!(
         match &parsed.params {
@@ -387,10 +363,7 @@ fn max_jwks_len() {
     let set = json!({ "keys": [jwk] }).to_string();
     too_large(Jwk::from_json(text.as_bytes()), "JWK document");
     too_large(JwkSet::from_json(set.as_bytes()), "JWK document");
-    let raised = Limits {
-        max_jwks_len: 2 << 20,
-        ..Limits::default()
-    };
+    let raised = Limits::default().with_max_jwks_len(2 << 20).unwrap();
     Jwk::from_json_with_limits(text.as_bytes(), &raised).unwrap();
     assert_eq!(
         JwkSet::from_json_with_limits(set.as_bytes(), &raised)
@@ -415,4 +388,43 @@ fn segment_count_is_bounded() {
         jwe::compact::decrypt(&dots, &dk, &DecryptOptions::new()),
         Err(Error::Malformed(_))
     ));
+}
+
+/// No limit can be turned off: every setter refuses 0 and the largest
+/// value of its type with `InvalidLimit` (a stable code), keeps the old
+/// value on refusal, and accepts a value in its range.
+#[test]
+fn limits_refuse_values_outside_their_range() {
+    let d = Limits::default();
+    let refused = |r: jot::Result<Limits>, name: &str| {
+        let e = r.unwrap_err();
+        assert_eq!(e.code(), "ERR_INVALID_LIMIT");
+        assert!(
+            matches!(e, jot::Error::InvalidLimit { name: n, .. } if n == name),
+            "{e:?}"
+        );
+    };
+    type Setter = fn(Limits, usize) -> jot::Result<Limits>;
+    let setters: [(&str, Setter); 8] = [
+        ("max_token_len", Limits::with_max_token_len),
+        ("max_header_len", Limits::with_max_header_len),
+        ("max_json_depth", Limits::with_max_json_depth),
+        ("max_signatures", Limits::with_max_signatures),
+        ("max_recipients", Limits::with_max_recipients),
+        ("max_inflated_len", Limits::with_max_inflated_len),
+        ("max_rsa_bits", Limits::with_max_rsa_bits),
+        ("max_jwks_len", Limits::with_max_jwks_len),
+    ];
+    for (name, set) in setters {
+        refused(set(d, 0), name);
+        refused(set(d, usize::MAX), name);
+        let ok = if name == "max_rsa_bits" { 4096 } else { 64 };
+        assert!(set(d, ok).is_ok(), "{name}");
+    }
+    refused(d.with_max_pbes2_count(0), "max_pbes2_count");
+    refused(d.with_max_pbes2_count(u32::MAX), "max_pbes2_count");
+    // serde_json recurses, so the depth has a ceiling of its own.
+    refused(d.with_max_json_depth(129), "max_json_depth");
+    let raised = d.with_max_json_depth(128).unwrap();
+    assert_eq!((raised.max_json_depth(), d.max_json_depth()), (128, 32));
 }

@@ -35,7 +35,9 @@ fn key(kid: &str) -> Key {
 }
 
 fn published(keys: &[&Key]) -> String {
-    JwkSet::new(keys.iter().map(|k| k.public.clone()).collect()).to_json()
+    JwkSet::new(keys.iter().map(|k| k.public.clone()).collect())
+        .to_json()
+        .to_string()
 }
 
 fn token(k: &Key) -> String {

@@ -156,7 +156,7 @@ fn rfc7515_a5_and_rfc7519_6_1_unsecured() {
         Err(Error::UnsecuredToken)
     );
     let set = JwkSet::new(vec![jwk(A1_KEY), jwk(A2_KEY), jwk(A3_KEY)]);
-    let local = LocalKeySet::from_jwks(&set, &Algorithm::ALL);
+    let local = LocalKeySet::from_jwks(&set, Algorithm::ALL);
     assert_eq!(
         compact::verify(A5_TOKEN, &local),
         Err(Error::UnsecuredToken)

@@ -87,7 +87,7 @@ fn debug_of_every_key_type_prints_no_secret() {
         VerifyingKey::from_jwk(&oct, Algorithm::HS256).unwrap(),
     ];
     printed.push(("VerifyingKey", format!("{verifiers:?}")));
-    let local = LocalKeySet::from_jwks(&set, &Algorithm::ALL);
+    let local = LocalKeySet::from_jwks(&set, Algorithm::ALL);
     printed.push(("LocalKeySet", format!("{local:?}")));
 
     let a128kw = KeyManagement::AesKw(AesKeyWrap::A128Kw);

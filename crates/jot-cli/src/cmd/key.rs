@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 
 use jot::jwk::{EcCurve, Jwk, JwkSet, KeyType, OkpCurve, ThumbprintHash};
 use serde_json::{json, Value};
+use zeroize::Zeroizing;
 
 use crate::cli::{
     ConvertFormat, HashName, KeyConvertArgs, KeyFormat, KeyGenerateArgs, KeyPublicArgs,
@@ -13,13 +14,20 @@ use crate::error::{Failure, Result};
 use crate::keys::{self, backend, Loaded};
 use crate::output;
 
-fn pretty_jwk(jwk: &Jwk) -> String {
-    output::pretty(&Value::Object(jwk.to_map())) + "\n"
+/// Wiped when dropped: the text may be a private key.
+fn pretty_jwk(jwk: &Jwk) -> Zeroizing<String> {
+    Zeroizing::new(output::pretty(&Value::Object(jwk.to_map())) + "\n")
 }
 
-fn pretty_set(set: &JwkSet) -> String {
+/// Wiped when dropped: a set may hold private keys.
+fn pretty_set(set: &JwkSet) -> Zeroizing<String> {
     let v: Value = serde_json::from_str(&set.to_json()).unwrap_or_default();
-    output::pretty(&v) + "\n"
+    Zeroizing::new(output::pretty(&v) + "\n")
+}
+
+/// The text's bytes, still wiped when dropped.
+fn bytes_of(text: Zeroizing<String>) -> Zeroizing<Vec<u8>> {
+    Zeroizing::new(text.as_bytes().to_vec())
 }
 
 fn spec(a: &KeyGenerateArgs, kty: Kty) -> Result<backend::Spec> {
@@ -169,14 +177,14 @@ pub fn convert(a: KeyConvertArgs) -> Result<u8> {
     let (bytes, private) = match (a.to, loaded) {
         (ConvertFormat::Jwk, Loaded::Set(s)) => {
             let private = s.keys.iter().any(Jwk::is_private);
-            (pretty_set(&s).into_bytes(), private)
+            (bytes_of(pretty_set(&s)), private)
         }
         (to, loaded) => {
             let jwk = loaded.single(&a.key)?;
             let private = jwk.is_private();
             let bytes = match to {
-                ConvertFormat::Jwk => pretty_jwk(&jwk).into_bytes(),
-                ConvertFormat::Pem => backend::to_pem(&jwk)?.into_bytes(),
+                ConvertFormat::Jwk => bytes_of(pretty_jwk(&jwk)),
+                ConvertFormat::Pem => bytes_of(backend::to_pem(&jwk)?),
                 ConvertFormat::Der => backend::to_der(&jwk)?,
             };
             (bytes, private)

@@ -65,14 +65,15 @@ pub fn dir_enc(loaded: &Loaded) -> Option<ContentEncryption> {
     ];
     gcm.into_iter()
         .find(fits)
-        .or_else(|| ContentEncryption::ALL.into_iter().find(fits))
+        .or_else(|| ContentEncryption::ALL.iter().copied().find(fits))
 }
 
 /// Every JWE algorithm this key can encrypt to.
 fn encrypts_with(jwk: &Jwk) -> Vec<KeyManagement> {
     let one = JwkSet::new(vec![jwk.clone()]);
-    KeyManagement::all()
-        .into_iter()
+    KeyManagement::ALL
+        .iter()
+        .copied()
         .filter(|&a| select::encryption_key(&one, Some(a), None).is_ok())
         .collect()
 }
@@ -170,7 +171,7 @@ pub fn decrypter(loaded: &Loaded, algs: &[KeyManagement]) -> Result<Decrypter> {
     match loaded {
         Loaded::Set(set) => {
             let allowed = if algs.is_empty() {
-                KeyManagement::all()
+                KeyManagement::ALL.to_vec()
             } else {
                 algs.to_vec()
             };

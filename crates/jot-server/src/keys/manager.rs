@@ -5,7 +5,6 @@ use std::sync::Arc;
 use jot::jwk::{Jwk, JwkSet, ThumbprintHash};
 use jot::key::SigningKey;
 use jot::Algorithm;
-use zeroize::Zeroizing;
 
 use super::kek::{Kek, KekSource};
 use super::lifecycle::{plan, plan_retire, plan_rotate_now, KeyPolicy, Step};
@@ -177,8 +176,9 @@ impl KeyManager {
         let jwk = jot::key::generate_for(alg)?;
         let kid = jwk.thumbprint(ThumbprintHash::Sha256);
         let jwk = jwk.with_kid(kid.clone()).with_use("sig");
-        let public_jwk = jwk.to_public()?.to_json();
-        let private = Zeroizing::new(jwk.to_json());
+        let public_jwk = jwk.to_public()?.to_json().to_string();
+        // Wiped when dropped (`Jwk::to_json` returns it so).
+        let private = jwk.to_json();
         Ok(StoredKey {
             private_sealed: self.kek.seal_key(&kid, private.as_bytes())?,
             kid,

@@ -27,26 +27,37 @@ pub enum KeyManagement {
 }
 
 impl KeyManagement {
-    /// Every algorithm, in registry order.
-    pub fn all() -> Vec<KeyManagement> {
-        let mut v: Vec<KeyManagement> = RsaEncryption::ALL
-            .into_iter()
-            .map(KeyManagement::Rsa)
-            .collect();
-        v.extend(AesKeyWrap::ALL.into_iter().map(KeyManagement::AesKw));
-        v.push(KeyManagement::Dir);
-        v.extend(EcdhEs::ALL.into_iter().map(KeyManagement::EcdhEs));
-        v.extend(AesGcmKeyWrap::ALL.into_iter().map(KeyManagement::AesGcmKw));
-        v.extend(Pbes2::ALL.into_iter().map(KeyManagement::Pbes2));
-        v
-    }
+    /// Every algorithm, in registry order (a slice, like
+    /// [`crate::Algorithm::ALL`]).
+    pub const ALL: &'static [KeyManagement] = &[
+        KeyManagement::Rsa(RsaEncryption::Rsa1_5),
+        KeyManagement::Rsa(RsaEncryption::RsaOaep),
+        KeyManagement::Rsa(RsaEncryption::RsaOaep256),
+        KeyManagement::Rsa(RsaEncryption::RsaOaep384),
+        KeyManagement::Rsa(RsaEncryption::RsaOaep512),
+        KeyManagement::AesKw(AesKeyWrap::A128Kw),
+        KeyManagement::AesKw(AesKeyWrap::A192Kw),
+        KeyManagement::AesKw(AesKeyWrap::A256Kw),
+        KeyManagement::Dir,
+        KeyManagement::EcdhEs(EcdhEs::Direct),
+        KeyManagement::EcdhEs(EcdhEs::A128Kw),
+        KeyManagement::EcdhEs(EcdhEs::A192Kw),
+        KeyManagement::EcdhEs(EcdhEs::A256Kw),
+        KeyManagement::AesGcmKw(AesGcmKeyWrap::A128GcmKw),
+        KeyManagement::AesGcmKw(AesGcmKeyWrap::A192GcmKw),
+        KeyManagement::AesGcmKw(AesGcmKeyWrap::A256GcmKw),
+        KeyManagement::Pbes2(Pbes2::Hs256A128Kw),
+        KeyManagement::Pbes2(Pbes2::Hs384A192Kw),
+        KeyManagement::Pbes2(Pbes2::Hs512A256Kw),
+    ];
 
     /// Algorithms accepted for decryption unless the caller names others:
     /// everything but `RSA1_5` (a padding oracle by construction, RFC 8725
     /// §3.2) and PBES2 (a password-guessing and CPU cost surface).
     pub fn default_allowed() -> Vec<KeyManagement> {
-        Self::all()
-            .into_iter()
+        Self::ALL
+            .iter()
+            .copied()
             .filter(|a| !a.off_by_default())
             .collect()
     }
@@ -73,8 +84,9 @@ impl KeyManagement {
 
     /// Exact, case-sensitive lookup.
     pub fn from_name(name: &str) -> Result<Self> {
-        Self::all()
-            .into_iter()
+        Self::ALL
+            .iter()
+            .copied()
             .find(|a| a.name() == name)
             .ok_or_else(|| Error::UnsupportedAlgorithm(name.to_owned()))
     }
@@ -108,9 +120,9 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        let all = KeyManagement::all();
+        let all = KeyManagement::ALL;
         assert_eq!(all.len(), 19);
-        for a in all {
+        for &a in all {
             assert_eq!(KeyManagement::from_name(a.name()).unwrap(), a);
         }
         let defaults = KeyManagement::default_allowed();

@@ -23,8 +23,9 @@
 macro_rules! registered_names {
     ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
         impl $ty {
-            /// Every variant, in registry order.
-            pub const ALL: [$ty; [$($name),+].len()] = [$($ty::$variant),+];
+            /// Every variant, in registry order. A slice, so that adding a
+            /// variant does not change the constant's type.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
 
             /// The registered name, e.g. for the `alg` or `enc` header.
             pub const fn name(&self) -> &'static str {
@@ -36,7 +37,8 @@ macro_rules! registered_names {
             /// Looks up a registered name (exact, case-sensitive match).
             pub fn from_name(name: &str) -> $crate::error::Result<Self> {
                 Self::ALL
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .find(|a| a.name() == name)
                     .ok_or_else(|| $crate::error::Error::UnsupportedAlgorithm(name.to_owned()))
             }

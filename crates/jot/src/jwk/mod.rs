@@ -247,9 +247,10 @@ impl Jwk {
     }
 
     /// Serializes to compact JSON. Private members are included when the key
-    /// is private; use [`Jwk::to_public`] first to publish a key.
-    pub fn to_json(&self) -> String {
-        Value::Object(self.to_map()).to_string()
+    /// is private (so the text is wiped when dropped); use
+    /// [`Jwk::to_public`] first to publish a key.
+    pub fn to_json(&self) -> zeroize::Zeroizing<String> {
+        zeroize::Zeroizing::new(Value::Object(self.to_map()).to_string())
     }
 
     /// The key type.

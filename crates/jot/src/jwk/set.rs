@@ -63,9 +63,10 @@ impl JwkSet {
         Ok(set)
     }
 
-    /// Serializes to compact JSON.
-    pub fn to_json(&self) -> String {
-        self.to_value().to_string()
+    /// Serializes to compact JSON, wiped when dropped: a set may hold
+    /// private keys.
+    pub fn to_json(&self) -> zeroize::Zeroizing<String> {
+        zeroize::Zeroizing::new(self.to_value().to_string())
     }
 
     /// The set as a JSON value.

@@ -234,7 +234,8 @@ impl RemoteJwks {
             url: url.to_owned(),
             options: Options {
                 algorithms: Algorithm::ALL
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .filter(|a| a.family() != Family::Hmac)
                     .collect(),
                 min_ttl: DEFAULT_MIN_TTL,

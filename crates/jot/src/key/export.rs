@@ -26,22 +26,24 @@ impl Jwk {
     /// DER of the key: PKCS#8 for a private key, SubjectPublicKeyInfo for a
     /// public one. `oct` keys are refused.
     ///
-    /// The bytes of a private key are secret; zeroize them when done.
-    pub fn to_der(&self) -> Result<Vec<u8>> {
+    /// The bytes may be a private key, so they come in a buffer that is
+    /// wiped when dropped (also for a public key: one type for both).
+    pub fn to_der(&self) -> Result<Zeroizing<Vec<u8>>> {
         if self.is_private() {
-            Ok(pkcs8_der(&self.params)?.to_vec())
+            pkcs8_der(&self.params)
         } else {
-            spki_der(&self.params)
+            spki_der(&self.params).map(Zeroizing::new)
         }
     }
 
     /// PEM of the key: `PRIVATE KEY` (PKCS#8) for a private key, `PUBLIC
     /// KEY` (SubjectPublicKeyInfo) for a public one. `oct` keys are refused.
-    pub fn to_pem(&self) -> Result<String> {
+    /// Wiped when dropped, like [`Jwk::to_der`].
+    pub fn to_pem(&self) -> Result<Zeroizing<String>> {
         if self.is_private() {
-            pem::encode("PRIVATE KEY", &pkcs8_der(&self.params)?)
+            pem::encode("PRIVATE KEY", &pkcs8_der(&self.params)?).map(Zeroizing::new)
         } else {
-            self.to_public_pem()
+            self.to_public_pem().map(Zeroizing::new)
         }
     }
 

@@ -42,7 +42,8 @@ pub fn min_hmac_key_len(alg: Algorithm) -> usize {
 /// The algorithms a key can be used with, by its material alone.
 pub fn algorithms_for(jwk: &Jwk) -> Vec<Algorithm> {
     Algorithm::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|&a| check_compatible(jwk, a).is_ok())
         .collect()
 }

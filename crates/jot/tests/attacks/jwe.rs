@@ -279,10 +279,7 @@ fn pbes2_p2c_rejected_before_derivation() {
     }
     // The cap is configurable; within it the same count is accepted.
     let mut strict = opts.clone();
-    strict.limits = Limits {
-        max_pbes2_count: 999,
-        ..Limits::default()
-    };
+    strict.limits = Limits::default().with_max_pbes2_count(999).unwrap();
     assert!(is_header_error(
         &jwe::compact::decrypt(&token, &dk, &strict),
         "p2c"
@@ -296,7 +293,7 @@ fn pbes2_p2c_rejected_before_derivation() {
 #[test]
 fn pbes2_short_p2s_rejected_before_derivation() {
     let (token, dk, mut opts) = pbes2_token();
-    opts.limits.max_pbes2_count = 5_000_000;
+    opts.limits = opts.limits.with_max_pbes2_count(5_000_000).unwrap();
     let bad: Vec<(&str, Option<Value>)> = vec![
         ("7 bytes", Some(json!(b64u([1u8; 7])))),
         ("1 byte", Some(json!(b64u([1u8])))),
@@ -377,7 +374,7 @@ fn zip_bomb_stopped_at_cap() {
 
     // The cap is configurable: raised above the content, it decrypts.
     let mut opts = DecryptOptions::new();
-    opts.limits.max_inflated_len = 2 << 20;
+    opts.limits = opts.limits.with_max_inflated_len(2 << 20).unwrap();
     assert_eq!(
         jwe::compact::decrypt(&token, &a128kw_dk(), &opts)
             .unwrap()
@@ -910,7 +907,7 @@ fn oversized_token_rejected() {
         Err(Error::TooLarge { .. })
     ));
     let mut small = DecryptOptions::new();
-    small.limits.max_token_len = token.len() - 1;
+    small.limits = small.limits.with_max_token_len(token.len() - 1).unwrap();
     assert!(matches!(
         jwe::compact::decrypt(&token, &dk, &small),
         Err(Error::TooLarge { .. })

@@ -173,7 +173,7 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_are_exact() {
-        for enc in ContentEncryption::ALL {
+        for &enc in ContentEncryption::ALL {
             assert_eq!(ContentEncryption::from_name(enc.name()).unwrap(), enc);
             assert_eq!(enc.to_string().parse::<ContentEncryption>().unwrap(), enc);
         }
@@ -187,7 +187,7 @@ mod tests {
 
     #[test]
     fn round_trip_every_algorithm() {
-        for enc in ContentEncryption::ALL {
+        for &enc in ContentEncryption::ALL {
             let cek = enc.generate_cek().unwrap();
             let iv = enc.generate_iv().unwrap();
             for len in [0usize, 1, 15, 16, 17, 100] {
@@ -206,7 +206,7 @@ mod tests {
 
     #[test]
     fn wrong_lengths_are_rejected() {
-        for enc in ContentEncryption::ALL {
+        for &enc in ContentEncryption::ALL {
             let cek = enc.generate_cek().unwrap();
             let iv = enc.generate_iv().unwrap();
             let (ct, tag) = enc.encrypt(&cek, &iv, b"", b"hello").unwrap();
@@ -247,7 +247,7 @@ mod tests {
 
     #[test]
     fn every_tag_bit_matters() {
-        for enc in ContentEncryption::ALL {
+        for &enc in ContentEncryption::ALL {
             let cek = enc.generate_cek().unwrap();
             let iv = enc.generate_iv().unwrap();
             let (ct, tag) = enc.encrypt(&cek, &iv, b"a", b"some plaintext").unwrap();

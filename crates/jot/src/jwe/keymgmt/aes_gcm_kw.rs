@@ -113,7 +113,7 @@ mod tests {
 
     #[test]
     fn round_trip_and_tampering() {
-        for alg in AesGcmKeyWrap::ALL {
+        for &alg in AesGcmKeyWrap::ALL {
             assert_eq!(AesGcmKeyWrap::from_name(alg.name()).unwrap(), alg);
             let kek = vec![0x11u8; alg.kek_len()];
             let cek = [0x22u8; 32];

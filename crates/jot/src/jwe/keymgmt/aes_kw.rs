@@ -192,7 +192,7 @@ mod tests {
 
     #[test]
     fn tampering_and_bad_lengths() {
-        for alg in AesKeyWrap::ALL {
+        for &alg in AesKeyWrap::ALL {
             let kek = vec![0x42u8; alg.kek_len()];
             let cek = [7u8; 32];
             let wrapped = alg.wrap(&kek, &cek).unwrap();

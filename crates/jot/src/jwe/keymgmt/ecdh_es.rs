@@ -50,7 +50,7 @@ pub enum EcdhCurve {
 impl EcdhCurve {
     /// Every curve.
     #[cfg(any(test, feature = "hazmat"))]
-    pub const ALL: [EcdhCurve; 5] = [
+    pub const ALL: &'static [EcdhCurve] = &[
         EcdhCurve::P256,
         EcdhCurve::P384,
         EcdhCurve::P521,
@@ -73,7 +73,8 @@ impl EcdhCurve {
     #[cfg(any(test, feature = "hazmat"))]
     pub fn from_name(name: &str) -> Result<Self> {
         Self::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|c| c.name() == name)
             .ok_or_else(|| Error::invalid_key(format!("unsupported curve {name:?}")))
     }
@@ -575,11 +576,11 @@ mod tests {
 
     #[test]
     fn sender_and_recipient_agree_on_every_curve() {
-        for curve in EcdhCurve::ALL {
+        for &curve in EcdhCurve::ALL {
             assert_eq!(EcdhCurve::from_name(curve.name()).unwrap(), curve);
             let static_key = EcdhPrivateKey::generate(curve).unwrap();
             let static_pub = static_key.public_key().unwrap();
-            for alg in EcdhEs::ALL {
+            for &alg in EcdhEs::ALL {
                 assert_eq!(EcdhEs::from_name(alg.name()).unwrap(), alg);
                 let enc = ContentEncryption::A256CbcHs512;
                 let (epk, k1) = alg.sender(&static_pub, enc, b"u", b"v").unwrap();

@@ -240,7 +240,7 @@ mod tests {
 
     #[test]
     fn round_trip_each_variant() {
-        for alg in Pbes2::ALL {
+        for &alg in Pbes2::ALL {
             assert_eq!(Pbes2::from_name(alg.name()).unwrap(), alg);
             let cek = [9u8; 48];
             let w = alg.wrap(b"hunter2", b"saltsalt", 1000, 1000, &cek).unwrap();

@@ -239,7 +239,7 @@ mod tests {
         let private = key();
         let public = private.public_key();
         assert_eq!(public.bits(), 2048);
-        for alg in RsaEncryption::ALL {
+        for &alg in RsaEncryption::ALL {
             assert_eq!(RsaEncryption::from_name(alg.name()).unwrap(), alg);
             let cek = [0x5cu8; 32];
             let ct = alg.encrypt(&public, &cek).unwrap();
