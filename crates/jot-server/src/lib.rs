@@ -19,6 +19,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod keys;
+pub mod maintenance;
 pub mod refresh;
 pub mod revocation;
 mod seal;

@@ -227,3 +227,49 @@ fn policies_that_would_break_verifiers_are_refused() {
         .contains("symmetric"));
     KeyPolicy::default().validate().unwrap();
 }
+
+async fn background_maintenance(t: TestStore) {
+    use jot_server::maintenance;
+    let clock = FakeClock::new(T0);
+    let m = manager(&t, &clock, KeyPolicy::default()).await;
+    t.store
+        .deny_access_token("soon-expired", T0 + 5, T0)
+        .await
+        .unwrap();
+    clock.set(T0 + 10);
+    let task = maintenance::spawn(
+        Arc::clone(&t.store),
+        m.clone(),
+        Arc::new(clock.clone()),
+        Duration::from_millis(50),
+    );
+    let start = std::time::Instant::now();
+    // The first round makes the signing key and purges the expired entry.
+    loop {
+        let ring = t.store.key_ring().await.unwrap();
+        let purged = t.store.revocations_since(0, 10).await.unwrap().is_empty();
+        if ring.keys.len() == 1 && purged {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "maintenance did not run"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Later rounds apply the schedule as the clock moves (the key was
+    // made at T0 + 10).
+    clock.set(T0 + 10 + 30 * DAY - 3_600);
+    loop {
+        if t.store.key_ring().await.unwrap().keys.len() == 2 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "the next key did not appear"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    task.abort();
+}
+both_backends!(maintenance_task, background_maintenance);
