@@ -77,6 +77,9 @@ pub enum Command {
     /// Revoke a subject's tokens everywhere (works on the store).
     #[command(subcommand, after_help = examples(SESSIONS_EXAMPLES))]
     Sessions(SessionsCommand),
+    /// A local, offline JWT debugger in the browser, served on 127.0.0.1.
+    #[command(after_help = format!("{UI_NOTES}\n\n{}", examples(UI_EXAMPLES)))]
+    Ui(UiArgs),
 }
 
 /// Where a key or secret comes from. Exactly one is required.
@@ -571,6 +574,26 @@ pub struct JwksBuildArgs {
     /// Write here instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+/// What `jot ui --help` says about how the page is served.
+const UI_NOTES: &str = "\
+The page and its JSON API are served from this binary on 127.0.0.1 only; \
+nothing is fetched from or sent to anywhere else, and nothing is written \
+to disk. The printed URL carries a random token that works once: the \
+first visit swaps it for a session cookie, so open it in the browser you \
+mean to use. Requests must name 127.0.0.1 or localhost as their Host and \
+the API answers only the page's own origin.";
+
+#[derive(Debug, Args)]
+pub struct UiArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0, value_name = "P")]
+    pub port: u16,
+    /// Open the URL in the default browser (the opener sees the one-time
+    /// URL on its command line).
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Debug, Args)]

@@ -312,6 +312,11 @@ pub const COMPLETIONS_EXAMPLES: &[Example] = &[
     ),
 ];
 
+pub const UI_EXAMPLES: &[Example] = &[ex(
+    "Serve the debugger on a free port; stop it after 2 s as Ctrl-C would",
+    "timeout --preserve-status -s INT 2 jot ui",
+)];
+
 /// The examples of every command, by command path (for the tests and to
 /// keep them in one place).
 #[cfg(test)]
@@ -347,5 +352,6 @@ pub fn all_examples() -> Vec<(&'static str, &'static [Example])> {
         ("keys retire", super::KEYS_RETIRE_EXAMPLES),
         ("sessions", super::SESSIONS_EXAMPLES),
         ("sessions revoke", super::SESSIONS_REVOKE_EXAMPLES),
+        ("ui", UI_EXAMPLES),
     ]
 }

@@ -14,6 +14,7 @@ mod sessions;
 mod sign;
 mod signing_keys;
 mod store;
+mod ui;
 mod verify;
 
 use serde_json::{Map, Value};
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Keys(KeysCommand::Rotate(a)) => signing_keys::rotate(a),
         Command::Keys(KeysCommand::Retire(a)) => signing_keys::retire(a),
         Command::Sessions(SessionsCommand::Revoke(a)) => sessions::revoke(a),
+        Command::Ui(a) => ui::run(a),
     }
 }
 
