@@ -14,7 +14,8 @@ use libfuzzer_sys::fuzz_target;
 fn signer() -> &'static SigningKey {
     static KEY: OnceLock<SigningKey> = OnceLock::new();
     KEY.get_or_init(|| {
-        let jwk = jot::jwk::Jwk::from_json(include_bytes!("../keys/hmac.jwk")).expect("key");
+        let jwk = jot::jwk::Jwk::from_json(include_bytes!("../keys/hmac.jwk"), &Default::default())
+            .expect("key");
         SigningKey::from_jwk(&jwk, Algorithm::HS256).expect("HMAC key")
     })
 }

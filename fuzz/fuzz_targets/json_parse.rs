@@ -9,6 +9,6 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let key = jot_fuzz::hmac_key();
-    let _ = jot::jws::json::verify(jws, key);
-    let _ = jot::jws::json::verify_detached(jws, b"detached payload", key);
+    let _ = jot::jws::json::verify(jws, key, &Default::default());
+    let _ = jot::jws::json::verify_detached(jws, b"detached payload", key, &Default::default());
 });

@@ -12,7 +12,7 @@ use jot::key::VerifyingKey;
 use jot::Algorithm;
 
 fn jwk(json: &str) -> Jwk {
-    Jwk::from_json(json.as_bytes()).expect("fixed fuzz key parses")
+    Jwk::from_json(json.as_bytes(), &Default::default()).expect("fixed fuzz key parses")
 }
 
 /// The RFC 7520 signature keys, prepared for the algorithms their examples
@@ -20,7 +20,8 @@ fn jwk(json: &str) -> Jwk {
 pub fn verifying_keys() -> &'static LocalKeySet {
     static KEYS: OnceLock<LocalKeySet> = OnceLock::new();
     KEYS.get_or_init(|| {
-        let set = JwkSet::from_json(include_bytes!("../keys/jws.jwks")).expect("fixed JWKS");
+        let set = JwkSet::from_json(include_bytes!("../keys/jws.jwks"), &Default::default())
+            .expect("fixed JWKS");
         LocalKeySet::from_jwks(
             &set,
             &[
@@ -49,14 +50,13 @@ pub fn hmac_key() -> &'static VerifyingKey {
 pub fn decryption_keys() -> &'static [DecryptionKey] {
     static KEYS: OnceLock<Vec<DecryptionKey>> = OnceLock::new();
     KEYS.get_or_init(|| {
-        let list = std::str::from_utf8(include_bytes!("../keys/jwe.keys"))
-            .expect("utf-8 key list");
+        let list = std::str::from_utf8(include_bytes!("../keys/jwe.keys")).expect("utf-8 key list");
         let mut keys = Vec::new();
         for line in list.lines().filter(|l| !l.is_empty()) {
             let (alg, rest) = line.split_once(' ').expect("alg then key");
             let alg = KeyManagement::from_name(alg).expect("known alg");
             let key = if let Some(pwd) = rest.strip_prefix("password:") {
-                DecryptionKey::password(alg, pwd.as_bytes()).expect("password key")
+                DecryptionKey::password(pwd.as_bytes(), alg).expect("password key")
             } else {
                 let j = jwk(rest);
                 let kid = j.kid.clone();

@@ -147,8 +147,8 @@ fn case(row: impl Into<String>, lib: Lib, run: Box<dyn FnMut()>) -> Case {
 fn jot_keys(keys: &Keys, alg: Algorithm) -> (SigningKey, VerifyingKey) {
     if alg == Algorithm::HS256 {
         return (
-            SigningKey::hmac(alg, &keys.hmac).expect("jot HMAC key"),
-            VerifyingKey::hmac(alg, &keys.hmac).expect("jot HMAC key"),
+            SigningKey::hmac(&keys.hmac, alg).expect("jot HMAC key"),
+            VerifyingKey::hmac(&keys.hmac, alg).expect("jot HMAC key"),
         );
     }
     let m = material(keys, alg);
@@ -548,8 +548,8 @@ fn jot_jwe_keys(keys: &Keys, alg: &str) -> (EncryptionKey, DecryptionKey) {
     };
     match alg {
         "dir" | "A256KW" => (
-            EncryptionKey::secret(km, &keys.aes256).expect("jot JWE key"),
-            DecryptionKey::secret(km, &keys.aes256).expect("jot JWE key"),
+            EncryptionKey::secret(&keys.aes256, km).expect("jot JWE key"),
+            DecryptionKey::secret(&keys.aes256, km).expect("jot JWE key"),
         ),
         "ECDH-ES+A256KW" => from_jwk(&keys.p256.public_jwk, &keys.p256.jwk),
         _ => from_jwk(&keys.rsa.public_jwk, &keys.rsa.jwk),
@@ -647,7 +647,8 @@ fn decode_cases(keys: &Keys, out: &mut Vec<Case>) {
         DECODE_ROW,
         Lib::Jot,
         op(move || {
-            let u = jws::compact::decode_unverified(black_box(&token)).expect("jot decode");
+            let u = jws::compact::decode_unverified(black_box(&token), &Default::default())
+                .expect("jot decode");
             serde_json::from_slice::<BenchClaims>(&u.payload).expect("claims")
         }),
     ));
@@ -699,7 +700,10 @@ fn batch_cases(keys: &Keys, out: &mut Vec<Case>) {
         items: 64,
         run: Box::new(move || {
             for t in &tokens {
-                black_box(jws::compact::verify(black_box(t), &vk).expect("jot verify"));
+                black_box(
+                    jws::compact::verify(black_box(t), &vk, &Default::default())
+                        .expect("jot verify"),
+                );
             }
         }),
     });
@@ -708,13 +712,16 @@ fn batch_cases(keys: &Keys, out: &mut Vec<Case>) {
         .into_iter()
         .map(|t| &*Box::leak(t.into_boxed_str()))
         .collect();
-    assert!(batch.verify(&refs).iter().all(Result::is_ok));
+    assert!(batch
+        .verify(&refs, &Default::default())
+        .iter()
+        .all(Result::is_ok));
     out.push(Case {
         row: ED_BATCH64_ROW.into(),
         lib: Lib::Jot,
         items: 64,
         run: Box::new(move || {
-            black_box(batch.verify(black_box(&refs)));
+            black_box(batch.verify(black_box(&refs), &Default::default()));
         }),
     });
 }
@@ -801,12 +808,15 @@ pub fn jot_alloc_probes(keys: &Keys, alg: Algorithm) -> Vec<(String, Box<dyn FnM
     vec![
         (
             format!("jot {alg}: jws::compact::verify only (header + signature + payload decode)"),
-            op(move || jws::compact::verify(black_box(&t1), &k1).expect("jot")),
+            op(move || {
+                jws::compact::verify(black_box(&t1), &k1, &Default::default()).expect("jot")
+            }),
         ),
         (
             format!("jot {alg}: compact::verify + borrowed claims struct (no claim validation)"),
             op(move || {
-                let v = jws::compact::verify(black_box(&t2), &k2).expect("jot");
+                let v =
+                    jws::compact::verify(black_box(&t2), &k2, &Default::default()).expect("jot");
                 let c: crate::fixtures::BorrowedClaims<'_> =
                     serde_json::from_slice(&v.payload).expect("claims");
                 black_box(c.exp)

@@ -142,11 +142,11 @@ pub fn parse(bytes: &[u8], source: &str) -> Result<Loaded> {
                 .map(|m| m.contains_key("keys"))
                 .unwrap_or(false);
             if is_set {
-                JwkSet::from_json(t.as_bytes())
+                JwkSet::from_json(t.as_bytes(), &Default::default())
                     .map(Loaded::Set)
                     .map_err(|e| bad(&e))
             } else {
-                Jwk::from_json(t.as_bytes())
+                Jwk::from_json(t.as_bytes(), &Default::default())
                     .map(Loaded::Key)
                     .map_err(|e| bad(&e))
             }

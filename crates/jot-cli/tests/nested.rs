@@ -286,7 +286,7 @@ fn inner_jwt_with_whitespace_is_rejected_not_trimmed() {
     use jot::jwk::Jwk;
     let fx = Fixtures::new();
     let d = fx.path();
-    let public = Jwk::from_json(fx.read("enc.pub.jwk").as_bytes()).unwrap();
+    let public = Jwk::from_json(fx.read("enc.pub.jwk").as_bytes(), &Default::default()).unwrap();
     let key =
         EncryptionKey::from_jwk(&public, KeyManagement::from_name("ECDH-ES").unwrap()).unwrap();
     let opts = EncryptOptions::new(ContentEncryption::A256Gcm);

@@ -9,7 +9,7 @@ use jot::limits::Limits;
 use jot::{jwt, Algorithm, Error};
 
 fn keys() -> (SigningKey, VerifyingKey) {
-    let sk = SigningKey::hmac(Algorithm::HS256, &[9u8; 32]).unwrap();
+    let sk = SigningKey::hmac(&[9u8; 32], Algorithm::HS256).unwrap();
     let vk = sk.verifying_key().unwrap();
     (sk, vk)
 }
@@ -34,7 +34,7 @@ fn remembered_header_gives_the_same_result_as_parsing() {
     h.typ = Some("JWT".into());
     let t1 = with_header(&sk, &h, b"one");
     assert!(!remembers(&vk, &[&t1]));
-    let first = compact::verify(&t1, &vk).unwrap();
+    let first = compact::verify(&t1, &vk, &Default::default()).unwrap();
     assert!(
         remembers(&vk, &[&t1]),
         "a plain header that verified is remembered"
@@ -44,21 +44,27 @@ fn remembered_header_gives_the_same_result_as_parsing() {
         Some(first.header.clone())
     );
     let t2 = with_header(&sk, &h, b"two");
-    let second = compact::verify(&t2, &vk).unwrap();
+    let second = compact::verify(&t2, &vk, &Default::default()).unwrap();
     assert_eq!(first.header, second.header);
     assert_eq!(second.header.kid.as_deref(), Some("k1"));
     assert_eq!(second.payload, b"two");
     // A fresh key parses from scratch and agrees.
     let (_, fresh) = keys();
-    assert_eq!(compact::verify(&t2, &fresh).unwrap(), second);
+    assert_eq!(
+        compact::verify(&t2, &fresh, &Default::default()).unwrap(),
+        second
+    );
 }
 
 #[test]
 fn a_failed_verification_remembers_nothing() {
     let (_, vk) = keys();
-    let other = SigningKey::hmac(Algorithm::HS256, &[1u8; 32]).unwrap();
+    let other = SigningKey::hmac(&[1u8; 32], Algorithm::HS256).unwrap();
     let forged = compact::sign(b"x", &other).unwrap();
-    assert_eq!(compact::verify(&forged, &vk), Err(Error::InvalidSignature));
+    assert_eq!(
+        compact::verify(&forged, &vk, &Default::default()),
+        Err(Error::InvalidSignature)
+    );
     assert!(!remembers(&vk, &[&forged]));
 }
 
@@ -66,13 +72,16 @@ fn a_failed_verification_remembers_nothing() {
 fn remembered_header_does_not_excuse_a_bad_signature() {
     let (sk, vk) = keys();
     let good = compact::sign(b"x", &sk).unwrap();
-    compact::verify(&good, &vk).unwrap();
+    compact::verify(&good, &vk, &Default::default()).unwrap();
     assert!(remembers(&vk, &[&good]));
     let (head, _) = good.rsplit_once('.').unwrap();
-    let other = SigningKey::hmac(Algorithm::HS256, &[1u8; 32]).unwrap();
+    let other = SigningKey::hmac(&[1u8; 32], Algorithm::HS256).unwrap();
     let forged_sig = compact::sign(b"x", &other).unwrap();
     let forged = format!("{head}.{}", forged_sig.rsplit_once('.').unwrap().1);
-    assert_eq!(compact::verify(&forged, &vk), Err(Error::InvalidSignature));
+    assert_eq!(
+        compact::verify(&forged, &vk, &Default::default()),
+        Err(Error::InvalidSignature)
+    );
 }
 
 #[test]
@@ -81,11 +90,11 @@ fn limits_still_apply_to_a_remembered_header() {
     let mut h = Header::new(Algorithm::HS256);
     h.kid = Some("a-rather-long-key-identifier-0123456789".into());
     let t = with_header(&sk, &h, b"x");
-    compact::verify(&t, &vk).unwrap();
+    compact::verify(&t, &vk, &Default::default()).unwrap();
     assert!(remembers(&vk, &[&t]));
     let strict = Limits::default().with_max_header_len(20).unwrap();
     assert!(matches!(
-        compact::verify_with_limits(&t, &vk, &strict),
+        compact::verify(&t, &vk, &jot::jws::VerifyOptions::new().limits(strict)),
         Err(Error::TooLarge { .. })
     ));
 }
@@ -97,7 +106,7 @@ fn headers_with_extensions_are_never_remembered() {
     crit.b64 = false;
     crit.crit = vec!["b64".into()];
     let t = compact::sign_with_header(b"plain", &sk, Some(&crit)).unwrap();
-    compact::verify(&t, &vk).unwrap();
+    compact::verify(&t, &vk, &Default::default()).unwrap();
     assert!(
         !remembers(&vk, &[&t]),
         "b64/crit headers are parsed every time"
@@ -107,7 +116,7 @@ fn headers_with_extensions_are_never_remembered() {
         .other
         .insert("x5u".into(), serde_json::json!("https://example.com"));
     let t = with_header(&sk, &extra, b"x");
-    compact::verify(&t, &vk).unwrap();
+    compact::verify(&t, &vk, &Default::default()).unwrap();
     assert!(
         !remembers(&vk, &[&t]),
         "headers with other members are parsed every time"
@@ -140,23 +149,31 @@ fn jwt_rules_still_see_the_remembered_header() {
 
 #[test]
 fn a_key_set_remembers_per_key_and_still_selects_by_kid() {
-    let a = SigningKey::hmac(Algorithm::HS256, &[1u8; 32])
+    let a = SigningKey::hmac(&[1u8; 32], Algorithm::HS256)
         .unwrap()
         .with_kid("a");
-    let b = SigningKey::hmac(Algorithm::HS256, &[2u8; 32])
+    let b = SigningKey::hmac(&[2u8; 32], Algorithm::HS256)
         .unwrap()
         .with_kid("b");
     let set = LocalKeySet::from_keys(vec![a.verifying_key().unwrap(), b.verifying_key().unwrap()]);
     let ta = compact::sign(b"from a", &a).unwrap();
     let tb = compact::sign(b"from b", &b).unwrap();
-    compact::verify(&ta, &set).unwrap();
+    compact::verify(&ta, &set, &Default::default()).unwrap();
     assert!(remembers(&set, &[&ta]) && !remembers(&set, &[&tb]));
-    compact::verify(&tb, &set).unwrap();
+    compact::verify(&tb, &set, &Default::default()).unwrap();
     assert!(remembers(&set, &[&ta]) && remembers(&set, &[&tb]));
     // Both headers remembered, each token still needs its own key: the
     // remembered header says kid "a", and only a's key verifies it.
     let head_a = ta.split('.').next().unwrap();
     let forged = format!("{head_a}.{}", tb.split_once('.').unwrap().1);
-    assert_eq!(compact::verify(&forged, &set), Err(Error::InvalidSignature));
-    assert_eq!(compact::verify(&tb, &set).unwrap().payload, b"from b");
+    assert_eq!(
+        compact::verify(&forged, &set, &Default::default()),
+        Err(Error::InvalidSignature)
+    );
+    assert_eq!(
+        compact::verify(&tb, &set, &Default::default())
+            .unwrap()
+            .payload,
+        b"from b"
+    );
 }

@@ -130,7 +130,7 @@ fn several_recipients() {
         assert_eq!(d.header.cty(), Some("text/plain"));
     }
     // dir cannot be shared among recipients.
-    let dir = EncryptionKey::secret(KeyManagement::Dir, &[1u8; 32]).unwrap();
+    let dir = EncryptionKey::secret(&[1u8; 32], KeyManagement::Dir).unwrap();
     let r = jwe::json::encrypt_general(b"x", &[Recipient::new(&dir), Recipient::new(&eks[2])], &o);
     assert!(matches!(r, Err(Error::Malformed(_))));
 }
@@ -160,11 +160,11 @@ fn off_by_default_algorithms() {
     let alg = KeyManagement::from_name("PBES2-HS256+A128KW").unwrap();
     let t = jwe::compact::encrypt(
         b"pw",
-        &EncryptionKey::password(alg, b"correct horse").unwrap(),
+        &EncryptionKey::password(b"correct horse", alg).unwrap(),
         &EncryptOptions::new(ContentEncryption::A128Gcm),
     )
     .unwrap();
-    let dk = DecryptionKey::password(alg, b"correct horse").unwrap();
+    let dk = DecryptionKey::password(b"correct horse", alg).unwrap();
     assert!(matches!(
         jwe::compact::decrypt(&t, &dk, &DecryptOptions::new()),
         Err(Error::AlgorithmNotAllowed(_))
@@ -175,7 +175,7 @@ fn off_by_default_algorithms() {
             .plaintext,
         b"pw"
     );
-    let wrong = DecryptionKey::password(alg, b"wrong").unwrap();
+    let wrong = DecryptionKey::password(b"wrong", alg).unwrap();
     assert_eq!(
         jwe::compact::decrypt(&t, &wrong, &DecryptOptions::new().allow(alg)).unwrap_err(),
         Error::DecryptionFailed

@@ -37,7 +37,7 @@ fn mixed_batches_equal_single_verification() {
     let key = signer.verifying_key().unwrap();
     let other =
         SigningKey::from_jwk(&generate_for(Algorithm::EdDSA).unwrap(), Algorithm::EdDSA).unwrap();
-    let hmac = SigningKey::hmac(Algorithm::HS256, &[7u8; 32]).unwrap();
+    let hmac = SigningKey::hmac(&[7u8; 32], Algorithm::HS256).unwrap();
 
     let good: Vec<String> = (0..150)
         .map(|i| jws::compact::sign(format!("{{\"n\":{i}}}").as_bytes(), &signer).unwrap())
@@ -77,22 +77,32 @@ fn mixed_batches_equal_single_verification() {
     }
     let batch = Ed25519Batch::new(&key).unwrap();
     for set in [&tokens, &good, &bad] {
-        let got = batch.verify(set);
+        let got = batch.verify(set, &Default::default());
         assert_eq!(got.len(), set.len());
         for (t, r) in set.iter().zip(&got) {
-            assert_eq!(r, &jws::compact::verify(t, &key), "token {t:?}");
+            assert_eq!(
+                r,
+                &jws::compact::verify(t, &key, &Default::default()),
+                "token {t:?}"
+            );
         }
     }
-    assert!(batch.verify(&good).iter().all(Result::is_ok));
-    assert!(batch.verify(&bad).iter().all(Result::is_err));
-    assert!(batch.verify::<&str>(&[]).is_empty());
+    assert!(batch
+        .verify(&good, &Default::default())
+        .iter()
+        .all(Result::is_ok));
+    assert!(batch
+        .verify(&bad, &Default::default())
+        .iter()
+        .all(Result::is_err));
+    assert!(batch.verify::<&str>(&[], &Default::default()).is_empty());
 }
 
 #[test]
 fn only_ed25519_keys_batch() {
     for alg in [Algorithm::HS256, Algorithm::ES256, Algorithm::Ed448] {
         let key = if alg == Algorithm::HS256 {
-            VerifyingKey::hmac(alg, &[1u8; 32]).unwrap()
+            VerifyingKey::hmac(&[1u8; 32], alg).unwrap()
         } else {
             SigningKey::from_jwk(&generate_for(alg).unwrap(), alg)
                 .unwrap()

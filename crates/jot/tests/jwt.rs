@@ -11,7 +11,7 @@ const NOW: i64 = 1_700_000_000;
 const SECRET: &[u8] = b"0123456789abcdef0123456789abcdef";
 
 fn keys() -> (SigningKey, VerifyingKey) {
-    let s = SigningKey::hmac(Algorithm::HS256, SECRET).unwrap();
+    let s = SigningKey::hmac(SECRET, Algorithm::HS256).unwrap();
     let v = s.verifying_key().unwrap();
     (s, v)
 }
@@ -230,7 +230,7 @@ fn algorithm_allowlist_and_key_binding() {
         Err(Error::AlgorithmNotAllowed("HS256".into()))
     );
     // A key prepared for HS512 does not verify an HS256 token.
-    let k512 = VerifyingKey::hmac(Algorithm::HS512, &[1u8; 64]).unwrap();
+    let k512 = VerifyingKey::hmac(&[1u8; 64], Algorithm::HS512).unwrap();
     assert_eq!(
         jwt::verify::<Value>(&t, &k512, &Validation::new().at(NOW)).unwrap_err(),
         Error::AlgorithmNotAllowed("HS256".into())
@@ -273,10 +273,14 @@ fn claims_type_mismatch_is_reported() {
 
 #[test]
 fn header_members_from_key_and_builder() {
-    let s = SigningKey::hmac(Algorithm::HS256, SECRET)
+    let s = SigningKey::hmac(SECRET, Algorithm::HS256)
         .unwrap()
         .with_kid("k1");
-    let header = |t: &str| jot::jws::compact::decode_unverified(t).unwrap().header;
+    let header = |t: &str| {
+        jot::jws::compact::decode_unverified(t, &Default::default())
+            .unwrap()
+            .header
+    };
     let t = jwt::Builder::new()
         .at(NOW)
         .expires_at(NOW + 10)

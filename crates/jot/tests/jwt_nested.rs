@@ -62,7 +62,10 @@ fn sign_and_encrypt_round_trip_with_claims_validation() {
     let claims = json!({"iss": "issuer", "sub": "alice", "exp": now() + 600});
     let token = jwt::sign_and_encrypt(&claims, &p.signer, &p.recipient, &enc_opts()).unwrap();
     assert_eq!(token.split('.').count(), 5);
-    assert_eq!(jwe::compact::decode_header(&token).unwrap()["cty"], "JWT");
+    assert_eq!(
+        jwe::compact::decode_header(&token, &Default::default()).unwrap()["cty"],
+        "JWT"
+    );
 
     let v: NestedVerified<Value> = open(
         &p,

@@ -178,8 +178,8 @@ fn generate_for_every_algorithm_signs_and_verifies() {
         );
         // And through PEM for the asymmetric ones.
         if !alg.is_symmetric() {
-            let sk = SigningKey::from_pem(alg, &jwk.to_pem().unwrap()).unwrap();
-            let vk = VerifyingKey::from_pem(alg, &jwk.to_public_pem().unwrap()).unwrap();
+            let sk = SigningKey::from_pem(&jwk.to_pem().unwrap(), alg).unwrap();
+            let vk = VerifyingKey::from_pem(&jwk.to_public_pem().unwrap(), alg).unwrap();
             vk.verify(b"m", &sk.sign(b"m").unwrap()).unwrap();
         }
     }

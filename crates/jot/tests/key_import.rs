@@ -299,24 +299,24 @@ fn imported_keys_sign_and_verify() {
     for (stem, alg, kty) in SIGNING {
         let private_pem = pem(&format!("{stem}.pkcs8.pem"));
         assert_eq!(Jwk::from_pem(&private_pem).unwrap().key_type(), kty);
-        let sk = SigningKey::from_pem(alg, &private_pem).unwrap();
+        let sk = SigningKey::from_pem(&private_pem, alg).unwrap();
         let sig = sk.sign(b"payload").unwrap();
-        let vk = VerifyingKey::from_pem(alg, &pem(&format!("{stem}.spki.pem"))).unwrap();
+        let vk = VerifyingKey::from_pem(&pem(&format!("{stem}.spki.pem")), alg).unwrap();
         vk.verify(b"payload", &sig).unwrap();
-        let vk = VerifyingKey::from_der(alg, &der(&format!("{stem}.spki.der"))).unwrap();
+        let vk = VerifyingKey::from_der(&der(&format!("{stem}.spki.der")), alg).unwrap();
         vk.verify(b"payload", &sig).unwrap();
         // A private key verifies with its public half.
-        VerifyingKey::from_pem(alg, &private_pem)
+        VerifyingKey::from_pem(&private_pem, alg)
             .unwrap()
             .verify(b"payload", &sig)
             .unwrap();
-        let sk = SigningKey::from_der(alg, &der(&format!("{stem}.pkcs8.der"))).unwrap();
+        let sk = SigningKey::from_der(&der(&format!("{stem}.pkcs8.der")), alg).unwrap();
         vk.verify(b"payload", &sk.sign(b"payload").unwrap())
             .unwrap();
         assert!(vk.verify(b"payloae", &sig).is_err(), "{stem}");
     }
-    let vk = VerifyingKey::from_pem(Algorithm::ES256, &pem("cert-ec-p256.pem")).unwrap();
-    let sk = SigningKey::from_pem(Algorithm::ES256, &pem("ec-p256.sec1.pem")).unwrap();
+    let vk = VerifyingKey::from_pem(&pem("cert-ec-p256.pem"), Algorithm::ES256).unwrap();
+    let sk = SigningKey::from_pem(&pem("ec-p256.sec1.pem"), Algorithm::ES256).unwrap();
     vk.verify(b"x", &sk.sign(b"x").unwrap()).unwrap();
 }
 
@@ -327,37 +327,37 @@ fn public_keys_can_never_become_hmac_keys() {
             let p = pem(&format!("{stem}.spki.pem"));
             let d = der(&format!("{stem}.spki.der"));
             for r in [
-                VerifyingKey::from_pem(hs, &p),
-                VerifyingKey::from_der(hs, &d),
+                VerifyingKey::from_pem(&p, hs),
+                VerifyingKey::from_der(&d, hs),
             ] {
                 assert!(
                     matches!(r, Err(Error::KeyAlgorithmMismatch { .. })),
                     "{stem} {hs}: {r:?}"
                 );
             }
-            let r = SigningKey::from_pem(hs, &pem(&format!("{stem}.pkcs8.pem")));
+            let r = SigningKey::from_pem(&pem(&format!("{stem}.pkcs8.pem")), hs);
             assert!(matches!(r, Err(Error::KeyAlgorithmMismatch { .. })));
         }
-        let r = VerifyingKey::from_pem(hs, &pem("cert-rsa2048.pem"));
+        let r = VerifyingKey::from_pem(&pem("cert-rsa2048.pem"), hs);
         assert!(matches!(r, Err(Error::KeyAlgorithmMismatch { .. })));
-        let r = VerifyingKey::from_pem(hs, &pem("rsa2048.pkcs1pub.pem"));
+        let r = VerifyingKey::from_pem(&pem("rsa2048.pkcs1pub.pem"), hs);
         assert!(matches!(r, Err(Error::KeyAlgorithmMismatch { .. })));
     }
 }
 
 #[test]
 fn public_key_cannot_sign_and_wrong_algorithm_is_refused() {
-    let r = SigningKey::from_pem(Algorithm::ES256, &pem("ec-p256.spki.pem"));
+    let r = SigningKey::from_pem(&pem("ec-p256.spki.pem"), Algorithm::ES256);
     assert!(
         matches!(r, Err(Error::KeyAlgorithmMismatch { .. })),
         "{r:?}"
     );
-    let r = VerifyingKey::from_pem(Algorithm::ES384, &pem("ec-p256.spki.pem"));
+    let r = VerifyingKey::from_pem(&pem("ec-p256.spki.pem"), Algorithm::ES384);
     assert!(
         matches!(r, Err(Error::KeyAlgorithmMismatch { .. })),
         "{r:?}"
     );
-    let r = VerifyingKey::from_pem(Algorithm::EdDSA, &pem("x25519.spki.pem"));
+    let r = VerifyingKey::from_pem(&pem("x25519.spki.pem"), Algorithm::EdDSA);
     assert!(
         matches!(r, Err(Error::KeyAlgorithmMismatch { .. })),
         "{r:?}"
@@ -370,7 +370,7 @@ fn rsa_1024_imports_but_is_too_weak_to_sign() {
     assert!(matches!(&jwk.params, KeyParams::Rsa(r) if r.modulus_bits() == 1024));
     let r = SigningKey::from_jwk(&jwk, Algorithm::RS256);
     assert!(matches!(r, Err(Error::WeakKey(_))), "{r:?}");
-    let r = SigningKey::from_pem(Algorithm::RS256, &pem("rsa1024.pkcs8.pem"));
+    let r = SigningKey::from_pem(&pem("rsa1024.pkcs8.pem"), Algorithm::RS256);
     assert!(matches!(r, Err(Error::WeakKey(_))), "{r:?}");
     let r = VerifyingKey::from_jwk(&jwk.to_public().unwrap(), Algorithm::PS256);
     assert!(matches!(r, Err(Error::WeakKey(_))), "{r:?}");

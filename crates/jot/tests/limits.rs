@@ -22,8 +22,8 @@ const SECRET: &[u8] = b"a 32-byte (or longer) HMAC secret";
 
 fn hs256() -> (SigningKey, VerifyingKey) {
     (
-        SigningKey::hmac(Algorithm::HS256, SECRET).unwrap(),
-        VerifyingKey::hmac(Algorithm::HS256, SECRET).unwrap(),
+        SigningKey::hmac(SECRET, Algorithm::HS256).unwrap(),
+        VerifyingKey::hmac(SECRET, Algorithm::HS256).unwrap(),
     )
 }
 
@@ -54,16 +54,13 @@ fn nested(depth: usize) -> Value {
 fn dir_keys() -> (EncryptionKey, DecryptionKey) {
     let k = [7u8; 32];
     (
-        EncryptionKey::secret(KeyManagement::Dir, &k).unwrap(),
-        DecryptionKey::secret(KeyManagement::Dir, &k).unwrap(),
+        EncryptionKey::secret(&k, KeyManagement::Dir).unwrap(),
+        DecryptionKey::secret(&k, KeyManagement::Dir).unwrap(),
     )
 }
 
 fn dec_opts(limits: Limits) -> DecryptOptions {
-    DecryptOptions {
-        limits,
-        ..DecryptOptions::new()
-    }
+    DecryptOptions::new().limits(limits)
 }
 
 #[test]
@@ -81,28 +78,45 @@ fn max_token_len_every_entry_point() {
     let raised = d.with_max_token_len(256 * 1024).unwrap();
     let rules = |l: Limits| Validation::new().limits(l);
 
-    too_large(jws::compact::verify(&token, &vk), "token");
-    too_large(jws::compact::decode_unverified(&token), "token");
-    too_large(jws::json::verify(&json_jws, &vk), "token");
+    too_large(
+        jws::compact::verify(&token, &vk, &Default::default()),
+        "token",
+    );
+    too_large(
+        jws::compact::decode_unverified(&token, &Default::default()),
+        "token",
+    );
+    too_large(
+        jws::json::verify(&json_jws, &vk, &Default::default()),
+        "token",
+    );
     too_large(jwt::verify::<Value>(&token, &vk, &rules(d)), "token");
     too_large(
         jwe::compact::decrypt(&jwe_compact, &dk, &dec_opts(d)),
         "token",
     );
-    too_large(jwe::compact::decode_header(&jwe_compact), "token");
+    too_large(
+        jwe::compact::decode_header(&jwe_compact, &Default::default()),
+        "token",
+    );
     too_large(jwe::json::decrypt(&jwe_json, &dk, &dec_opts(d)), "token");
 
     assert_eq!(
-        jws::compact::verify_with_limits(&token, &vk, &raised)
+        jws::compact::verify(&token, &vk, &jot::jws::VerifyOptions::new().limits(raised))
             .unwrap()
             .payload,
         payload
     );
-    jws::compact::decode_unverified_with_limits(&token, &raised).unwrap();
-    jws::json::verify_with_limits(&json_jws, &vk, &raised).unwrap();
+    jws::compact::decode_unverified(&token, &raised).unwrap();
+    jws::json::verify(
+        &json_jws,
+        &vk,
+        &jot::jws::VerifyOptions::new().limits(raised),
+    )
+    .unwrap();
     jwt::verify::<Value>(&token, &vk, &rules(raised)).unwrap();
     jwe::compact::decrypt(&jwe_compact, &dk, &dec_opts(raised)).unwrap();
-    jwe::compact::decode_header_with_limits(&jwe_compact, &raised).unwrap();
+    jwe::compact::decode_header(&jwe_compact, &raised).unwrap();
     jwe::json::decrypt(&jwe_json, &dk, &dec_opts(raised)).unwrap();
 
     // Detached payloads do not count, the token (header, signature) does.
@@ -114,20 +128,32 @@ fn max_token_len_every_entry_point() {
         .with_max_header_len(256 * 1024)
         .unwrap();
     too_large(
-        jws::compact::verify_detached(&detached, b"payload", &vk),
+        jws::compact::verify_detached(&detached, b"payload", &vk, &Default::default()),
         "token",
     );
-    jws::compact::verify_detached_with_limits(&detached, b"payload", &vk, &both).unwrap();
+    jws::compact::verify_detached(
+        &detached,
+        b"payload",
+        &vk,
+        &jot::jws::VerifyOptions::new().limits(both),
+    )
+    .unwrap();
     let signer = jws::json::Signer {
         protected: Some(big_header),
         ..jws::json::Signer::new(&sk)
     };
     let detached_json = jws::json::sign_flattened(b"payload", &signer, true).unwrap();
     too_large(
-        jws::json::verify_detached(&detached_json, b"payload", &vk),
+        jws::json::verify_detached(&detached_json, b"payload", &vk, &Default::default()),
         "token",
     );
-    jws::json::verify_detached_with_limits(&detached_json, b"payload", &vk, &both).unwrap();
+    jws::json::verify_detached(
+        &detached_json,
+        b"payload",
+        &vk,
+        &jot::jws::VerifyOptions::new().limits(both),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -152,30 +178,53 @@ fn max_header_len_every_entry_point() {
     let raised = d.with_max_header_len(16 * 1024).unwrap();
     let what = "protected header";
 
-    too_large(jws::compact::verify(&token, &vk), what);
-    too_large(jws::compact::decode_unverified(&token), what);
+    too_large(jws::compact::verify(&token, &vk, &Default::default()), what);
     too_large(
-        jws::compact::verify_detached(&detached, &payload, &vk),
+        jws::compact::decode_unverified(&token, &Default::default()),
         what,
     );
-    too_large(jws::json::verify(&json_jws, &vk), what);
     too_large(
-        jws::json::verify_detached(&json_detached, &payload, &vk),
+        jws::compact::verify_detached(&detached, &payload, &vk, &Default::default()),
+        what,
+    );
+    too_large(jws::json::verify(&json_jws, &vk, &Default::default()), what);
+    too_large(
+        jws::json::verify_detached(&json_detached, &payload, &vk, &Default::default()),
         what,
     );
     too_large(jwt::verify::<Value>(&token, &vk, &Validation::new()), what);
     too_large(jwe::compact::decrypt(&jwe_compact, &dk, &dec_opts(d)), what);
-    too_large(jwe::compact::decode_header(&jwe_compact), what);
+    too_large(
+        jwe::compact::decode_header(&jwe_compact, &Default::default()),
+        what,
+    );
     too_large(jwe::json::decrypt(&jwe_json, &dk, &dec_opts(d)), what);
 
-    jws::compact::verify_with_limits(&token, &vk, &raised).unwrap();
-    jws::compact::decode_unverified_with_limits(&token, &raised).unwrap();
-    jws::compact::verify_detached_with_limits(&detached, &payload, &vk, &raised).unwrap();
-    jws::json::verify_with_limits(&json_jws, &vk, &raised).unwrap();
-    jws::json::verify_detached_with_limits(&json_detached, &payload, &vk, &raised).unwrap();
+    jws::compact::verify(&token, &vk, &jot::jws::VerifyOptions::new().limits(raised)).unwrap();
+    jws::compact::decode_unverified(&token, &raised).unwrap();
+    jws::compact::verify_detached(
+        &detached,
+        &payload,
+        &vk,
+        &jot::jws::VerifyOptions::new().limits(raised),
+    )
+    .unwrap();
+    jws::json::verify(
+        &json_jws,
+        &vk,
+        &jot::jws::VerifyOptions::new().limits(raised),
+    )
+    .unwrap();
+    jws::json::verify_detached(
+        &json_detached,
+        &payload,
+        &vk,
+        &jot::jws::VerifyOptions::new().limits(raised),
+    )
+    .unwrap();
     jwt::verify::<Value>(&token, &vk, &Validation::new().limits(raised)).unwrap();
     jwe::compact::decrypt(&jwe_compact, &dk, &dec_opts(raised)).unwrap();
-    jwe::compact::decode_header_with_limits(&jwe_compact, &raised).unwrap();
+    jwe::compact::decode_header(&jwe_compact, &raised).unwrap();
     jwe::json::decrypt(&jwe_json, &dk, &dec_opts(raised)).unwrap();
 }
 
@@ -217,25 +266,33 @@ fn max_json_depth_every_entry_point() {
     let d = Limits::default();
     let raised = d.with_max_json_depth(64).unwrap();
 
-    too_deep(jws::compact::verify(&token, &vk));
-    too_deep(jws::compact::decode_unverified(&token));
-    too_deep(jws::json::verify(&json_jws, &vk));
+    too_deep(jws::compact::verify(&token, &vk, &Default::default()));
+    too_deep(jws::compact::decode_unverified(&token, &Default::default()));
+    too_deep(jws::json::verify(&json_jws, &vk, &Default::default()));
     too_deep(jwt::verify::<Value>(&deep_jwt, &vk, &Validation::new()));
     too_deep(jwe::compact::decrypt(&jwe_compact, &dk, &dec_opts(d)));
-    too_deep(jwe::compact::decode_header(&jwe_compact));
+    too_deep(jwe::compact::decode_header(
+        &jwe_compact,
+        &Default::default(),
+    ));
     too_deep(jwe::json::decrypt(&jwe_json, &dk, &dec_opts(d)));
-    too_deep(Jwk::from_json(jwk_text.as_bytes()));
-    too_deep(JwkSet::from_json(jwks_text.as_bytes()));
+    too_deep(Jwk::from_json(jwk_text.as_bytes(), &Default::default()));
+    too_deep(JwkSet::from_json(jwks_text.as_bytes(), &Default::default()));
 
-    jws::compact::verify_with_limits(&token, &vk, &raised).unwrap();
-    jws::compact::decode_unverified_with_limits(&token, &raised).unwrap();
-    jws::json::verify_with_limits(&json_jws, &vk, &raised).unwrap();
+    jws::compact::verify(&token, &vk, &jot::jws::VerifyOptions::new().limits(raised)).unwrap();
+    jws::compact::decode_unverified(&token, &raised).unwrap();
+    jws::json::verify(
+        &json_jws,
+        &vk,
+        &jot::jws::VerifyOptions::new().limits(raised),
+    )
+    .unwrap();
     jwt::verify::<Value>(&deep_jwt, &vk, &Validation::new().limits(raised)).unwrap();
     jwe::compact::decrypt(&jwe_compact, &dk, &dec_opts(raised)).unwrap();
-    jwe::compact::decode_header_with_limits(&jwe_compact, &raised).unwrap();
+    jwe::compact::decode_header(&jwe_compact, &raised).unwrap();
     jwe::json::decrypt(&jwe_json, &dk, &dec_opts(raised)).unwrap();
-    Jwk::from_json_with_limits(jwk_text.as_bytes(), &raised).unwrap();
-    let set = JwkSet::from_json_with_limits(jwks_text.as_bytes(), &raised).unwrap();
+    Jwk::from_json(jwk_text.as_bytes(), &raised).unwrap();
+    let set = JwkSet::from_json(jwks_text.as_bytes(), &raised).unwrap();
     assert_eq!(set.keys.len(), 1);
 }
 
@@ -244,12 +301,20 @@ fn max_signatures() {
     let (sk, vk) = hs256();
     let signers: Vec<_> = (0..17).map(|_| jws::json::Signer::new(&sk)).collect();
     let general = jws::json::sign_general(b"payload", &signers, false).unwrap();
-    too_large(jws::json::verify(&general, &vk), "signatures");
+    too_large(
+        jws::json::verify(&general, &vk, &Default::default()),
+        "signatures",
+    );
     let raised = Limits::default().with_max_signatures(17).unwrap();
-    jws::json::verify_with_limits(&general, &vk, &raised).unwrap();
+    jws::json::verify(
+        &general,
+        &vk,
+        &jot::jws::VerifyOptions::new().limits(raised),
+    )
+    .unwrap();
     // The limit counts entries, not successes: 16 is fine by default.
     let sixteen = jws::json::sign_general(b"payload", &signers[..16], false).unwrap();
-    jws::json::verify(&sixteen, &vk).unwrap();
+    jws::json::verify(&sixteen, &vk, &Default::default()).unwrap();
 }
 
 #[test]
@@ -257,7 +322,7 @@ fn max_recipients() {
     let alg = KeyManagement::AesKw(AesKeyWrap::A128Kw);
     let keys: Vec<EncryptionKey> = (0..17u8)
         .map(|i| {
-            EncryptionKey::secret(alg, &[i; 16])
+            EncryptionKey::secret(&[i; 16], alg)
                 .unwrap()
                 .with_kid(format!("k{i}"))
         })
@@ -265,7 +330,7 @@ fn max_recipients() {
     let recipients: Vec<Recipient<'_>> = keys.iter().map(Recipient::new).collect();
     let opts = EncryptOptions::new(ContentEncryption::A128Gcm);
     let general = jwe::json::encrypt_general(b"to many", &recipients, &opts).unwrap();
-    let dk = DecryptionKey::secret(alg, &[16; 16])
+    let dk = DecryptionKey::secret(&[16; 16], alg)
         .unwrap()
         .with_kid("k16");
     too_large(
@@ -280,11 +345,11 @@ fn max_recipients() {
 #[test]
 fn max_pbes2_count() {
     let alg = KeyManagement::Pbes2(Pbes2::Hs256A128Kw);
-    let ek = EncryptionKey::password(alg, b"correct horse battery staple")
+    let ek = EncryptionKey::password(b"correct horse battery staple", alg)
         .unwrap()
         .with_pbes2_count(20_000)
         .unwrap();
-    let dk = DecryptionKey::password(alg, b"correct horse battery staple").unwrap();
+    let dk = DecryptionKey::password(b"correct horse battery staple", alg).unwrap();
     let token = jwe::compact::encrypt(
         b"secret",
         &ek,
@@ -334,15 +399,18 @@ fn max_rsa_bits() {
     let jwk = json!({ "kty": "RSA", "n": n, "e": "AQAB" });
     let text = jwk.to_string();
     let set = json!({ "keys": [jwk] }).to_string();
-    too_large(Jwk::from_json(text.as_bytes()), "RSA modulus in bits");
-    let default_set = JwkSet::from_json(set.as_bytes()).unwrap();
+    too_large(
+        Jwk::from_json(text.as_bytes(), &Default::default()),
+        "RSA modulus in bits",
+    );
+    let default_set = JwkSet::from_json(set.as_bytes(), &Default::default()).unwrap();
     assert_eq!(
         (default_set.keys.len(), default_set.unsupported.len()),
         (0, 1)
     );
 
     let raised = Limits::default().with_max_rsa_bits(16_392).unwrap();
-    let parsed = Jwk::from_json_with_limits(text.as_bytes(), &raised).unwrap();
+    let parsed = Jwk::from_json(text.as_bytes(), &raised).unwrap();
     assert_eq!(
         match &parsed.params {
             jot::jwk::KeyParams::Rsa(r) => r.modulus_bits(),
@@ -350,7 +418,7 @@ fn max_rsa_bits() {
         },
         16_392
     );
-    let raised_set = JwkSet::from_json_with_limits(set.as_bytes(), &raised).unwrap();
+    let raised_set = JwkSet::from_json(set.as_bytes(), &raised).unwrap();
     assert_eq!(raised_set.keys.len(), 1);
 }
 
@@ -361,12 +429,18 @@ fn max_jwks_len() {
     jwk["pad"] = json!("p".repeat(1 << 20));
     let text = jwk.to_string();
     let set = json!({ "keys": [jwk] }).to_string();
-    too_large(Jwk::from_json(text.as_bytes()), "JWK document");
-    too_large(JwkSet::from_json(set.as_bytes()), "JWK document");
+    too_large(
+        Jwk::from_json(text.as_bytes(), &Default::default()),
+        "JWK document",
+    );
+    too_large(
+        JwkSet::from_json(set.as_bytes(), &Default::default()),
+        "JWK document",
+    );
     let raised = Limits::default().with_max_jwks_len(2 << 20).unwrap();
-    Jwk::from_json_with_limits(text.as_bytes(), &raised).unwrap();
+    Jwk::from_json(text.as_bytes(), &raised).unwrap();
     assert_eq!(
-        JwkSet::from_json_with_limits(set.as_bytes(), &raised)
+        JwkSet::from_json(set.as_bytes(), &raised)
             .unwrap()
             .keys
             .len(),
@@ -380,7 +454,7 @@ fn segment_count_is_bounded() {
     let (_, vk) = hs256();
     let dots = ".".repeat(60_000);
     assert!(matches!(
-        jws::compact::verify(&dots, &vk),
+        jws::compact::verify(&dots, &vk, &Default::default()),
         Err(Error::Malformed(_))
     ));
     let (_, dk) = dir_keys();

@@ -51,13 +51,13 @@ fn jwe_keys() -> &'static [(EncryptionKey, DecryptionKey, ContentEncryption); 3]
         let ec = generate(KeySpec::Ec(EcCurve::P256)).unwrap();
         [
             (
-                EncryptionKey::secret(dir, &[3; 32]).unwrap(),
-                DecryptionKey::secret(dir, &[3; 32]).unwrap(),
+                EncryptionKey::secret(&[3; 32], dir).unwrap(),
+                DecryptionKey::secret(&[3; 32], dir).unwrap(),
                 ContentEncryption::A256Gcm,
             ),
             (
-                EncryptionKey::secret(kw, &[5; 16]).unwrap(),
-                DecryptionKey::secret(kw, &[5; 16]).unwrap(),
+                EncryptionKey::secret(&[5; 16], kw).unwrap(),
+                DecryptionKey::secret(&[5; 16], kw).unwrap(),
                 ContentEncryption::A128CbcHs256,
             ),
             (
@@ -133,7 +133,7 @@ proptest! {
         header.typ = typ.clone();
         header.other = other.clone();
         let token = jws::compact::sign_with_header(&payload, sk, Some(&header)).unwrap();
-        let v = jws::compact::verify(&token, vk).unwrap();
+        let v = jws::compact::verify(&token, vk, &Default::default()).unwrap();
         prop_assert_eq!(&v.payload, &payload);
         prop_assert_eq!(v.header.kid, kid.or_else(|| sk.kid().map(str::to_owned)));
         prop_assert_eq!(v.header.typ, typ);
@@ -141,7 +141,7 @@ proptest! {
         // The JSON serialization agrees.
         let json_jws =
             jws::json::sign_flattened(&payload, &jws::json::Signer::new(sk), false).unwrap();
-        prop_assert_eq!(jws::json::verify(&json_jws, vk).unwrap().payload, payload);
+        prop_assert_eq!(jws::json::verify(&json_jws, vk, &Default::default()).unwrap().payload, payload);
     }
 
     #[test]
@@ -201,7 +201,7 @@ proptest! {
         let (sk, vk) = &signing_keys()[which];
         let token = jws::compact::sign(&payload, sk).unwrap();
         if let Some(bad) = mutate(&token, pos, byte) {
-            prop_assert!(jws::compact::verify(&bad, vk).is_err(), "accepted {bad}");
+            prop_assert!(jws::compact::verify(&bad, vk, &Default::default()).is_err(), "accepted {bad}");
             prop_assert!(
                 jwt::verify::<Value>(&bad, vk, &Validation::new().allow_missing_exp()).is_err()
             );

@@ -158,7 +158,7 @@ fn a4_json() -> Value {
 }
 
 fn jwk(s: &str) -> Jwk {
-    Jwk::from_json(s.as_bytes()).unwrap()
+    Jwk::from_json(s.as_bytes(), &Default::default()).unwrap()
 }
 
 fn km(name: &str) -> KeyManagement {

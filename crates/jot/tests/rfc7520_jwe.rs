@@ -48,7 +48,7 @@ const JWE_FILES: [&str; 13] = [
 ];
 
 fn jwk_of(v: &Value) -> Jwk {
-    Jwk::from_json(to_json(v).as_bytes()).expect("cookbook key parses")
+    Jwk::from_json(to_json(v).as_bytes(), &Default::default()).expect("cookbook key parses")
 }
 
 fn alg_of(v: &Value) -> KeyManagement {
@@ -113,7 +113,7 @@ impl RecipientCase {
     fn encryption_key(&self) -> EncryptionKey {
         match &self.password {
             Some(pw) => {
-                let k = EncryptionKey::password(self.alg, pw).unwrap();
+                let k = EncryptionKey::password(pw, self.alg).unwrap();
                 match self.count {
                     Some(c) => k.with_pbes2_count(c).unwrap(),
                     None => k,
@@ -126,7 +126,7 @@ impl RecipientCase {
 
     fn decryption_key(&self) -> DecryptionKey {
         match &self.password {
-            Some(pw) => DecryptionKey::password(self.alg, pw).unwrap(),
+            Some(pw) => DecryptionKey::password(pw, self.alg).unwrap(),
             None => DecryptionKey::from_jwk(&self.jwk, self.alg)
                 .unwrap_or_else(|e| panic!("{}: decryption key: {e}", self.alg)),
         }
@@ -592,7 +592,7 @@ fn rfc7520_6_nesting() {
     let d = jwe::compact::decrypt(compact, &dk, &opts).unwrap();
     assert_eq!(d.plaintext, inner.as_bytes());
     assert_eq!(d.header.cty(), Some("JWT"));
-    let verified = jot::jws::compact::verify(inner, &vk).unwrap();
+    let verified = jot::jws::compact::verify(inner, &vk, &Default::default()).unwrap();
     assert_eq!(
         verified.payload,
         str_at(&v, "/sign/input/payload").as_bytes()

@@ -28,7 +28,7 @@ use serde_json::{Map, Value};
 const PRIVATE_MEMBERS: [&str; 7] = ["d", "p", "q", "dp", "dq", "qi", "k"];
 
 fn jwk_of(v: &Value) -> Jwk {
-    Jwk::from_json(to_json(v).as_bytes()).expect("cookbook key parses")
+    Jwk::from_json(to_json(v).as_bytes(), &Default::default()).expect("cookbook key parses")
 }
 
 fn alg_of(v: &Value) -> Algorithm {
@@ -121,7 +121,7 @@ impl Case {
         let payload = self.payload();
         let mut checked = 0;
         if let Some(c) = self.output("compact") {
-            let v = compact::verify(c.as_str().unwrap(), &vk)
+            let v = compact::verify(c.as_str().unwrap(), &vk, &Default::default())
                 .unwrap_or_else(|e| panic!("{}: compact: {e}", self.name));
             assert_eq!(v.payload, payload, "{}", self.name);
             assert_eq!(v.header.alg, self.alg());
@@ -129,7 +129,7 @@ impl Case {
         }
         for member in ["json", "json_flat"] {
             let j = self.output(member).unwrap();
-            let v = json::verify(&to_json(j), &vk)
+            let v = json::verify(&to_json(j), &vk, &Default::default())
                 .unwrap_or_else(|e| panic!("{}: {member}: {e}", self.name));
             assert_eq!(v.payload, payload, "{}: {member}", self.name);
             assert_eq!(v.signature_index, 0);
@@ -186,10 +186,15 @@ impl Case {
         let token = compact::sign_with_header(&payload, &sk, Some(&h)).unwrap();
         let protected_b64 = str_at(&self.v, "/signing/protected_b64u");
         assert!(token.starts_with(&format!("{protected_b64}.")));
-        assert_eq!(compact::verify(&token, &vk).unwrap().payload, payload);
+        assert_eq!(
+            compact::verify(&token, &vk, &Default::default())
+                .unwrap()
+                .payload,
+            payload
+        );
         // The cookbook's own verifying key (from the public half) too.
         assert_eq!(
-            compact::verify(&token, &self.verifying_key())
+            compact::verify(&token, &self.verifying_key(), &Default::default())
                 .unwrap()
                 .payload,
             payload
@@ -287,25 +292,31 @@ fn rfc7520_4_5_detached() {
     let payload = c.payload();
     let token = c.output("compact").unwrap().as_str().unwrap();
     assert!(token.contains(".."));
-    let h = compact::verify_detached(token, &payload, &vk).unwrap();
+    let h = compact::verify_detached(token, &payload, &vk, &Default::default()).unwrap();
     assert_eq!(
         h.kid.as_deref(),
         Some("018c0ae5-4d9b-471b-bfd6-eef314bc7037")
     );
     assert_eq!(
-        compact::verify_detached(token, b"another payload", &vk),
+        compact::verify_detached(token, b"another payload", &vk, &Default::default()),
         Err(Error::InvalidSignature)
     );
     // Without the payload the compact form is an empty payload, and fails.
-    assert_eq!(compact::verify(token, &vk), Err(Error::InvalidSignature));
+    assert_eq!(
+        compact::verify(token, &vk, &Default::default()),
+        Err(Error::InvalidSignature)
+    );
     for member in ["json", "json_flat"] {
         let j = to_json(c.output(member).unwrap());
-        let v = json::verify_detached(&j, &payload, &vk).unwrap();
+        let v = json::verify_detached(&j, &payload, &vk, &Default::default()).unwrap();
         assert_eq!(v.payload, payload);
         assert_eq!(v.signature_index, 0);
-        assert!(matches!(json::verify(&j, &vk), Err(Error::Malformed(_))));
+        assert!(matches!(
+            json::verify(&j, &vk, &Default::default()),
+            Err(Error::Malformed(_))
+        ));
         assert_eq!(
-            json::verify_detached(&j, b"x", &vk).unwrap_err(),
+            json::verify_detached(&j, b"x", &vk, &Default::default()).unwrap_err(),
             Error::InvalidSignature
         );
     }
@@ -340,7 +351,12 @@ fn rfc7520_4_6_unprotected_kid() {
     let set = JwkSet::new(vec![c.jwk()]);
     let keys = LocalKeySet::from_jwks(&set, &[Algorithm::HS256]);
     for member in ["json", "json_flat"] {
-        let v = json::verify(&to_json(c.output(member).unwrap()), &keys).unwrap();
+        let v = json::verify(
+            &to_json(c.output(member).unwrap()),
+            &keys,
+            &Default::default(),
+        )
+        .unwrap();
         assert_eq!(v.header.kid.as_deref(), c.jwk().kid.as_deref());
     }
     // Reproduce: protected {"alg":"HS256"}, kid only unprotected.
@@ -378,7 +394,12 @@ fn rfc7520_4_7_alg_unprotected_is_rejected() {
     assert!(c.output("compact").is_none());
     let vk = c.verifying_key();
     for member in ["json", "json_flat"] {
-        let err = json::verify(&to_json(c.output(member).unwrap()), &vk).unwrap_err();
+        let err = json::verify(
+            &to_json(c.output(member).unwrap()),
+            &vk,
+            &Default::default(),
+        )
+        .unwrap_err();
         assert!(
             matches!(&err, Error::InvalidHeader { name, .. } if name == "alg"),
             "{member}: {err:?}"
@@ -429,25 +450,25 @@ fn rfc7520_4_8_multiple_signatures() {
     }
 
     let vk = |i: usize| VerifyingKey::from_jwk(&keys[i], algs[i]).unwrap();
-    let rs = json::verify(&jws, &vk(0)).unwrap();
+    let rs = json::verify(&jws, &vk(0), &Default::default()).unwrap();
     assert_eq!(rs.signature_index, 0);
     assert_eq!(rs.payload, payload);
     assert_eq!(
         rs.header.kid.as_deref(),
         Some("bilbo.baggins@hobbiton.example")
     );
-    let hs = json::verify(&jws, &vk(2)).unwrap();
+    let hs = json::verify(&jws, &vk(2), &Default::default()).unwrap();
     assert_eq!(hs.signature_index, 2);
     assert_eq!(hs.payload, payload);
     // Only the ES512 key: its entry has an unprotected alg and is refused,
     // so nothing verifies. The error reported is the first entry's (the
     // ES512 key cannot verify RS256).
-    let err = json::verify(&jws, &vk(1)).unwrap_err();
+    let err = json::verify(&jws, &vk(1), &Default::default()).unwrap_err();
     assert_eq!(err, Error::AlgorithmNotAllowed("RS256".into()));
     // The ES512 entry on its own (flattened) names the reason.
     let mut flat = v["output"]["json"]["signatures"][1].clone();
     flat["payload"] = v["output"]["json"]["payload"].clone();
-    let err = json::verify(&to_json(&flat), &vk(1)).unwrap_err();
+    let err = json::verify(&to_json(&flat), &vk(1), &Default::default()).unwrap_err();
     assert!(
         matches!(&err, Error::InvalidHeader { name, .. } if name == "alg"),
         "{err:?}"
@@ -455,7 +476,7 @@ fn rfc7520_4_8_multiple_signatures() {
     // All three keys in a set: the first verifiable entry wins.
     let set = JwkSet::new(keys.clone());
     let local = LocalKeySet::from_jwks(&set, &algs);
-    let all = json::verify(&jws, &local).unwrap();
+    let all = json::verify(&jws, &local, &Default::default()).unwrap();
     assert_eq!(all.signature_index, 0);
 
     // Reproduce the two protected-alg entries with sign_general.
@@ -520,12 +541,16 @@ fn rfc7520_3_keys() {
         let rel = format!("rfc7520/jwk/{file}");
         let text = common::read(&rel);
         let original: Value = serde_json::from_slice(&text).unwrap();
-        let jwk = Jwk::from_json(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let jwk =
+            Jwk::from_json(&text, &Default::default()).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert_eq!(jwk.is_private(), private, "{file}");
         let out: Value = serde_json::from_str(&jwk.to_json()).unwrap();
         assert_eq!(members(&out), members(&original), "{file}: round trip");
         // Parsing our own output gives the same key.
-        assert_eq!(Jwk::from_json(jwk.to_json().as_bytes()).unwrap(), jwk);
+        assert_eq!(
+            Jwk::from_json(jwk.to_json().as_bytes(), &Default::default()).unwrap(),
+            jwk
+        );
         assert_eq!(jwk.thumbprint(ThumbprintHash::Sha256), thumbprint, "{file}");
         if !private {
             for m in PRIVATE_MEMBERS {
@@ -540,7 +565,11 @@ fn rfc7520_3_keys() {
         ("3_2.ec_private_key.json", "3_1.ec_public_key.json"),
         ("3_4.rsa_private_key.json", "3_3.rsa_public_key.json"),
     ] {
-        let k = Jwk::from_json(&common::read(&format!("rfc7520/jwk/{private}"))).unwrap();
+        let k = Jwk::from_json(
+            &common::read(&format!("rfc7520/jwk/{private}")),
+            &Default::default(),
+        )
+        .unwrap();
         let p = k.to_public().unwrap();
         assert!(!p.is_private());
         let out: Value = serde_json::from_str(&p.to_json()).unwrap();
@@ -561,9 +590,10 @@ fn rfc7520_3_keys() {
     }
 
     // Symmetric keys have no public half and are dropped from a published set.
-    let mac = Jwk::from_json(&common::read(
-        "rfc7520/jwk/3_5.symmetric_key_mac_computation.json",
-    ))
+    let mac = Jwk::from_json(
+        &common::read("rfc7520/jwk/3_5.symmetric_key_mac_computation.json"),
+        &Default::default(),
+    )
     .unwrap();
     assert!(matches!(mac.to_public(), Err(Error::InvalidKey(_))));
     assert!(JwkSet::new(vec![mac.clone()]).to_public().keys.is_empty());
@@ -575,9 +605,10 @@ fn rfc7520_3_keys() {
     ));
     // 3.6 is an encryption key ("use":"enc", "alg":"A256GCM"): never a
     // signature key.
-    let enc = Jwk::from_json(&common::read(
-        "rfc7520/jwk/3_6.symmetric_key_encryption.json",
-    ))
+    let enc = Jwk::from_json(
+        &common::read("rfc7520/jwk/3_6.symmetric_key_encryption.json"),
+        &Default::default(),
+    )
     .unwrap();
     for alg in [Algorithm::HS256, Algorithm::HS384, Algorithm::HS512] {
         assert!(matches!(
@@ -586,7 +617,11 @@ fn rfc7520_3_keys() {
         ));
     }
     // The EC and RSA keys work for their algorithms only.
-    let ec = Jwk::from_json(&common::read("rfc7520/jwk/3_2.ec_private_key.json")).unwrap();
+    let ec = Jwk::from_json(
+        &common::read("rfc7520/jwk/3_2.ec_private_key.json"),
+        &Default::default(),
+    )
+    .unwrap();
     assert!(SigningKey::from_jwk(&ec, Algorithm::ES512).is_ok());
     assert!(SigningKey::from_jwk(&ec, Algorithm::ES256).is_err());
     let ec_public = ec.to_public().unwrap();
@@ -614,7 +649,7 @@ fn rfc7797_b64_false_compact_and_json() {
     let payload = c.payload();
     let token = c.output("compact").unwrap().as_str().unwrap();
     assert!(token.contains(".This is the payload string!."));
-    let v = compact::verify(token, &vk).unwrap();
+    let v = compact::verify(token, &vk, &Default::default()).unwrap();
     assert!(!v.header.b64);
     assert_eq!(v.header.crit, ["b64"]);
     assert_eq!(v.payload, payload);
@@ -623,7 +658,7 @@ fn rfc7797_b64_false_compact_and_json() {
     // Tampering with the unencoded payload breaks the signature.
     let tampered = token.replace("payload string", "payload strinG");
     assert_eq!(
-        compact::verify(&tampered, &vk),
+        compact::verify(&tampered, &vk, &Default::default()),
         Err(Error::InvalidSignature)
     );
 }
@@ -639,7 +674,12 @@ fn rfc7797_4_2_draft_vector_rejected_final_rfc_example_accepted() {
     c.check_raw_signature(true);
     let vk = c.verifying_key();
     for member in ["json", "json_flat"] {
-        let err = json::verify(&to_json(c.output(member).unwrap()), &vk).unwrap_err();
+        let err = json::verify(
+            &to_json(c.output(member).unwrap()),
+            &vk,
+            &Default::default(),
+        )
+        .unwrap_err();
         assert!(matches!(err, Error::Crit(_)), "{member}: {err:?}");
     }
 
@@ -647,17 +687,22 @@ fn rfc7797_4_2_draft_vector_rejected_final_rfc_example_accepted() {
     const PROTECTED: &str = "eyJhbGciOiJIUzI1NiIsImI2NCI6ZmFsc2UsImNyaXQiOlsiYjY0Il19";
     const SIG: &str = "A5dxf2s96_n5FLueVuW1Z_vh161FwXZC4YLPff6dmDY";
     let flat = format!(r#"{{"protected":"{PROTECTED}","payload":"$.02","signature":"{SIG}"}}"#);
-    let v = json::verify(&flat, &vk).unwrap();
+    let v = json::verify(&flat, &vk, &Default::default()).unwrap();
     assert_eq!(v.payload, b"$.02");
     assert!(!v.header.b64);
     let general = format!(
         r#"{{"payload":"$.02","signatures":[{{"protected":"{PROTECTED}","signature":"{SIG}"}}]}}"#
     );
-    assert_eq!(json::verify(&general, &vk).unwrap().payload, b"$.02");
+    assert_eq!(
+        json::verify(&general, &vk, &Default::default())
+            .unwrap()
+            .payload,
+        b"$.02"
+    );
     // Detached form of the same.
     let detached = format!(r#"{{"protected":"{PROTECTED}","signature":"{SIG}"}}"#);
     assert_eq!(
-        json::verify_detached(&detached, b"$.02", &vk)
+        json::verify_detached(&detached, b"$.02", &vk, &Default::default())
             .unwrap()
             .payload,
         b"$.02"
@@ -679,7 +724,7 @@ fn rfc7797_4_2_draft_vector_rejected_final_rfc_example_accepted() {
     assert!(compact::sign_with_header(b"$.02", &sk, Some(&h)).is_err());
     let det = compact::sign_detached(b"$.02", &sk, Some(&h)).unwrap();
     assert_eq!(det, format!("{PROTECTED}..{SIG}"));
-    assert!(compact::verify_detached(&det, b"$.02", &vk).is_ok());
+    assert!(compact::verify_detached(&det, b"$.02", &vk, &Default::default()).is_ok());
 }
 
 /// RFC 7797 §4.1: the same payload with b64 true (the default).
@@ -688,7 +733,12 @@ fn rfc7797_4_1_b64_true() {
     const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.JC4wMg.5mvfOroL-g7HyqJoozehmsaqmvTYGEq5jTI1gVvoEoQ";
     let jwk = rfc7797_key();
     let vk = VerifyingKey::from_jwk(&jwk, Algorithm::HS256).unwrap();
-    assert_eq!(compact::verify(TOKEN, &vk).unwrap().payload, b"$.02");
+    assert_eq!(
+        compact::verify(TOKEN, &vk, &Default::default())
+            .unwrap()
+            .payload,
+        b"$.02"
+    );
     let sk = SigningKey::from_jwk(&jwk, Algorithm::HS256).unwrap();
     assert_eq!(compact::sign(b"$.02", &sk).unwrap(), TOKEN);
 }
@@ -707,7 +757,7 @@ fn curve25519_ed25519_jws() {
     let ed = VerifyingKey::from_jwk(&c.jwk(), Algorithm::Ed25519).unwrap();
     let token = c.output("compact").unwrap().as_str().unwrap();
     assert!(matches!(
-        compact::verify(token, &ed),
+        compact::verify(token, &ed, &Default::default()),
         Err(Error::AlgorithmNotAllowed(_))
     ));
 }

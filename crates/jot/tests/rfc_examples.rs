@@ -54,7 +54,7 @@ const ED25519_PUBLIC: &str =
 const ED25519_TOKEN: &str = "eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc.hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg";
 
 fn jwk(s: &str) -> Jwk {
-    Jwk::from_json(s.as_bytes()).unwrap()
+    Jwk::from_json(s.as_bytes(), &Default::default()).unwrap()
 }
 
 fn claims() -> Vec<u8> {
@@ -76,7 +76,7 @@ fn signature(token: &str) -> Vec<u8> {
 fn rfc7515_a1_hs256_and_rfc7519_3_1() {
     let key = jwk(A1_KEY);
     let vk = VerifyingKey::from_jwk(&key, Algorithm::HS256).unwrap();
-    let v = compact::verify(A1_TOKEN, &vk).unwrap();
+    let v = compact::verify(A1_TOKEN, &vk, &Default::default()).unwrap();
     assert_eq!(v.payload, claims());
     assert_eq!(v.header.typ.as_deref(), Some("JWT"));
     let claims: serde_json::Value = serde_json::from_slice(&v.payload).unwrap();
@@ -90,7 +90,7 @@ fn rfc7515_a1_hs256_and_rfc7519_3_1() {
     );
     // The same key bound to HS384 refuses the token.
     let hs384 = VerifyingKey::from_jwk(&key, Algorithm::HS384).unwrap();
-    assert!(compact::verify(A1_TOKEN, &hs384).is_err());
+    assert!(compact::verify(A1_TOKEN, &hs384, &Default::default()).is_err());
 }
 
 /// RFC 7515 A.2: RS256, deterministic: reproduced byte for byte.
@@ -98,16 +98,21 @@ fn rfc7515_a1_hs256_and_rfc7519_3_1() {
 fn rfc7515_a2_rs256() {
     let key = jwk(A2_KEY);
     let vk = VerifyingKey::from_jwk(&key, Algorithm::RS256).unwrap();
-    assert_eq!(compact::verify(A2_TOKEN, &vk).unwrap().payload, claims());
+    assert_eq!(
+        compact::verify(A2_TOKEN, &vk, &Default::default())
+            .unwrap()
+            .payload,
+        claims()
+    );
     let public = key.to_public().unwrap();
     let vk_public = VerifyingKey::from_jwk(&public, Algorithm::RS256).unwrap();
-    assert!(compact::verify(A2_TOKEN, &vk_public).is_ok());
+    assert!(compact::verify(A2_TOKEN, &vk_public, &Default::default()).is_ok());
     let sk = SigningKey::from_jwk(&key, Algorithm::RS256).unwrap();
     assert_eq!(compact::sign(&claims(), &sk).unwrap(), A2_TOKEN);
     // PS256 with the same key does not accept an RS256 token.
     let ps = VerifyingKey::from_jwk(&public, Algorithm::PS256).unwrap();
     assert!(matches!(
-        compact::verify(A2_TOKEN, &ps),
+        compact::verify(A2_TOKEN, &ps, &Default::default()),
         Err(Error::AlgorithmNotAllowed(_))
     ));
 }
@@ -117,11 +122,21 @@ fn rfc7515_a2_rs256() {
 fn rfc7515_a3_es256() {
     let key = jwk(A3_KEY);
     let vk = VerifyingKey::from_jwk(&key.to_public().unwrap(), Algorithm::ES256).unwrap();
-    assert_eq!(compact::verify(A3_TOKEN, &vk).unwrap().payload, claims());
+    assert_eq!(
+        compact::verify(A3_TOKEN, &vk, &Default::default())
+            .unwrap()
+            .payload,
+        claims()
+    );
     let sk = SigningKey::from_jwk(&key, Algorithm::ES256).unwrap();
     let ours = compact::sign(&claims(), &sk).unwrap();
     assert!(ours.starts_with("eyJhbGciOiJFUzI1NiJ9."));
-    assert_eq!(compact::verify(&ours, &vk).unwrap().payload, claims());
+    assert_eq!(
+        compact::verify(&ours, &vk, &Default::default())
+            .unwrap()
+            .payload,
+        claims()
+    );
     assert_eq!(signature(&ours).len(), 64);
 }
 
@@ -130,12 +145,17 @@ fn rfc7515_a3_es256() {
 fn rfc7515_a4_es512() {
     let key = jwk(A4_KEY);
     let vk = VerifyingKey::from_jwk(&key, Algorithm::ES512).unwrap();
-    assert_eq!(compact::verify(A4_TOKEN, &vk).unwrap().payload, b"Payload");
+    assert_eq!(
+        compact::verify(A4_TOKEN, &vk, &Default::default())
+            .unwrap()
+            .payload,
+        b"Payload"
+    );
     let sk = SigningKey::from_jwk(&key, Algorithm::ES512).unwrap();
     let ours = compact::sign(b"Payload", &sk).unwrap();
     assert_eq!(&ours[..signing_input(&ours).len()], signing_input(A4_TOKEN));
     assert_eq!(signature(&ours).len(), 132);
-    assert!(compact::verify(&ours, &vk).is_ok());
+    assert!(compact::verify(&ours, &vk, &Default::default()).is_ok());
 }
 
 /// RFC 7515 A.5 / RFC 7519 §6.1: the unsecured JWS is refused by every
@@ -149,16 +169,19 @@ fn rfc7515_a5_and_rfc7519_6_1_unsecured() {
         VerifyingKey::from_jwk(&jwk(ED25519_PUBLIC), Algorithm::EdDSA).unwrap(),
     ];
     for k in &keys {
-        assert_eq!(compact::verify(A5_TOKEN, k), Err(Error::UnsecuredToken));
+        assert_eq!(
+            compact::verify(A5_TOKEN, k, &Default::default()),
+            Err(Error::UnsecuredToken)
+        );
     }
     assert_eq!(
-        compact::verify(A5_TOKEN, &keys.to_vec()),
+        compact::verify(A5_TOKEN, &keys.to_vec(), &Default::default()),
         Err(Error::UnsecuredToken)
     );
     let set = JwkSet::new(vec![jwk(A1_KEY), jwk(A2_KEY), jwk(A3_KEY)]);
     let local = LocalKeySet::from_jwks(&set, Algorithm::ALL);
     assert_eq!(
-        compact::verify(A5_TOKEN, &local),
+        compact::verify(A5_TOKEN, &local, &Default::default()),
         Err(Error::UnsecuredToken)
     );
     assert_eq!(unsecured::decode_unsecured(A5_TOKEN).unwrap(), claims());
@@ -183,23 +206,33 @@ fn rfc7515_a6_a7_json() {
     );
     let rsa = VerifyingKey::from_jwk(&jwk(A2_KEY), Algorithm::RS256).unwrap();
     let ec = VerifyingKey::from_jwk(&jwk(A3_KEY), Algorithm::ES256).unwrap();
-    let v = json::verify(&general, &rsa).unwrap();
+    let v = json::verify(&general, &rsa, &Default::default()).unwrap();
     assert_eq!((v.signature_index, v.payload), (0, claims()));
     assert_eq!(v.header.kid.as_deref(), Some("2010-12-29"));
-    let v = json::verify(&general, &ec).unwrap();
+    let v = json::verify(&general, &ec, &Default::default()).unwrap();
     assert_eq!(v.signature_index, 1);
     let set = JwkSet::new(vec![
         jwk(A2_KEY).with_kid("2010-12-29"),
         jwk(A3_KEY).with_kid("e9bc097a-ce51-4036-9562-d2ade882db0d"),
     ]);
     let local = LocalKeySet::from_jwks(&set, &[Algorithm::ES256]);
-    assert_eq!(json::verify(&general, &local).unwrap().signature_index, 1);
+    assert_eq!(
+        json::verify(&general, &local, &Default::default())
+            .unwrap()
+            .signature_index,
+        1
+    );
 
     let flattened = format!(
         r#"{{"payload":"{CLAIMS_B64}","protected":"eyJhbGciOiJFUzI1NiJ9","header":{{"kid":"e9bc097a-ce51-4036-9562-d2ade882db0d"}},"signature":"{a3_sig}"}}"#
     );
-    assert_eq!(json::verify(&flattened, &ec).unwrap().payload, claims());
-    assert!(json::verify(&flattened, &rsa).is_err());
+    assert_eq!(
+        json::verify(&flattened, &ec, &Default::default())
+            .unwrap()
+            .payload,
+        claims()
+    );
+    assert!(json::verify(&flattened, &rsa, &Default::default()).is_err());
 }
 
 /// RFC 8037 A.1–A.5: Ed25519 keys, thumbprint, and the deterministic
@@ -227,13 +260,18 @@ fn rfc8037_ed25519() {
     // A.5: validation.
     let vk = VerifyingKey::from_jwk(&public, Algorithm::EdDSA).unwrap();
     assert_eq!(
-        compact::verify(ED25519_TOKEN, &vk).unwrap().payload,
+        compact::verify(ED25519_TOKEN, &vk, &Default::default())
+            .unwrap()
+            .payload,
         payload
     );
     let mut bad = ED25519_TOKEN.to_owned();
     bad.replace_range(22..23, "S"); // one payload character changed
     assert_ne!(bad, ED25519_TOKEN);
-    assert_eq!(compact::verify(&bad, &vk), Err(Error::InvalidSignature));
+    assert_eq!(
+        compact::verify(&bad, &vk, &Default::default()),
+        Err(Error::InvalidSignature)
+    );
     // A public key cannot sign.
     assert!(SigningKey::from_jwk(&public, Algorithm::EdDSA).is_err());
 }

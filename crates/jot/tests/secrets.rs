@@ -99,7 +99,7 @@ fn debug_of_every_key_type_prints_no_secret() {
         EncryptionKey::from_jwk(&aes, a128kw).unwrap(),
         EncryptionKey::from_jwk(&oct, KeyManagement::Dir).unwrap(),
         EncryptionKey::from_jwk(&rsa, oaep).unwrap(),
-        EncryptionKey::password(pbes2, password).unwrap(),
+        EncryptionKey::password(password, pbes2).unwrap(),
     ];
     printed.push(("EncryptionKey", format!("{enc_keys:?}")));
     let dec_keys = [
@@ -108,7 +108,7 @@ fn debug_of_every_key_type_prints_no_secret() {
         DecryptionKey::from_jwk(&rsa, oaep).unwrap(),
         DecryptionKey::from_jwk(&ec, ecdh).unwrap(),
         DecryptionKey::from_jwk(&x25519, ecdh).unwrap(),
-        DecryptionKey::password(pbes2, password).unwrap(),
+        DecryptionKey::password(password, pbes2).unwrap(),
     ];
     printed.push(("DecryptionKey", format!("{dec_keys:?} {dec_keys:#?}")));
     let dec_set = DecryptionKeySet::from_jwks(&set, &[a128kw, oaep, ecdh]);
@@ -157,8 +157,8 @@ enum Kind {
 #[test]
 fn errors_never_echo_the_token() {
     let secret = [0x42u8; 32];
-    let sk = SigningKey::hmac(Algorithm::HS256, &secret).unwrap();
-    let vk = VerifyingKey::hmac(Algorithm::HS256, &secret)
+    let sk = SigningKey::hmac(&secret, Algorithm::HS256).unwrap();
+    let vk = VerifyingKey::hmac(&secret, Algorithm::HS256)
         .unwrap()
         .with_kid("k1");
     let hs = json!({"alg": "HS256"});
@@ -177,7 +177,7 @@ fn errors_never_echo_the_token() {
         Err(e) => errors.push((what.to_owned(), e)),
         Ok(()) => panic!("{what}: expected an error"),
     };
-    let jws_c = |t: &str| jws::compact::verify(t, &vk).map(drop);
+    let jws_c = |t: &str| jws::compact::verify(t, &vk, &Default::default()).map(drop);
     let jwt_v = |t: &str, r: &Validation| jwt::verify::<Claims>(t, &vk, r).map(drop);
 
     // Header values and names.
@@ -200,6 +200,7 @@ fn errors_never_echo_the_token() {
         jws::compact::verify(
             &compact(&json!({"alg": "HS256", "kid": "k1"}), b"x", "AA"),
             &set,
+            &Default::default(),
         )
         .map(drop),
     );
@@ -208,6 +209,7 @@ fn errors_never_echo_the_token() {
         jws::compact::verify(
             &compact(&json!({"alg": "HS256", "kid": m}), b"x", "AA"),
             &set,
+            &Default::default(),
         )
         .map(drop),
     );
@@ -283,11 +285,12 @@ fn errors_never_echo_the_token() {
         jws::compact::verify(
             &compact(&json!({"alg": "ES256", "jwk": {"kty": m}}), b"x", "AAAA"),
             &jws::TrustEmbeddedJwk::new(&[Algorithm::ES256], |_| true),
+            &Default::default(),
         )
         .map(drop),
     );
     // JSON serialization.
-    let flat = |v: Value| jws::json::verify(&v.to_string(), &vk).map(drop);
+    let flat = |v: Value| jws::json::verify(&v.to_string(), &vk, &Default::default()).map(drop);
     push(
         "json alg unprotected",
         flat(json!({"payload": "eA", "header": {"alg": m}, "signature": "AA"})),
@@ -304,11 +307,11 @@ fn errors_never_echo_the_token() {
     );
     push(
         "json not object",
-        jws::json::verify(&format!("[\"{m}\"]"), &vk).map(drop),
+        jws::json::verify(&format!("[\"{m}\"]"), &vk, &Default::default()).map(drop),
     );
     push(
         "json syntax",
-        jws::json::verify(&format!("{{\"{m}\"}}"), &vk).map(drop),
+        jws::json::verify(&format!("{{\"{m}\"}}"), &vk, &Default::default()).map(drop),
     );
     // Claims, after a valid signature.
     let jwt = |extra: Value| signed(&hs, &claims(extra), &sk);
@@ -370,7 +373,7 @@ fn errors_never_echo_the_token() {
         ),
     );
     // JWE.
-    let dk = DecryptionKey::secret(KeyManagement::Dir, &[7u8; 32]).unwrap();
+    let dk = DecryptionKey::secret(&[7u8; 32], KeyManagement::Dir).unwrap();
     let opts = DecryptOptions::new();
     let jwe_c = |h: Value, rest: &str| {
         jwe::compact::decrypt(&format!("{}.{rest}", b64(h.to_string())), &dk, &opts).map(drop)
@@ -407,7 +410,7 @@ fn errors_never_echo_the_token() {
             &format!("{m}.AAAAAAAAAAAAAAAA.{m}.{m}"),
         ),
     );
-    let pbes = DecryptionKey::password(KeyManagement::Pbes2(Pbes2::Hs256A128Kw), b"pw").unwrap();
+    let pbes = DecryptionKey::password(b"pw", KeyManagement::Pbes2(Pbes2::Hs256A128Kw)).unwrap();
     let pbes_opts = DecryptOptions::new().allow(KeyManagement::Pbes2(Pbes2::Hs256A128Kw));
     for p2c in [json!(m), json!(4_000_000_000u64), json!(-1)] {
         let h = json!({"alg": "PBES2-HS256+A128KW", "enc": "A128GCM", "p2s": m, "p2c": p2c});
@@ -459,7 +462,10 @@ fn errors_never_echo_the_token() {
         json!({"kty": "oct", "k": format!("{m}=")}),
         json!({"kty": "RSA", "n": m, "e": m}),
     ] {
-        push("jwk", Jwk::from_json(jwk.to_string().as_bytes()).map(drop));
+        push(
+            "jwk",
+            Jwk::from_json(jwk.to_string().as_bytes(), &Default::default()).map(drop),
+        );
     }
 
     assert!(errors.len() > 50, "{}", errors.len());

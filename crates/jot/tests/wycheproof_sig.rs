@@ -131,7 +131,7 @@ fn group_jwk(file: &str, g: &Value) -> Result<Jwk, Error> {
             b64u(unhex(str_at(g, "/publicKey/pk")))
         ),
     };
-    Jwk::from_json(json.as_bytes())
+    Jwk::from_json(json.as_bytes(), &Default::default())
 }
 
 /// Hash output length in bytes of an HMAC algorithm.
@@ -148,11 +148,11 @@ fn hash_len(alg: Algorithm) -> usize {
 fn try_as_jws(msg: &[u8], sig: &[u8], key: &VerifyingKey) -> Option<bool> {
     let text = std::str::from_utf8(msg).ok()?;
     text.split_once('.')?;
-    let decoded = compact::decode_unverified(&format!("{text}.")).ok()?;
+    let decoded = compact::decode_unverified(&format!("{text}."), &Default::default()).ok()?;
     if decoded.header.get("alg")?.as_str()? != key.algorithm().name() {
         return None;
     }
-    Some(compact::verify(&format!("{text}.{}", b64u(sig)), key).is_ok())
+    Some(compact::verify(&format!("{text}.{}", b64u(sig)), key, &Default::default()).is_ok())
 }
 
 fn run(file: &str, algs: &[Algorithm]) {
@@ -169,7 +169,8 @@ fn run(file: &str, algs: &[Algorithm]) {
             group_jwk(file, g)
         };
         if let (Ok(ours), Some(theirs)) = (&jwk, g.get("publicKeyJwk").or(g.get("keyJwk"))) {
-            let theirs = Jwk::from_json(common::to_json(theirs).as_bytes()).unwrap();
+            let theirs =
+                Jwk::from_json(common::to_json(theirs).as_bytes(), &Default::default()).unwrap();
             assert_eq!(
                 ours.thumbprint(ThumbprintHash::Sha256),
                 theirs.thumbprint(ThumbprintHash::Sha256),

@@ -21,8 +21,8 @@ fn main() {
     let (sk, vk) = if alg == Algorithm::HS256 {
         let secret = [0x5au8; 32];
         (
-            SigningKey::hmac(alg, &secret).expect("key"),
-            VerifyingKey::hmac(alg, &secret).expect("key"),
+            SigningKey::hmac(&secret, alg).expect("key"),
+            VerifyingKey::hmac(&secret, alg).expect("key"),
         )
     } else {
         let jwk = jot::key::generate_for(alg).expect("key");
@@ -38,7 +38,10 @@ fn main() {
         if op == "sign" {
             black_box(jwt::sign(black_box(&claims), &sk).expect("sign"));
         } else if op == "jws" {
-            black_box(jot::jws::compact::verify(black_box(&token), &vk).expect("verify"));
+            black_box(
+                jot::jws::compact::verify(black_box(&token), &vk, &Default::default())
+                    .expect("verify"),
+            );
         } else {
             black_box(
                 jwt::verify::<BenchClaims>(black_box(&token), &vk, &validation).expect("verify"),

@@ -16,7 +16,8 @@ pub fn add(a: ClientAddArgs) -> Result<u8> {
                 .map_err(|e| Failure::usage(format!("--jwks {}: {e}", path.display())))?;
             // Parsed now so a bad set is refused here, not at the first
             // token request.
-            JwkSet::from_json(&text).map_err(|e| Failure::config("--jwks", &e))?;
+            JwkSet::from_json(&text, &Default::default())
+                .map_err(|e| Failure::config("--jwks", &e))?;
             Some(String::from_utf8_lossy(&text).into_owned())
         }
         None => None,

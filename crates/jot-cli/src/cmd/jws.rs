@@ -99,21 +99,23 @@ pub fn verify(a: JwsVerifyArgs) -> Result<u8> {
     }
     let payload = match (is_json, detached) {
         (true, None) => {
-            jws::json::verify(&token, &verifier)
+            jws::json::verify(&token, &verifier, &Default::default())
                 .map_err(reject)?
                 .payload
         }
         (true, Some(p)) => {
-            jws::json::verify_detached(&token, &p, &verifier).map_err(reject)?;
+            jws::json::verify_detached(&token, &p, &verifier, &Default::default())
+                .map_err(reject)?;
             p
         }
         (false, None) => {
-            jws::compact::verify(&token, &verifier)
+            jws::compact::verify(&token, &verifier, &Default::default())
                 .map_err(reject)?
                 .payload
         }
         (false, Some(p)) => {
-            jws::compact::verify_detached(&token, &p, &verifier).map_err(reject)?;
+            jws::compact::verify_detached(&token, &p, &verifier, &Default::default())
+                .map_err(reject)?;
             p
         }
     };

@@ -173,7 +173,7 @@ fn explain(token: &str, keys: &Verifier, e: &jot::Error, a: &VerifyArgs) -> Fail
     use jot::Error as E;
     let f = keys.explain(Failure::rejected(e), e);
     let claims = || {
-        jot::jws::compact::decode_unverified(token)
+        jot::jws::compact::decode_unverified(token, &Default::default())
             .ok()
             .and_then(|u| serde_json::from_slice::<Value>(&u.payload).ok())
             .unwrap_or(Value::Null)

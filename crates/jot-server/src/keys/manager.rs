@@ -202,7 +202,10 @@ impl KeyManager {
         let ring = self.store.key_ring().await?;
         let mut published = Vec::with_capacity(ring.keys.len());
         for k in &ring.keys {
-            published.push(Jwk::from_json(k.public_jwk.as_bytes())?);
+            published.push(Jwk::from_json(
+                k.public_jwk.as_bytes(),
+                &Default::default(),
+            )?);
         }
         let mut signers = Vec::new();
         for alg in &self.policy.algorithms {
@@ -213,7 +216,7 @@ impl KeyManager {
                 .max_by_key(|k| k.activated_at.unwrap_or(k.created_at));
             if let Some(k) = current {
                 let private = self.kek.open_key(&k.kid, &k.private_sealed)?;
-                let jwk = Jwk::from_json(&private)?;
+                let jwk = Jwk::from_json(&private, &Default::default())?;
                 signers.push(Signer {
                     kid: k.kid.clone(),
                     alg: *alg,

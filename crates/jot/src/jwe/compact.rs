@@ -100,13 +100,9 @@ pub(crate) fn split(token: &str) -> Result<[&str; 5]> {
 }
 
 /// The protected header of a compact JWE, **without decrypting** (for
-/// display and key selection).
-pub fn decode_header(token: &str) -> Result<serde_json::Map<String, serde_json::Value>> {
-    decode_header_with_limits(token, &Limits::default())
-}
-
-/// [`decode_header`] with explicit limits.
-pub fn decode_header_with_limits(
+/// display and key selection), under `limits` (`&Limits::default()` for
+/// the defaults).
+pub fn decode_header(
     token: &str,
     limits: &Limits,
 ) -> Result<serde_json::Map<String, serde_json::Value>> {

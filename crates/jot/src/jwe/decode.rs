@@ -157,7 +157,7 @@ mod tests {
     }
 
     fn key() -> EncryptionKey {
-        EncryptionKey::secret(KeyManagement::from_name("A128KW").unwrap(), &[1u8; 16]).unwrap()
+        EncryptionKey::secret(&[1u8; 16], KeyManagement::from_name("A128KW").unwrap()).unwrap()
     }
 
     #[test]

@@ -20,6 +20,7 @@ use crate::limits::Limits;
 
 /// Rules for decryption.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct DecryptOptions {
     /// Accepted `alg` values. Default: every algorithm but `RSA1_5` and
     /// PBES2, which must be named explicitly.
@@ -57,6 +58,12 @@ impl DecryptOptions {
     /// Accepts exactly these `alg` values.
     pub fn algorithms(mut self, algs: &[KeyManagement]) -> Self {
         self.algorithms = algs.to_vec();
+        self
+    }
+
+    /// Decrypts under `limits` instead of [`Limits::default`].
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
         self
     }
 

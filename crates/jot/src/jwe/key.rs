@@ -187,7 +187,7 @@ impl EncryptionKey {
 
     /// A PBES2 password key (RFC 7518 §4.8), with the default iteration
     /// count.
-    pub fn password(alg: KeyManagement, password: &[u8]) -> Result<Self> {
+    pub fn password(password: &[u8], alg: KeyManagement) -> Result<Self> {
         if !matches!(alg, KeyManagement::Pbes2(_)) {
             return Err(Error::key_alg(
                 alg,
@@ -205,7 +205,7 @@ impl EncryptionKey {
     }
 
     /// A symmetric key for `dir`, `A*KW` or `A*GCMKW` from raw bytes.
-    pub fn secret(alg: KeyManagement, secret: &[u8]) -> Result<Self> {
+    pub fn secret(secret: &[u8], alg: KeyManagement) -> Result<Self> {
         Self::from_jwk(&Jwk::from_secret(secret)?, alg)
     }
 
@@ -279,7 +279,7 @@ impl DecryptionKey {
     }
 
     /// A PBES2 password.
-    pub fn password(alg: KeyManagement, password: &[u8]) -> Result<Self> {
+    pub fn password(password: &[u8], alg: KeyManagement) -> Result<Self> {
         if !matches!(alg, KeyManagement::Pbes2(_)) {
             return Err(Error::key_alg(
                 alg,
@@ -294,7 +294,7 @@ impl DecryptionKey {
     }
 
     /// A symmetric key for `dir`, `A*KW` or `A*GCMKW` from raw bytes.
-    pub fn secret(alg: KeyManagement, secret: &[u8]) -> Result<Self> {
+    pub fn secret(secret: &[u8], alg: KeyManagement) -> Result<Self> {
         Self::from_jwk(&Jwk::from_secret(secret)?, alg)
     }
 

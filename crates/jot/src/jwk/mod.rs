@@ -111,14 +111,10 @@ impl Jwk {
         }))
     }
 
-    /// Parses a JWK from JSON text, with the default [`Limits`].
-    pub fn from_json(json: &[u8]) -> Result<Self> {
-        Jwk::from_json_with_limits(json, &Limits::default())
-    }
-
     /// Parses a JWK from JSON text: at most `max_jwks_len` bytes, nested at
-    /// most `max_json_depth` deep, an RSA modulus of at most `max_rsa_bits`.
-    pub fn from_json_with_limits(json: &[u8], limits: &Limits) -> Result<Self> {
+    /// most `max_json_depth` deep, an RSA modulus of at most `max_rsa_bits`
+    /// (`&Limits::default()` for the defaults).
+    pub fn from_json(json: &[u8], limits: &Limits) -> Result<Self> {
         check_document_len(json.len(), limits)?;
         let map = json::parse_object(json, limits.max_json_depth, Part::Key)?;
         Jwk::from_map_with_limits(map, limits)
@@ -332,7 +328,7 @@ impl<'de> serde::Deserialize<'de> for Jwk {
 impl std::str::FromStr for Jwk {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        Jwk::from_json(s.as_bytes())
+        Jwk::from_json(s.as_bytes(), &Limits::default())
     }
 }
 

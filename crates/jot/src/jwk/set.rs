@@ -31,15 +31,11 @@ impl JwkSet {
         }
     }
 
-    /// Parses a JWK Set from JSON text, with the default [`Limits`].
-    pub fn from_json(json: &[u8]) -> Result<Self> {
-        JwkSet::from_json_with_limits(json, &Limits::default())
-    }
-
     /// Parses a JWK Set from JSON text under `limits` (`max_jwks_len`,
     /// `max_json_depth`, `max_rsa_bits`; a key over `max_rsa_bits` is kept
-    /// aside in [`JwkSet::unsupported`] like any key Jot cannot use).
-    pub fn from_json_with_limits(json: &[u8], limits: &Limits) -> Result<Self> {
+    /// aside in [`JwkSet::unsupported`] like any key Jot cannot use;
+    /// `&Limits::default()` for the defaults).
+    pub fn from_json(json: &[u8], limits: &Limits) -> Result<Self> {
         super::check_document_len(json.len(), limits)?;
         let mut map = json::parse_object(json, limits.max_json_depth, Part::Key)?;
         let Some(Value::Array(entries)) = map.remove("keys") else {

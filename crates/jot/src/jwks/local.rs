@@ -38,7 +38,10 @@ impl LocalKeySet {
 
     /// Parses a JWK Set from JSON and prepares it (see [`LocalKeySet::from_jwks`]).
     pub fn from_json(json: &[u8], allowed: &[Algorithm]) -> Result<Self> {
-        Ok(Self::from_jwks(&JwkSet::from_json(json)?, allowed))
+        Ok(Self::from_jwks(
+            &JwkSet::from_json(json, &crate::limits::Limits::default())?,
+            allowed,
+        ))
     }
 
     /// A set of already prepared keys.

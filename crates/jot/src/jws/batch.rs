@@ -51,6 +51,7 @@ use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
 
 use super::compact::{self, Parts, Verified};
+use super::VerifyOptions;
 use crate::alg::Algorithm;
 use crate::error::{Error, Result};
 use crate::key::{ed25519, VerifyingKey};
@@ -71,7 +72,7 @@ const CHUNK: usize = 64;
 ///     .map(|i| jws::compact::sign(format!("message {i}").as_bytes(), &signer))
 ///     .collect::<Result<_, _>>()?;
 /// let batch = jws::batch::Ed25519Batch::new(&signer.verifying_key()?)?;
-/// let results = batch.verify(&tokens);
+/// let results = batch.verify(&tokens, &jws::VerifyOptions::default());
 /// assert!(results.iter().all(|r| r.is_ok()));
 /// # Ok::<(), jot::Error>(())
 /// ```
@@ -134,19 +135,15 @@ impl Ed25519Batch {
 
     /// Verifies every token; `result[i]` is what
     /// [`compact::verify`](super::compact::verify) returns for `tokens[i]`.
-    pub fn verify<S: AsRef<str>>(&self, tokens: &[S]) -> Vec<Result<Verified>> {
-        self.verify_with_limits(tokens, &Limits::default())
-    }
-
-    /// [`Ed25519Batch::verify`] with explicit limits.
-    pub fn verify_with_limits<S: AsRef<str>>(
+    pub fn verify<S: AsRef<str>>(
         &self,
         tokens: &[S],
-        limits: &Limits,
+        opts: &VerifyOptions,
     ) -> Vec<Result<Verified>> {
+        let limits = &opts.limits;
         let mut results: Vec<Option<Result<Verified>>> = Vec::with_capacity(tokens.len());
         results.resize_with(tokens.len(), || None);
-        let single = |t: &str| compact::verify_with_limits(t, &self.key, limits);
+        let single = |t: &str| compact::verify(t, &self.key, opts);
         let Some(a) = self.point else {
             return tokens.iter().map(|t| single(t.as_ref())).collect();
         };
@@ -159,10 +156,10 @@ impl Ed25519Batch {
                 Err(e) => put(&mut results, index, Err(e)),
             }
             if candidates.len() == CHUNK {
-                self.settle(a, &mut candidates, tokens, limits, &mut results);
+                self.settle(a, &mut candidates, tokens, opts, &mut results);
             }
         }
-        self.settle(a, &mut candidates, tokens, limits, &mut results);
+        self.settle(a, &mut candidates, tokens, opts, &mut results);
         results
             .into_iter()
             .map(|r| r.unwrap_or(Err(Error::InvalidSignature)))
@@ -233,7 +230,7 @@ impl Ed25519Batch {
         a: EdwardsPoint,
         candidates: &mut Vec<Candidate<'_, JwsRest<'_>>>,
         tokens: &[S],
-        limits: &Limits,
+        opts: &VerifyOptions,
         results: &mut [Option<Result<Verified>>],
     ) {
         if candidates.is_empty() {
@@ -247,7 +244,7 @@ impl Ed25519Batch {
         } else {
             for c in candidates.drain(..) {
                 let result = match tokens.get(c.index) {
-                    Some(token) => compact::verify_with_limits(token.as_ref(), &self.key, limits),
+                    Some(token) => compact::verify(token.as_ref(), &self.key, opts),
                     None => Err(Error::InvalidSignature),
                 };
                 put(results, c.index, result);
@@ -320,6 +317,7 @@ mod tests {
         let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(public);
         let jwk = crate::jwk::Jwk::from_json(
             format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}"}}"#).as_bytes(),
+            &Default::default(),
         )
         .unwrap();
         let key = VerifyingKey::from_jwk(&jwk, Algorithm::EdDSA).unwrap();
@@ -375,8 +373,11 @@ mod tests {
         let doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
         let (mut vectors, mut batched_keys) = (0, 0);
         for group in doc["testGroups"].as_array().expect("groups") {
-            let jwk = crate::jwk::Jwk::from_json(group["publicKeyJwk"].to_string().as_bytes())
-                .expect("group key");
+            let jwk = crate::jwk::Jwk::from_json(
+                group["publicKeyJwk"].to_string().as_bytes(),
+                &Default::default(),
+            )
+            .expect("group key");
             let Ok(key) = VerifyingKey::from_jwk(&jwk, Algorithm::EdDSA) else {
                 continue;
             };

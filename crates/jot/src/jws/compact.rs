@@ -4,7 +4,7 @@ use std::mem::MaybeUninit;
 
 use crate::encoding::b64;
 use crate::error::{Error, Part, Result};
-use crate::jws::{header, header_for, Header};
+use crate::jws::{header, header_for, Header, VerifyOptions};
 use crate::key::{KeyResolver, SigningKey};
 use crate::limits::Limits;
 
@@ -105,18 +105,9 @@ fn signing_input_for(
 }
 
 /// Verifies a compact JWS and returns its header and payload.
-pub fn verify(token: &str, keys: &impl KeyResolver) -> Result<Verified> {
-    verify_with_limits(token, keys, &Limits::default())
-}
-
-/// [`verify`] with explicit limits.
-pub fn verify_with_limits(
-    token: &str,
-    keys: &impl KeyResolver,
-    limits: &Limits,
-) -> Result<Verified> {
+pub fn verify(token: &str, keys: &impl KeyResolver, opts: &VerifyOptions) -> Result<Verified> {
     let mut payload = Vec::new();
-    let header = verify_into(token, keys, limits, &mut payload)?;
+    let header = verify_into(token, keys, opts, &mut payload)?;
     Ok(Verified { header, payload })
 }
 
@@ -124,6 +115,17 @@ pub fn verify_with_limits(
 /// first; its capacity is reused, so a caller verifying many tokens with
 /// one buffer allocates nothing for payloads once it has grown).
 pub fn verify_into(
+    token: &str,
+    keys: &impl KeyResolver,
+    opts: &VerifyOptions,
+    payload: &mut Vec<u8>,
+) -> Result<Header> {
+    verify_into_limited(token, keys, &opts.limits, payload)
+}
+
+/// [`verify_into`] for callers holding their limits elsewhere (a JWT's
+/// [`crate::jwt::Validation`]).
+pub(crate) fn verify_into_limited(
     token: &str,
     keys: &impl KeyResolver,
     limits: &Limits,
@@ -171,17 +173,13 @@ pub(crate) fn finish(parts: &Parts<'_>, header: Header) -> Result<Verified> {
 
 /// Verifies a compact JWS whose payload is detached (empty middle segment)
 /// against `payload`.
-pub fn verify_detached(token: &str, payload: &[u8], keys: &impl KeyResolver) -> Result<Header> {
-    verify_detached_with_limits(token, payload, keys, &Limits::default())
-}
-
-/// [`verify_detached`] with explicit limits.
-pub fn verify_detached_with_limits(
+pub fn verify_detached(
     token: &str,
     payload: &[u8],
     keys: &impl KeyResolver,
-    limits: &Limits,
+    opts: &VerifyOptions,
 ) -> Result<Header> {
+    let limits = &opts.limits;
     let parts = split(token, limits)?;
     if !parts.payload.is_empty() {
         return Err(Error::malformed(
@@ -301,13 +299,9 @@ pub struct Unverified {
 }
 
 /// Decodes a compact JWS **without verifying it**. Applies the same limits
-/// and strict decoding as verification.
-pub fn decode_unverified(token: &str) -> Result<Unverified> {
-    decode_unverified_with_limits(token, &Limits::default())
-}
-
-/// [`decode_unverified`] with explicit limits.
-pub fn decode_unverified_with_limits(token: &str, limits: &Limits) -> Result<Unverified> {
+/// and strict decoding as verification (`&Limits::default()` for the
+/// defaults).
+pub fn decode_unverified(token: &str, limits: &Limits) -> Result<Unverified> {
     let parts = split(token, limits)?;
     limits.check_header_b64_len(parts.header.len())?;
     let protected = b64::decode(parts.header, Part::Header)?;

@@ -160,7 +160,7 @@ mod tests {
     use crate::Algorithm;
 
     fn key() -> SigningKey {
-        SigningKey::hmac(Algorithm::HS256, &[7u8; 32]).unwrap()
+        SigningKey::hmac(&[7u8; 32], Algorithm::HS256).unwrap()
     }
 
     fn dec(token: &str) -> Result<UnverifiedJws> {

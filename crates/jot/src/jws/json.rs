@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use crate::encoding::{b64, json};
 use crate::error::{Error, Part, Result};
 use crate::format;
-use crate::jws::{header, header_for, signing_input, Header};
+use crate::jws::{header, header_for, signing_input, Header, VerifyOptions};
 use crate::key::{KeyResolver, SigningKey};
 use crate::limits::Limits;
 
@@ -125,28 +125,18 @@ pub struct Verified {
 /// Verifies a general or flattened JSON JWS. Succeeds with the first
 /// signature whose key the resolver supplies and which verifies; reports
 /// which one. `signatures: []` is an error.
-pub fn verify(jws: &str, keys: &impl KeyResolver) -> Result<Verified> {
-    verify_inner(jws, None, keys, &Limits::default())
+pub fn verify(jws: &str, keys: &impl KeyResolver, opts: &VerifyOptions) -> Result<Verified> {
+    verify_inner(jws, None, keys, &opts.limits)
 }
 
 /// [`verify`] for a JWS whose payload is detached.
-pub fn verify_detached(jws: &str, payload: &[u8], keys: &impl KeyResolver) -> Result<Verified> {
-    verify_inner(jws, Some(payload), keys, &Limits::default())
-}
-
-/// [`verify_detached`] with explicit limits.
-pub fn verify_detached_with_limits(
+pub fn verify_detached(
     jws: &str,
     payload: &[u8],
     keys: &impl KeyResolver,
-    limits: &Limits,
+    opts: &VerifyOptions,
 ) -> Result<Verified> {
-    verify_inner(jws, Some(payload), keys, limits)
-}
-
-/// [`verify`] with explicit limits.
-pub fn verify_with_limits(jws: &str, keys: &impl KeyResolver, limits: &Limits) -> Result<Verified> {
-    verify_inner(jws, None, keys, limits)
+    verify_inner(jws, Some(payload), keys, &opts.limits)
 }
 
 struct Entry<'a> {

@@ -21,6 +21,31 @@ pub use header::Header;
 
 use crate::error::{Error, Result};
 use crate::key::SigningKey;
+use crate::limits::Limits;
+
+/// Rules for verifying a JWS, in every serialization (compact, JSON,
+/// detached, [`batch`]): one options value per operation, as
+/// [`crate::jwe::DecryptOptions`] and [`crate::jwt::Validation`] are.
+/// `&VerifyOptions::default()` gives the defaults.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VerifyOptions {
+    /// Hard limits (token and header size, JSON depth, signatures).
+    pub limits: Limits,
+}
+
+impl VerifyOptions {
+    /// The defaults.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Verifies under `limits` instead of [`Limits::default`].
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+}
 
 /// Builds the protected header for signing with `key`: the caller's header
 /// with `alg` (and `kid` if the key has one and the header does not) set

@@ -15,7 +15,7 @@ use crate::key::SigningKey;
 /// ```
 /// # use jot::{jwt, key::SigningKey, Algorithm};
 /// # use std::time::Duration;
-/// let key = SigningKey::hmac(Algorithm::HS256, &[7u8; 32])?;
+/// let key = SigningKey::hmac(&[7u8; 32], Algorithm::HS256)?;
 /// let token = jwt::Builder::new()
 ///     .issuer("https://issuer.example")
 ///     .subject("user-1")

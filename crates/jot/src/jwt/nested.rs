@@ -158,9 +158,9 @@ pub fn decrypt_jwt(
 /// use jot::key::SigningKey;
 /// use jot::Algorithm;
 ///
-/// let signer = SigningKey::hmac(Algorithm::HS256, &[1; 32])?;
-/// let enc = EncryptionKey::secret(KeyManagement::from_name("A256KW")?, &[2; 32])?;
-/// let dec = DecryptionKey::secret(KeyManagement::from_name("A256KW")?, &[2; 32])?;
+/// let signer = SigningKey::hmac(&[1; 32], Algorithm::HS256)?;
+/// let enc = EncryptionKey::secret(&[2; 32], KeyManagement::from_name("A256KW")?)?;
+/// let dec = DecryptionKey::secret(&[2; 32], KeyManagement::from_name("A256KW")?)?;
 /// let claims = serde_json::json!({"sub": "alice"});
 /// let token = jwt::sign_and_encrypt(&claims, &signer, &enc, &EncryptOptions::new(ContentEncryption::A256Gcm))?;
 /// // No `exp`: decryption succeeds, the inner JWT fails its claims.

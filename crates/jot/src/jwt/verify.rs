@@ -48,7 +48,7 @@ pub fn verify<T: DeserializeOwned>(
 /// struct Claims<'a> {
 ///     sub: &'a str,
 /// }
-/// let key = SigningKey::hmac(Algorithm::HS256, &[7u8; 32])?;
+/// let key = SigningKey::hmac(&[7u8; 32], Algorithm::HS256)?;
 /// let token = jwt::Builder::new().subject("u1").expires_in(std::time::Duration::from_secs(60)).sign(&key)?;
 /// let mut buffer = Vec::new();
 /// let v = jwt::verify_borrowed::<Claims>(&token, &key.verifying_key()?, &jwt::Validation::new(), &mut buffer)?;
@@ -61,7 +61,7 @@ pub fn verify_borrowed<'b, T: Deserialize<'b>>(
     validation: &Validation,
     buffer: &'b mut Vec<u8>,
 ) -> Result<Verified<T>> {
-    let header = compact::verify_into(token, keys, &validation.limits, buffer)?;
+    let header = compact::verify_into_limited(token, keys, &validation.limits, buffer)?;
     let claims = header_then_claims(&header, buffer, validation)?;
     Ok(Verified { header, claims })
 }

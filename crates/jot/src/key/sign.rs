@@ -159,7 +159,7 @@ impl SigningKey {
 
     /// An HMAC key from raw secret bytes. Secrets shorter than the hash
     /// output are rejected (RFC 7518 §3.2).
-    pub fn hmac(alg: Algorithm, secret: &[u8]) -> Result<Self> {
+    pub fn hmac(secret: &[u8], alg: Algorithm) -> Result<Self> {
         if !alg.is_symmetric() {
             return Err(Error::key_alg(
                 alg,

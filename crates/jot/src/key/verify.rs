@@ -85,7 +85,7 @@ impl VerifyingKey {
     }
 
     /// An HMAC key from raw secret bytes (at least the hash length).
-    pub fn hmac(alg: Algorithm, secret: &[u8]) -> Result<Self> {
+    pub fn hmac(secret: &[u8], alg: Algorithm) -> Result<Self> {
         if !alg.is_symmetric() {
             return Err(Error::key_alg(
                 alg,

@@ -28,19 +28,19 @@ fn ce(name: &str) -> ContentEncryption {
 /// The RFC 7520 §5.1 RSA key (frodo.baggins, `use: enc`), private.
 fn rsa_jwk() -> Jwk {
     let v = load_json("rfc7520/jwe/5_1.key_encryption_using_rsa_v15_and_aes-hmac-sha2.json");
-    Jwk::from_json(to_json(&v["input"]["key"]).as_bytes()).unwrap()
+    Jwk::from_json(to_json(&v["input"]["key"]).as_bytes(), &Default::default()).unwrap()
 }
 
 const KW_KEY: [u8; 16] = *b"0123456789abcdef";
 
 /// A compact A128KW token over `plaintext` with `enc`.
 fn a128kw_token(enc: &str, plaintext: &[u8]) -> String {
-    let ek = EncryptionKey::secret(km("A128KW"), &KW_KEY).unwrap();
+    let ek = EncryptionKey::secret(&KW_KEY, km("A128KW")).unwrap();
     jwe::compact::encrypt(plaintext, &ek, &EncryptOptions::new(ce(enc))).unwrap()
 }
 
 fn a128kw_dk() -> DecryptionKey {
-    DecryptionKey::secret(km("A128KW"), &KW_KEY).unwrap()
+    DecryptionKey::secret(&KW_KEY, km("A128KW")).unwrap()
 }
 
 fn parts(token: &str) -> Vec<String> {
@@ -221,12 +221,12 @@ fn x25519_low_order_epk_rejected() {
 
 fn pbes2_token() -> (String, DecryptionKey, DecryptOptions) {
     let alg = km("PBES2-HS256+A128KW");
-    let ek = EncryptionKey::password(alg, b"hunter2hunter2")
+    let ek = EncryptionKey::password(b"hunter2hunter2", alg)
         .unwrap()
         .with_pbes2_count(1000)
         .unwrap();
     let t = jwe::compact::encrypt(b"pw", &ek, &EncryptOptions::new(ce("A128GCM"))).unwrap();
-    let dk = DecryptionKey::password(alg, b"hunter2hunter2").unwrap();
+    let dk = DecryptionKey::password(b"hunter2hunter2", alg).unwrap();
     (t, dk, DecryptOptions::new().allow(alg))
 }
 
@@ -355,7 +355,7 @@ fn zip_bomb_stopped_at_cap() {
     let zeros = vec![0u8; 1 << 20];
     let mut o = EncryptOptions::new(ce("A128GCM"));
     o.zip = true;
-    let ek = EncryptionKey::secret(km("A128KW"), &KW_KEY).unwrap();
+    let ek = EncryptionKey::secret(&KW_KEY, km("A128KW")).unwrap();
     let token = jwe::compact::encrypt(&zeros, &ek, &o).unwrap();
     assert!(token.len() < 2048, "bomb token is {} bytes", token.len());
 
@@ -390,7 +390,7 @@ fn zip_bomb_stopped_at_cap() {
 /// it there either.
 #[test]
 fn zip_in_unprotected_header_rejected() {
-    let ek = EncryptionKey::secret(km("A128KW"), &KW_KEY).unwrap();
+    let ek = EncryptionKey::secret(&KW_KEY, km("A128KW")).unwrap();
     let flat = jwe::json::encrypt_flattened(
         b"hello",
         &jwe::Recipient::new(&ek),
@@ -590,7 +590,7 @@ fn jws_jwe_confusion() {
     );
 
     assert_eq!(
-        jot::jws::compact::verify(&token, &vk).unwrap_err(),
+        jot::jws::compact::verify(&token, &vk, &Default::default()).unwrap_err(),
         Error::NotJws
     );
     assert_eq!(
@@ -598,7 +598,7 @@ fn jws_jwe_confusion() {
         Error::NotJws
     );
     // Control: the JWS verifies as a JWS.
-    assert!(jot::jws::compact::verify(&jws, &vk).is_ok());
+    assert!(jot::jws::compact::verify(&jws, &vk, &Default::default()).is_ok());
 }
 
 // ---- parser shape ----------------------------------------------------------
@@ -629,12 +629,12 @@ fn encrypted_key_presence() {
     let dir_key = [3u8; 16];
     let dir = jwe::compact::encrypt(
         b"x",
-        &EncryptionKey::secret(KeyManagement::Dir, &dir_key).unwrap(),
+        &EncryptionKey::secret(&dir_key, KeyManagement::Dir).unwrap(),
         &EncryptOptions::new(ce("A128GCM")),
     )
     .unwrap();
     assert!(parts(&dir)[1].is_empty());
-    let dk = DecryptionKey::secret(KeyManagement::Dir, &dir_key).unwrap();
+    let dk = DecryptionKey::secret(&dir_key, KeyManagement::Dir).unwrap();
     assert!(jwe::compact::decrypt(&dir, &dk, &opts).is_ok());
     let r = jwe::compact::decrypt(&with_part(&dir, 1, &[1u8; 24]), &dk, &opts);
     assert!(is_header_error(&r, "encrypted_key"), "{r:?}");
@@ -657,7 +657,7 @@ fn encrypted_key_presence() {
 /// non-object recipient is malformed too.
 #[test]
 fn empty_recipients_rejected() {
-    let ek = EncryptionKey::secret(km("A128KW"), &KW_KEY).unwrap();
+    let ek = EncryptionKey::secret(&KW_KEY, km("A128KW")).unwrap();
     let general = jwe::json::encrypt_general(
         b"x",
         &[jwe::Recipient::new(&ek)],
@@ -700,7 +700,7 @@ fn duplicate_members_rejected() {
     );
     assert!(!matches!(r, Ok(_) | Err(Error::DecryptionFailed)), "{r:?}");
 
-    let ek = EncryptionKey::secret(km("A128KW"), &KW_KEY).unwrap();
+    let ek = EncryptionKey::secret(&KW_KEY, km("A128KW")).unwrap();
     let flat = jwe::json::encrypt_flattened(
         b"x",
         &jwe::Recipient::new(&ek),
@@ -746,7 +746,7 @@ fn crit_always_rejected() {
             "crit {crit}: {r:?}"
         );
     }
-    let ek = EncryptionKey::secret(km("A128KW"), &KW_KEY).unwrap();
+    let ek = EncryptionKey::secret(&KW_KEY, km("A128KW")).unwrap();
     let flat = jwe::json::encrypt_flattened(
         b"x",
         &jwe::Recipient::new(&ek),
@@ -773,7 +773,7 @@ fn key_selection_by_kid() {
     let mut sig: Value = serde_json::from_str(&b.to_json()).unwrap();
     sig["use"] = json!("sig");
     sig["kid"] = json!("sig");
-    let sig = Jwk::from_json(to_json(&sig).as_bytes()).unwrap();
+    let sig = Jwk::from_json(to_json(&sig).as_bytes(), &Default::default()).unwrap();
     let alg = km("A128KW");
     let set = DecryptionKeySet::from_jwks(&JwkSet::new(vec![a.clone(), b.clone(), sig]), &[alg]);
     assert_eq!(set.keys().len(), 2);
@@ -788,7 +788,7 @@ fn key_selection_by_kid() {
         b"for b"
     );
     let no_kid =
-        jwe::compact::encrypt(b"x", &EncryptionKey::secret(alg, &[2u8; 16]).unwrap(), &o).unwrap();
+        jwe::compact::encrypt(b"x", &EncryptionKey::secret(&[2u8; 16], alg).unwrap(), &o).unwrap();
     assert_eq!(
         jwe::compact::decrypt(&no_kid, &set, &opts).unwrap_err(),
         Error::AmbiguousKey(2, None)
@@ -822,7 +822,7 @@ fn key_selection_by_kid() {
 /// protected one.
 #[test]
 fn header_members_must_be_disjoint() {
-    let ek = EncryptionKey::secret(km("A128KW"), &KW_KEY).unwrap();
+    let ek = EncryptionKey::secret(&KW_KEY, km("A128KW")).unwrap();
     let mut o = EncryptOptions::new(ce("A128GCM"));
     o.protected.insert("kid".into(), json!("p"));
     let flat = jwe::json::encrypt_flattened(b"x", &jwe::Recipient::new(&ek), &o).unwrap();
@@ -854,10 +854,10 @@ fn header_members_must_be_disjoint() {
 /// is not added beside it.
 #[test]
 fn writer_keeps_header_sources_disjoint() {
-    let a = EncryptionKey::secret(km("A128KW"), &KW_KEY)
+    let a = EncryptionKey::secret(&KW_KEY, km("A128KW"))
         .unwrap()
         .with_kid("a");
-    let b = EncryptionKey::secret(km("A256KW"), &[5u8; 32])
+    let b = EncryptionKey::secret(&[5u8; 32], km("A256KW"))
         .unwrap()
         .with_kid("b");
     let mut o = EncryptOptions::new(ce("A128GCM"));
@@ -872,7 +872,7 @@ fn writer_keeps_header_sources_disjoint() {
     for r in v["recipients"].as_array().unwrap() {
         assert!(r["header"].get("kid").is_none(), "{r}");
     }
-    let dk = DecryptionKey::secret(km("A256KW"), &[5u8; 32]).unwrap();
+    let dk = DecryptionKey::secret(&[5u8; 32], km("A256KW")).unwrap();
     let d = jwe::json::decrypt(&doc, &dk, &DecryptOptions::new()).unwrap();
     assert_eq!(
         (d.plaintext.as_slice(), d.recipient_index),
@@ -1024,7 +1024,7 @@ fn resolver_key_must_match_header_alg() {
         }
     }
     let token = a128kw_token("A128GCM", b"secret");
-    let lying = Lying(DecryptionKey::secret(km("A128GCMKW"), &KW_KEY).unwrap());
+    let lying = Lying(DecryptionKey::secret(&KW_KEY, km("A128GCMKW")).unwrap());
     let opts = DecryptOptions::new();
     assert_eq!(
         jwe::compact::decrypt(&token, &lying, &opts).unwrap_err(),

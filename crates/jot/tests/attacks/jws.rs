@@ -24,7 +24,7 @@ const P521_ATTACKER: &str = r#"{"kty":"EC","crv":"P-521","x":"AekpBQ8ST8a8VcfVOT
 const P256_N: &str = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
 
 fn jwk(s: &str) -> Jwk {
-    Jwk::from_json(s.as_bytes()).unwrap()
+    Jwk::from_json(s.as_bytes(), &Default::default()).unwrap()
 }
 
 fn hmac_jwk() -> Jwk {
@@ -41,16 +41,28 @@ fn hs256() -> (SigningKey, VerifyingKey) {
 
 /// The RFC 7520 RSA key (private), from the vector file.
 fn rsa_private() -> Jwk {
-    Jwk::from_json(&common::read("rfc7520/jwk/3_4.rsa_private_key.json")).unwrap()
+    Jwk::from_json(
+        &common::read("rfc7520/jwk/3_4.rsa_private_key.json"),
+        &Default::default(),
+    )
+    .unwrap()
 }
 
 fn rsa_public() -> Jwk {
-    Jwk::from_json(&common::read("rfc7520/jwk/3_3.rsa_public_key.json")).unwrap()
+    Jwk::from_json(
+        &common::read("rfc7520/jwk/3_3.rsa_public_key.json"),
+        &Default::default(),
+    )
+    .unwrap()
 }
 
 /// The RFC 7520 P-521 key (private), from the vector file.
 fn p521_private() -> Jwk {
-    Jwk::from_json(&common::read("rfc7520/jwk/3_2.ec_private_key.json")).unwrap()
+    Jwk::from_json(
+        &common::read("rfc7520/jwk/3_2.ec_private_key.json"),
+        &Default::default(),
+    )
+    .unwrap()
 }
 
 /// `BASE64URL(header).BASE64URL(payload)` signed with `key` over exactly
@@ -86,24 +98,39 @@ fn alg_none_every_casing_and_shape() {
         let without_dot = format!("{header}.{payload}");
         let junk_sig = format!("{header}.{payload}.{}", b64u(b"sig"));
         for token in [&with_dot, &junk_sig] {
-            assert_eq!(compact::verify(token, &hmac), Err(Error::UnsecuredToken));
-            assert_eq!(compact::verify(token, &rsa), Err(Error::UnsecuredToken));
-            assert_eq!(compact::verify(token, &set), Err(Error::UnsecuredToken));
+            assert_eq!(
+                compact::verify(token, &hmac, &Default::default()),
+                Err(Error::UnsecuredToken)
+            );
+            assert_eq!(
+                compact::verify(token, &rsa, &Default::default()),
+                Err(Error::UnsecuredToken)
+            );
+            assert_eq!(
+                compact::verify(token, &set, &Default::default()),
+                Err(Error::UnsecuredToken)
+            );
         }
         for k in [&hmac, &rsa] {
             assert!(matches!(
-                compact::verify(&without_dot, k),
+                compact::verify(&without_dot, k, &Default::default()),
                 Err(Error::Malformed(_))
             ));
         }
         assert!(matches!(
-            compact::verify(&without_dot, &set),
+            compact::verify(&without_dot, &set, &Default::default()),
             Err(Error::Malformed(_))
         ));
         // Same in the JSON serialization.
         let flat = format!(r#"{{"payload":"{payload}","protected":"{header}","signature":""}}"#);
-        assert_eq!(json::verify(&flat, &hmac), Err(Error::UnsecuredToken));
-        assert_eq!(json::verify(&flat, &set), Err(Error::UnsecuredToken));
+        assert_eq!(
+            json::verify(&flat, &hmac, &Default::default()),
+            Err(Error::UnsecuredToken)
+        );
+        assert_eq!(
+            json::verify(&flat, &set, &Default::default()),
+            Err(Error::UnsecuredToken)
+        );
     }
 }
 
@@ -185,14 +212,14 @@ fn hs256_signed_with_rsa_public_key_material() {
         &jwk_text,
         public.to_json().as_bytes(),
     ] {
-        let forger = SigningKey::hmac(Algorithm::HS256, secret).unwrap();
+        let forger = SigningKey::hmac(secret, Algorithm::HS256).unwrap();
         let token = compact::sign(br#"{"sub":"admin"}"#, &forger).unwrap();
         assert_eq!(
-            compact::verify(&token, &rs256),
+            compact::verify(&token, &rs256, &Default::default()),
             Err(Error::AlgorithmNotAllowed("HS256".into()))
         );
         assert!(matches!(
-            compact::verify(&token, &set),
+            compact::verify(&token, &set, &Default::default()),
             Err(Error::NoMatchingKey { .. })
         ));
     }
@@ -227,33 +254,39 @@ fn embedded_jwk_is_ignored_unless_trusted() {
     let token = compact::sign_with_header(b"{}", &sk, Some(&h)).unwrap();
 
     let real = VerifyingKey::from_jwk(&p521_private(), Algorithm::ES512).unwrap();
-    assert_eq!(compact::verify(&token, &real), Err(Error::InvalidSignature));
+    assert_eq!(
+        compact::verify(&token, &real, &Default::default()),
+        Err(Error::InvalidSignature)
+    );
     let set = local_set(vec![p521_private()], &[Algorithm::ES512]);
-    assert_eq!(compact::verify(&token, &set), Err(Error::InvalidSignature));
+    assert_eq!(
+        compact::verify(&token, &set, &Default::default()),
+        Err(Error::InvalidSignature)
+    );
 
     let never = TrustEmbeddedJwk::new(&[Algorithm::ES512], |_: &Jwk| false);
     assert_eq!(
-        compact::verify(&token, &never),
+        compact::verify(&token, &never, &Default::default()),
         Err(Error::UntrustedEmbeddedKey("jwk".into()))
     );
     let pinned = attacker_public.thumbprint(ThumbprintHash::Sha256);
     let pin = TrustEmbeddedJwk::new(&[Algorithm::ES512], |k: &Jwk| {
         k.thumbprint(ThumbprintHash::Sha256) == pinned
     });
-    let v = compact::verify(&token, &pin).unwrap();
+    let v = compact::verify(&token, &pin, &Default::default()).unwrap();
     assert_eq!(v.payload, b"{}");
     let other_pin = p521_private().thumbprint(ThumbprintHash::Sha256);
     let wrong_pin = TrustEmbeddedJwk::new(&[Algorithm::ES512], |k: &Jwk| {
         k.thumbprint(ThumbprintHash::Sha256) == other_pin
     });
     assert_eq!(
-        compact::verify(&token, &wrong_pin),
+        compact::verify(&token, &wrong_pin, &Default::default()),
         Err(Error::UntrustedEmbeddedKey("jwk".into()))
     );
     // Algorithm outside the allowlist.
     let es256_only = TrustEmbeddedJwk::new(&[Algorithm::ES256], |_: &Jwk| true);
     assert!(matches!(
-        compact::verify(&token, &es256_only),
+        compact::verify(&token, &es256_only, &Default::default()),
         Err(Error::AlgorithmNotAllowed(_))
     ));
     // A private (or symmetric) key in the header is refused even if trusted.
@@ -265,7 +298,7 @@ fn embedded_jwk_is_ignored_unless_trusted() {
     let leaky = compact::sign_with_header(b"{}", &sk, Some(&h)).unwrap();
     let always = TrustEmbeddedJwk::new(&[Algorithm::ES512], |_: &Jwk| true);
     assert!(matches!(
-        compact::verify(&leaky, &always),
+        compact::verify(&leaky, &always, &Default::default()),
         Err(Error::InvalidHeader { .. })
     ));
     let (hs, _) = hs256();
@@ -277,7 +310,7 @@ fn embedded_jwk_is_ignored_unless_trusted() {
     let sym = compact::sign_with_header(b"{}", &hs, Some(&h)).unwrap();
     let all = TrustEmbeddedJwk::new(Algorithm::ALL, |_: &Jwk| true);
     assert!(matches!(
-        compact::verify(&sym, &all),
+        compact::verify(&sym, &all, &Default::default()),
         Err(Error::AlgorithmNotAllowed(_))
     ));
 }
@@ -302,9 +335,12 @@ fn crit_rules() {
     ] {
         let token = token_with_header(header, b"x", &sk);
         assert!(
-            matches!(compact::verify(&token, &vk), Err(Error::Crit(_))),
+            matches!(
+                compact::verify(&token, &vk, &Default::default()),
+                Err(Error::Crit(_))
+            ),
             "{header}: {:?}",
-            compact::verify(&token, &vk)
+            compact::verify(&token, &vk, &Default::default())
         );
     }
     // crit in the unprotected header of a JSON JWS.
@@ -315,12 +351,12 @@ fn crit_rules() {
             .unwrap(),
     );
     let ok = format!(r#"{{"payload":"{payload}","protected":"{protected}","signature":"{sig}"}}"#);
-    assert!(json::verify(&ok, &vk).is_ok());
+    assert!(json::verify(&ok, &vk, &Default::default()).is_ok());
     let bad = format!(
         r#"{{"payload":"{payload}","protected":"{protected}","header":{{"crit":["exp"],"exp":1}},"signature":"{sig}"}}"#
     );
     assert!(matches!(
-        json::verify(&bad, &vk),
+        json::verify(&bad, &vk, &Default::default()),
         Err(Error::InvalidHeader { name, .. }) if name == "crit"
     ));
 }
@@ -335,7 +371,7 @@ fn duplicate_and_lookalike_header_names() {
     let (sk, vk) = hs256();
     let dup = token_with_header(r#"{"alg":"HS256","alg":"none"}"#, b"x", &sk);
     assert_eq!(
-        compact::verify(&dup, &vk),
+        compact::verify(&dup, &vk, &Default::default()),
         Err(Error::DuplicateMember(
             "alg".into(),
             jot::error::Part::Header
@@ -343,11 +379,11 @@ fn duplicate_and_lookalike_header_names() {
     );
     let dup2 = token_with_header(r#"{"alg":"HS256","kid":"a","kid":"b"}"#, b"x", &sk);
     assert!(matches!(
-        compact::verify(&dup2, &vk),
+        compact::verify(&dup2, &vk, &Default::default()),
         Err(Error::DuplicateMember(..))
     ));
     let lookalike = token_with_header(r#"{"alg":"HS256","Alg":"none"}"#, b"x", &sk);
-    let v = compact::verify(&lookalike, &vk).unwrap();
+    let v = compact::verify(&lookalike, &vk, &Default::default()).unwrap();
     assert_eq!(v.header.alg, Algorithm::HS256);
     assert_eq!(
         v.header.other.get("Alg"),
@@ -355,7 +391,7 @@ fn duplicate_and_lookalike_header_names() {
     );
     let only_lookalike = token_with_header(r#"{"Alg":"HS256"}"#, b"x", &sk);
     assert!(matches!(
-        compact::verify(&only_lookalike, &vk),
+        compact::verify(&only_lookalike, &vk, &Default::default()),
         Err(Error::InvalidHeader { name, .. }) if name == "alg"
     ));
 }
@@ -382,7 +418,7 @@ fn ecdsa_degenerate_signatures() {
     let (input, sig_b64) = token.rsplit_once('.').unwrap();
     let sig = unb64u(sig_b64);
     assert_eq!(sig.len(), 64);
-    assert!(compact::verify(&token, &vk).is_ok());
+    assert!(compact::verify(&token, &vk, &Default::default()).is_ok());
     let (r, s) = sig.split_at(32);
     let n = common::unhex(P256_N);
     let mut n_plus_r = n.clone();
@@ -415,7 +451,7 @@ fn ecdsa_degenerate_signatures() {
     for (what, bad) in forms {
         let t = format!("{input}.{}", b64u(&bad));
         assert_eq!(
-            compact::verify(&t, &vk),
+            compact::verify(&t, &vk, &Default::default()),
             Err(Error::InvalidSignature),
             "{what}"
         );
@@ -440,7 +476,7 @@ fn base64url_malleability() {
     let header = r#"{"alg":"HS256","kid":"k"}"#;
     assert_eq!(header.len(), 25);
     let token = token_with_header(header, b"abcd", &sk);
-    assert!(compact::verify(&token, &vk).is_ok());
+    assert!(compact::verify(&token, &vk, &Default::default()).is_ok());
     let segs: Vec<&str> = token.split('.').collect();
     for s in &segs {
         assert_ne!(s.len() % 4, 0);
@@ -479,7 +515,7 @@ fn base64url_malleability() {
             let mut parts: Vec<String> = segs.iter().map(|s| s.to_string()).collect();
             parts[i] = v;
             let t = parts.join(".");
-            let r = compact::verify(&t, &vk);
+            let r = compact::verify(&t, &vk, &Default::default());
             assert!(r.is_err(), "segment {i} {what}: accepted");
             // In the header and signature the strict decoder is what stops
             // it; in the payload the MAC (over the raw text) fails first.
@@ -505,7 +541,7 @@ fn base64url_malleability() {
             r#"{{"payload":"{}","protected":"{}","signature":"{s}"}}"#,
             segs[1], segs[0]
         );
-        let r = json::verify(&flat, &vk);
+        let r = json::verify(&flat, &vk, &Default::default());
         if s == sig {
             assert!(r.is_ok());
         } else {
@@ -524,22 +560,34 @@ fn jwe_given_to_jws_verify() {
     let (_, vk) = hs256();
     let hdr = b64u(r#"{"alg":"dir","enc":"A128GCM"}"#);
     let five = format!("{hdr}..{}.{}.{}", b64u(b"iv"), b64u(b"ct"), b64u(b"tag"));
-    assert_eq!(compact::verify(&five, &vk), Err(Error::NotJws));
+    assert_eq!(
+        compact::verify(&five, &vk, &Default::default()),
+        Err(Error::NotJws)
+    );
     let jwe_json = format!(
         r#"{{"protected":"{hdr}","iv":"{}","ciphertext":"{}","tag":"{}"}}"#,
         b64u(b"iv"),
         b64u(b"ct"),
         b64u(b"tag")
     );
-    assert_eq!(json::verify(&jwe_json, &vk), Err(Error::NotJws));
+    assert_eq!(
+        json::verify(&jwe_json, &vk, &Default::default()),
+        Err(Error::NotJws)
+    );
     let with_recipients = format!(
         r#"{{"protected":"{hdr}","recipients":[{{"header":{{"alg":"dir"}}}}],"ciphertext":"{}"}}"#,
         b64u(b"ct")
     );
-    assert_eq!(json::verify(&with_recipients, &vk), Err(Error::NotJws));
+    assert_eq!(
+        json::verify(&with_recipients, &vk, &Default::default()),
+        Err(Error::NotJws)
+    );
     // Three segments but a JWE header.
     let three = format!("{hdr}.{}.{}", b64u(b"x"), b64u(b"y"));
-    assert_eq!(compact::verify(&three, &vk), Err(Error::NotJws));
+    assert_eq!(
+        compact::verify(&three, &vk, &Default::default()),
+        Err(Error::NotJws)
+    );
 }
 
 // ---- JSON serialization rules -----------------------------------------------
@@ -549,10 +597,19 @@ fn jwe_given_to_jws_verify() {
 #[test]
 fn json_empty_signatures_rejected() {
     let (_, vk) = hs256();
-    let r = json::verify(r#"{"payload":"eA","signatures":[]}"#, &vk);
+    let r = json::verify(
+        r#"{"payload":"eA","signatures":[]}"#,
+        &vk,
+        &Default::default(),
+    );
     assert!(matches!(r, Err(Error::Malformed(_))), "{r:?}");
     let set = local_set(vec![hmac_jwk()], &[Algorithm::HS256]);
-    assert!(json::verify(r#"{"payload":"eA","signatures":[]}"#, &set).is_err());
+    assert!(json::verify(
+        r#"{"payload":"eA","signatures":[]}"#,
+        &set,
+        &Default::default()
+    )
+    .is_err());
 }
 
 /// General JSON with two signers where the resolver knows only the second:
@@ -565,17 +622,27 @@ fn json_second_signer_only() {
     let hs = hs.with_kid("hmac-1");
     let jws =
         json::sign_general(b"payload", &[Signer::new(&rsa), Signer::new(&hs)], false).unwrap();
-    let v = json::verify(&jws, &hv).unwrap();
+    let v = json::verify(&jws, &hv, &Default::default()).unwrap();
     assert_eq!(v.signature_index, 1);
     assert_eq!(v.payload, b"payload");
     let set = local_set(
         vec![hmac_jwk().with_kid("hmac-1")],
         &[Algorithm::HS256, Algorithm::RS256],
     );
-    assert_eq!(json::verify(&jws, &set).unwrap().signature_index, 1);
+    assert_eq!(
+        json::verify(&jws, &set, &Default::default())
+            .unwrap()
+            .signature_index,
+        1
+    );
     // And the first signer's key alone gives index 0.
     let rv = VerifyingKey::from_jwk(&rsa_public(), Algorithm::RS256).unwrap();
-    assert_eq!(json::verify(&jws, &rv).unwrap().signature_index, 0);
+    assert_eq!(
+        json::verify(&jws, &rv, &Default::default())
+            .unwrap()
+            .signature_index,
+        0
+    );
 }
 
 /// `alg` only in the unprotected header is not integrity protected: an
@@ -589,14 +656,14 @@ fn json_alg_only_unprotected_rejected() {
     let flat =
         format!(r#"{{"payload":"{payload}","header":{{"alg":"HS256"}},"signature":"{sig}"}}"#);
     assert!(matches!(
-        json::verify(&flat, &vk),
+        json::verify(&flat, &vk, &Default::default()),
         Err(Error::InvalidHeader { name, .. }) if name == "alg"
     ));
     let general = format!(
         r#"{{"payload":"{payload}","signatures":[{{"header":{{"alg":"HS256"}},"signature":"{sig}"}}]}}"#
     );
     assert!(matches!(
-        json::verify(&general, &vk),
+        json::verify(&general, &vk, &Default::default()),
         Err(Error::InvalidHeader { name, .. }) if name == "alg"
     ));
     // alg in both headers is also refused (must be disjoint).
@@ -608,7 +675,7 @@ fn json_alg_only_unprotected_rejected() {
     let both = format!(
         r#"{{"payload":"{payload}","protected":"{protected}","header":{{"alg":"none"}},"signature":"{sig}"}}"#
     );
-    assert!(json::verify(&both, &vk).is_err());
+    assert!(json::verify(&both, &vk, &Default::default()).is_err());
 }
 
 // ---- key selection -----------------------------------------------------------
@@ -628,14 +695,14 @@ fn ambiguous_key_selection() {
     );
     let token = compact::sign(b"x", &sk_a.clone().with_kid("k")).unwrap();
     assert_eq!(
-        compact::verify(&token, &set),
+        compact::verify(&token, &set, &Default::default()),
         Err(Error::AmbiguousKey(2, Some("k".into())))
     );
     // Two keys, no kid anywhere.
     let set = local_set(vec![a.clone(), b.clone()], &[Algorithm::HS256]);
     let token = compact::sign(b"x", &sk_a).unwrap();
     assert_eq!(
-        compact::verify(&token, &set),
+        compact::verify(&token, &set, &Default::default()),
         Err(Error::AmbiguousKey(2, None))
     );
     // The same with a plain Vec of prepared keys.
@@ -644,13 +711,13 @@ fn ambiguous_key_selection() {
         VerifyingKey::from_jwk(&b, Algorithm::HS256).unwrap(),
     ];
     assert_eq!(
-        compact::verify(&token, &keys),
+        compact::verify(&token, &keys, &Default::default()),
         Err(Error::AmbiguousKey(2, None))
     );
     // Distinct kids disambiguate.
     let set = local_set(vec![a.with_kid("a"), b.with_kid("b")], &[Algorithm::HS256]);
     let token = compact::sign(b"x", &sk_a.with_kid("a")).unwrap();
-    assert!(compact::verify(&token, &set).is_ok());
+    assert!(compact::verify(&token, &set, &Default::default()).is_ok());
 }
 
 /// Denial of service by size (cf. CVE-2023-52428, Nimbus JOSE+JWT, unbounded
@@ -663,18 +730,18 @@ fn oversized_token_rejected_before_decoding() {
     let limit = Limits::default().max_token_len();
     let big = format!("{}.{}.{}", "!".repeat(limit), "!", "!");
     assert!(matches!(
-        compact::verify(&big, &vk),
+        compact::verify(&big, &vk, &Default::default()),
         Err(Error::TooLarge { what: "token", .. })
     ));
     let big_json = format!(r#"{{"payload":"{}","signatures":[]}}"#, "!".repeat(limit));
     assert!(matches!(
-        json::verify(&big_json, &vk),
+        json::verify(&big_json, &vk, &Default::default()),
         Err(Error::TooLarge { .. })
     ));
     // Just under the limit it is decoded (and fails as base64).
     let small = format!("{}.{}.{}", "!".repeat(limit - 10), "!", "!");
     assert!(matches!(
-        compact::verify(&small, &vk),
+        compact::verify(&small, &vk, &Default::default()),
         Err(Error::TooLarge { .. }) | Err(Error::Base64(_))
     ));
     // A custom, smaller limit applies too.
@@ -682,7 +749,7 @@ fn oversized_token_rejected_before_decoding() {
     let token = compact::sign(&[b'a'; 200], &sk).unwrap();
     let tight = Limits::default().with_max_token_len(100).unwrap();
     assert!(matches!(
-        compact::verify_with_limits(&token, &vk, &tight),
+        compact::verify(&token, &vk, &jot::jws::VerifyOptions::new().limits(tight)),
         Err(Error::TooLarge { .. })
     ));
     // Many signatures.
@@ -692,7 +759,7 @@ fn oversized_token_rejected_before_decoding() {
         vec![entry; 17].join(",")
     );
     assert!(matches!(
-        json::verify(&many, &vk),
+        json::verify(&many, &vk, &Default::default()),
         Err(Error::TooLarge {
             what: "signatures",
             ..
@@ -715,7 +782,7 @@ fn hostile_kid_values_are_opaque() {
     for (jwk, kid) in jwks.iter().zip(kids) {
         let sk = SigningKey::from_jwk(jwk, Algorithm::HS256).unwrap();
         let token = compact::sign(b"x", &sk).unwrap();
-        let v = compact::verify(&token, &set).unwrap();
+        let v = compact::verify(&token, &set, &Default::default()).unwrap();
         assert_eq!(v.header.kid.as_deref(), Some(kid));
     }
     let other =
@@ -731,7 +798,7 @@ fn hostile_kid_values_are_opaque() {
     ] {
         let token = compact::sign(b"x", &other.clone().with_kid(kid)).unwrap();
         assert_eq!(
-            compact::verify(&token, &set),
+            compact::verify(&token, &set, &Default::default()),
             Err(Error::NoMatchingKey {
                 kid: Some(kid.into()),
                 alg: "HS256".into()
@@ -741,7 +808,10 @@ fn hostile_kid_values_are_opaque() {
     }
     // A matching kid with the wrong key is just a bad signature.
     let token = compact::sign(b"x", &other.with_kid("' OR 1=1 --")).unwrap();
-    assert_eq!(compact::verify(&token, &set), Err(Error::InvalidSignature));
+    assert_eq!(
+        compact::verify(&token, &set, &Default::default()),
+        Err(Error::InvalidSignature)
+    );
 }
 
 // ---- weak and invalid keys --------------------------------------------------------
@@ -784,7 +854,10 @@ fn rsa_exponent_one_rejected() {
     for e in [&[1u8][..], &[0u8, 1], &[0u8], &[2u8], &[]] {
         let text = format!(r#"{{"kty":"RSA","n":"{}","e":"{}"}}"#, b64u(&n), b64u(e));
         assert!(
-            matches!(Jwk::from_json(text.as_bytes()), Err(Error::InvalidKey(_))),
+            matches!(
+                Jwk::from_json(text.as_bytes(), &Default::default()),
+                Err(Error::InvalidKey(_))
+            ),
             "e = {e:?}"
         );
     }
@@ -804,21 +877,21 @@ fn ec_point_not_on_curve_rejected() {
         b64u(&y)
     );
     assert!(matches!(
-        Jwk::from_json(off.as_bytes()),
+        Jwk::from_json(off.as_bytes(), &Default::default()),
         Err(Error::InvalidKey(_))
     ));
     // The P-256 point moved to P-384-sized coordinates, and the point at
     // "infinity" (0, 0).
     let zero = b64u([0u8; 32]);
     let inf = format!(r#"{{"kty":"EC","crv":"P-256","x":"{zero}","y":"{zero}"}}"#);
-    assert!(Jwk::from_json(inf.as_bytes()).is_err());
+    assert!(Jwk::from_json(inf.as_bytes(), &Default::default()).is_err());
     // A valid P-256 point labelled P-521 is refused too.
     let relabelled = format!(
         r#"{{"kty":"EC","crv":"P-521","x":"{}","y":"{}"}}"#,
         v["x"].as_str().unwrap(),
         v["y"].as_str().unwrap()
     );
-    assert!(Jwk::from_json(relabelled.as_bytes()).is_err());
+    assert!(Jwk::from_json(relabelled.as_bytes(), &Default::default()).is_err());
     // x = p (out of range).
     let p = common::unhex("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff");
     let out = format!(
@@ -826,7 +899,7 @@ fn ec_point_not_on_curve_rejected() {
         b64u(&p),
         v["y"].as_str().unwrap()
     );
-    assert!(Jwk::from_json(out.as_bytes()).is_err());
+    assert!(Jwk::from_json(out.as_bytes(), &Default::default()).is_err());
 }
 
 /// RFC 7518 §3.2 (brute-forceable short secrets; no single CVE): an HMAC
@@ -841,7 +914,7 @@ fn short_hmac_secret_is_weak() {
     ] {
         let short = vec![7u8; len - 1];
         assert!(matches!(
-            SigningKey::hmac(alg, &short),
+            SigningKey::hmac(&short, alg),
             Err(Error::WeakKey(_))
         ));
         let jwk = Jwk::from_secret(&short).unwrap();
@@ -853,29 +926,31 @@ fn short_hmac_secret_is_weak() {
             VerifyingKey::from_jwk(&jwk, alg),
             Err(Error::WeakKey(_))
         ));
-        assert!(SigningKey::hmac(alg, &vec![7u8; len]).is_ok());
+        assert!(SigningKey::hmac(&vec![7u8; len], alg).is_ok());
     }
-    assert!(SigningKey::hmac(Algorithm::HS256, b"").is_err());
+    assert!(SigningKey::hmac(b"", Algorithm::HS256).is_err());
     // A raw secret can never become a non-HMAC key.
-    assert!(SigningKey::hmac(Algorithm::RS256, &[7u8; 64]).is_err());
+    assert!(SigningKey::hmac(&[7u8; 64], Algorithm::RS256).is_err());
 }
 
 /// RFC 7515 §7.2.1: an unprotected `header` object is a JOSE header too;
 /// duplicate names inside it must not silently keep the last value.
 #[test]
 fn json_jws_duplicate_members_in_unprotected_header_rejected() {
-    let key = jot::key::SigningKey::hmac(jot::Algorithm::HS256, &[9u8; 32]).unwrap();
+    let key = jot::key::SigningKey::hmac(&[9u8; 32], jot::Algorithm::HS256).unwrap();
     let mut s = jot::jws::json::Signer::new(&key);
     s.unprotected = Some(serde_json::Map::from_iter([(
         "kid".to_string(),
         serde_json::json!("a"),
     )]));
     let jws = jot::jws::json::sign_flattened(b"x", &s, false).unwrap();
-    assert!(jot::jws::json::verify(&jws, &key.verifying_key().unwrap()).is_ok());
+    assert!(
+        jot::jws::json::verify(&jws, &key.verifying_key().unwrap(), &Default::default()).is_ok()
+    );
     let dup = jws.replace(r#""kid":"a""#, r#""kid":"a","kid":"b""#);
     assert_ne!(dup, jws);
     assert!(matches!(
-        jot::jws::json::verify(&dup, &key.verifying_key().unwrap()),
+        jot::jws::json::verify(&dup, &key.verifying_key().unwrap(), &Default::default()),
         Err(jot::Error::DuplicateMember(..))
     ));
 }
@@ -887,8 +962,11 @@ fn json_jws_duplicate_members_in_unprotected_header_rejected() {
 #[test]
 fn small_order_ed25519_keys_refused() {
     let okp = |x: [u8; 32]| {
-        Jwk::from_json(format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{}"}}"#, b64u(x)).as_bytes())
-            .unwrap()
+        Jwk::from_json(
+            format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{}"}}"#, b64u(x)).as_bytes(),
+            &Default::default(),
+        )
+        .unwrap()
     };
     let mut identity = [0u8; 32];
     identity[0] = 1;
@@ -940,7 +1018,7 @@ fn resolver_key_must_match_header_alg() {
     let refused = |r: Result<(), Error>| {
         assert_eq!(r.unwrap_err(), Error::AlgorithmNotAllowed("HS256".into()));
     };
-    refused(compact::verify(&token, &lying).map(drop));
+    refused(compact::verify(&token, &lying, &Default::default()).map(drop));
     refused(
         jot::jwt::verify::<jot::jwt::Claims>(&token, &lying, &jot::jwt::Validation::new())
             .map(drop),
@@ -948,12 +1026,15 @@ fn resolver_key_must_match_header_alg() {
     let mut segs = token.split('.');
     let (h, p, s) = (segs.next(), segs.next(), segs.next());
     let flattened = serde_json::json!({"protected": h, "payload": p, "signature": s}).to_string();
-    refused(json::verify(&flattened, &lying).map(drop));
+    refused(json::verify(&flattened, &lying, &Default::default()).map(drop));
     // The same resolver with an honest header verifies: only the mismatch
     // is refused.
     let honest = token_with_header(r#"{"alg":"HS384"}"#, payload, &hs384);
     assert_eq!(
-        compact::verify(&honest, &lying).unwrap().header.alg,
+        compact::verify(&honest, &lying, &Default::default())
+            .unwrap()
+            .header
+            .alg,
         Algorithm::HS384
     );
 }

@@ -25,7 +25,7 @@
 //!
 //! let pem = generate(KeySpec::Ec(EcCurve::P256))?.to_pem()?;
 //! let jwk = Jwk::from_pem(&pem)?;
-//! let key = SigningKey::from_pem(Algorithm::ES256, &pem)?;
+//! let key = SigningKey::from_pem(&pem, Algorithm::ES256)?;
 //! # let _ = (jwk, key);
 //! # Ok(())
 //! # }
@@ -169,12 +169,12 @@ impl Jwk {
 impl SigningKey {
     /// A signing key for `alg` from a PEM private key. Public keys and
     /// certificates are refused: they hold no private key.
-    pub fn from_pem(alg: Algorithm, pem: &str) -> Result<Self> {
+    pub fn from_pem(pem: &str, alg: Algorithm) -> Result<Self> {
         SigningKey::from_jwk(&from_pem(pem)?, alg)
     }
 
     /// A signing key for `alg` from a DER private key.
-    pub fn from_der(alg: Algorithm, der: &[u8]) -> Result<Self> {
+    pub fn from_der(der: &[u8], alg: Algorithm) -> Result<Self> {
         SigningKey::from_jwk(&from_der(der)?, alg)
     }
 }
@@ -186,13 +186,13 @@ impl VerifyingKey {
     /// PEM and DER never hold an HMAC secret, so HS* algorithms always fail
     /// here: an RSA or EC public key cannot be turned into an HMAC key
     /// (the classic "alg confusion" attack).
-    pub fn from_pem(alg: Algorithm, pem: &str) -> Result<Self> {
+    pub fn from_pem(pem: &str, alg: Algorithm) -> Result<Self> {
         VerifyingKey::from_jwk(&from_pem(pem)?, alg)
     }
 
     /// A verifying key for `alg` from a DER public key, certificate or
     /// private key.
-    pub fn from_der(alg: Algorithm, der: &[u8]) -> Result<Self> {
+    pub fn from_der(der: &[u8], alg: Algorithm) -> Result<Self> {
         VerifyingKey::from_jwk(&from_der(der)?, alg)
     }
 }
