@@ -302,7 +302,7 @@ fn compact(out: &mut Inspected) {
     let limits = Limits::default();
     if out.kind == "JWE" {
         out.payload_encoding = "encrypted";
-        out.strict = jot::jwe::compact::decode_header_with_limits(&token, &limits)
+        out.strict = jot::jwe::compact::decode_header(&token, &limits)
             .err()
             .map(|e| Refusal::from(&e));
         return;
@@ -325,7 +325,7 @@ fn compact(out: &mut Inspected) {
     let sig = parts.get(2).copied().unwrap_or_default();
     out.signature = lenient_b64(sig, "signature", &mut out.findings);
     out.signature_len = out.signature.as_ref().map(Vec::len);
-    out.strict = jot::jws::compact::decode_unverified_with_limits(&token, &limits)
+    out.strict = jot::jws::compact::decode_unverified(&token, &limits)
         .and_then(|u| match out.payload_encoding {
             "json" if u.payload.first() == Some(&b'{') => {
                 jot::encoding::parse_json_object(&u.payload, limits.max_json_depth(), Part::Payload)

@@ -71,9 +71,9 @@ impl KeyInput {
             let is_set = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(t)
                 .is_ok_and(|m| m.contains_key("keys"));
             return Ok(if is_set {
-                Loaded::Set(JwkSet::from_json(t.as_bytes())?)
+                Loaded::Set(JwkSet::from_json(t.as_bytes(), &Default::default())?)
             } else {
-                Loaded::Key(Jwk::from_json(t.as_bytes())?)
+                Loaded::Key(Jwk::from_json(t.as_bytes(), &Default::default())?)
             });
         }
         if t.starts_with("-----BEGIN") {

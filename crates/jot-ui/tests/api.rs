@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 const SECRET: &str = "a-32-byte-secret-for-hs256-tests!";
 
 fn hs256(aud: &str, exp_in: i64) -> String {
-    let key = SigningKey::hmac(Algorithm::HS256, SECRET.as_bytes()).unwrap();
+    let key = SigningKey::hmac(SECRET.as_bytes(), Algorithm::HS256).unwrap();
     let b = jwt::Builder::new().audience(aud).subject("alice");
     let b = if exp_in >= 0 {
         b.expires_in(Duration::from_secs(exp_in.unsigned_abs()))
@@ -216,7 +216,7 @@ async fn decrypt_nested_and_opt_in_algorithms() {
     assert_eq!(v["outer"]["alg"], "ECDH-ES+A128KW");
 
     let pbes2 = KeyManagement::from_name("PBES2-HS256+A128KW").unwrap();
-    let pw = EncryptionKey::password(pbes2, b"correct horse").unwrap();
+    let pw = EncryptionKey::password(b"correct horse", pbes2).unwrap();
     let token = jwe::compact::encrypt(
         b"hello",
         &pw,

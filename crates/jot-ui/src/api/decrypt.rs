@@ -55,7 +55,7 @@ pub async fn decrypt(Json(r): Json<DecryptTokenRequest>) -> Result<Json<Value>, 
 
 /// Decrypts a compact JWE with the request's key.
 pub fn open(token: &str, d: &DecryptRequest) -> Result<Opened, ApiError> {
-    let header = jwe::compact::decode_header(token)?;
+    let header = jwe::compact::decode_header(token, &Default::default())?;
     let alg_name = header
         .get("alg")
         .and_then(Value::as_str)
@@ -77,9 +77,9 @@ pub fn open(token: &str, d: &DecryptRequest) -> Result<Opened, ApiError> {
         Form::Secret | Form::SecretB64 => {
             let secret = d.key.secret()?.unwrap_or_default();
             if matches!(alg, KeyManagement::Pbes2(_)) {
-                DecryptionKey::password(alg, &secret)?
+                DecryptionKey::password(&secret, alg)?
             } else {
-                DecryptionKey::secret(alg, &secret)?
+                DecryptionKey::secret(&secret, alg)?
             }
         }
     };
