@@ -68,6 +68,15 @@ pub enum Command {
     /// Print a shell completion script.
     #[command(after_help = examples(COMPLETIONS_EXAMPLES))]
     Completions(CompletionsArgs),
+    /// Run the token service: issue, refresh and publish keys over HTTP.
+    ///
+    /// On the embedded default (SQLite in --data-dir, a generated
+    /// key-encryption key beside it) on 127.0.0.1:8080. Register a client
+    /// with `jot client add`, then ask POST /oauth2/token. Logs go to stderr
+    /// (filter with JOT_LOG, e.g. JOT_LOG=debug); SIGTERM or Ctrl-C finishes
+    /// the requests in flight, then exits.
+    #[command(after_help = examples(SERVE_EXAMPLES))]
+    Serve(Box<jot_server::settings::ServeArgs>),
     /// Register, list and remove the token service's clients (works on the store).
     #[command(subcommand, after_help = examples(CLIENT_EXAMPLES))]
     Client(ClientCommand),

@@ -14,18 +14,28 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod app;
+pub mod client_auth;
 pub mod clients;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod form;
+pub mod health;
+pub mod jwks;
 pub mod keys;
 pub mod maintenance;
+pub mod metadata;
+pub mod oauth_error;
 pub mod refresh;
 pub mod revocation;
 mod seal;
+pub mod settings;
+pub mod state;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod token;
 
 pub use clock::{Clock, FakeClock, SharedClock, SystemClock};
 pub use error::{Error, Result};

@@ -340,6 +340,7 @@ pub fn all_examples() -> Vec<(&'static str, &'static [Example])> {
         ("jwks", JWKS_EXAMPLES),
         ("jwks build", JWKS_BUILD_EXAMPLES),
         ("completions", COMPLETIONS_EXAMPLES),
+        ("serve", super::SERVE_EXAMPLES),
         ("client", super::CLIENT_EXAMPLES),
         ("client add", super::CLIENT_ADD_EXAMPLES),
         ("client list", super::CLIENT_LIST_EXAMPLES),

@@ -156,6 +156,17 @@ const fn ex(what: &'static str, cmd: &'static str) -> super::Example {
     super::Example { what, cmd }
 }
 
+pub const SERVE_EXAMPLES: &[super::Example] = &[
+    ex(
+        "Check the settings and the embedded store, create its keys, and exit (without --check it serves)",
+        "jot serve --check",
+    ),
+    ex(
+        "All interfaces, ES256 and RS256 keys, 30 s refresh-reuse grace (checked only)",
+        "jot serve --listen 0.0.0.0:8080 --signing-alg ES256,RS256 --refresh-reuse-grace 30s --check",
+    ),
+];
+
 pub const CLIENT_EXAMPLES: &[super::Example] = &[
     ex(
         "Register a client (the secret is printed once)",

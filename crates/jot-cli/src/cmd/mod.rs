@@ -10,6 +10,7 @@ mod jwe;
 mod jwks;
 mod jws;
 mod key;
+mod serve;
 mod sessions;
 mod sign;
 mod signing_keys;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Key(KeyCommand::Convert(a)) => key::convert(a),
         Command::Jwks(JwksCommand::Build(a)) => jwks::build(a),
         Command::Completions(a) => completions::run(a),
+        Command::Serve(a) => serve::run(*a),
         Command::Client(ClientCommand::Add(a)) => client::add(a),
         Command::Client(ClientCommand::List(a)) => client::list(a),
         Command::Client(ClientCommand::Show(a)) => client::show(a),

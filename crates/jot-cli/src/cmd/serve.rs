@@ -1,0 +1,23 @@
+//! `jot serve`: the token service of `jot-server`, with its logs on stderr.
+
+use tracing_subscriber::EnvFilter;
+
+use super::store::failure;
+use crate::error::{Failure, Result};
+
+pub fn run(args: jot_server::settings::ServeArgs) -> Result<u8> {
+    // JOT_LOG filters like RUST_LOG; the service logs no secret, token or
+    // key at any level.
+    let filter = EnvFilter::try_from_env("JOT_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::usage(format!("starting the async runtime: {e}")))?
+        .block_on(jot_server::app::run(args))
+        .map_err(failure)?;
+    Ok(0)
+}

@@ -1,0 +1,263 @@
+//! Building and running the service: the state built once, the routes of
+//! every resource, the tower layers (body cap, timeout, per-request spans),
+//! the background key-ring refresh, and graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::clients::Clients;
+use crate::clock::{SharedClock, SystemClock};
+use crate::error::{Error, Result};
+use crate::keys::{Kek, KekSource, KeyManager};
+use crate::refresh::RefreshTokens;
+use crate::revocation::{self, RevocationView};
+use crate::settings::{ServeArgs, Settings};
+use crate::state::{AppState, KeyCache, TrustedIssuer};
+use crate::store::Store;
+use crate::{health, jwks, maintenance, metadata, token};
+
+/// Every route of the service, with its layers, over `state`.
+pub fn router(state: AppState) -> Router {
+    let settings = Arc::clone(&state.settings);
+    Router::new()
+        .merge(token::routes())
+        .merge(jwks::routes())
+        .merge(metadata::routes())
+        .merge(health::routes())
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(settings.body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            settings.request_timeout,
+        ))
+        // The span names the method and path only: query strings and
+        // headers may carry tokens or credentials.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+}
+
+/// A running service (tests start several; `jot serve` one).
+pub struct Running {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    /// Its issuer URL.
+    pub issuer: String,
+    /// Its shared state.
+    pub state: AppState,
+    stop: watch::Sender<bool>,
+    server: JoinHandle<std::io::Result<()>>,
+    background: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops accepting connections, lets requests in flight finish, and
+    /// waits for the server to end.
+    pub async fn shutdown(self) -> Result<()> {
+        let _ = self.stop.send(true);
+        self.wait().await
+    }
+
+    /// Waits until the server ends (after [`Running::stop_handle`] fires).
+    async fn wait(self) -> Result<()> {
+        for task in &self.background {
+            task.abort();
+        }
+        match self.server.await {
+            Ok(r) => r.map_err(|e| Error::io("serving", e)),
+            Err(e) => Err(Error::Config(format!("server task failed: {e}"))),
+        }
+    }
+
+    /// A handle that starts a graceful shutdown when sent `true`.
+    pub fn stop_handle(&self) -> watch::Sender<bool> {
+        self.stop.clone()
+    }
+}
+
+/// Builds the state over an open store and starts serving on
+/// `settings.listen` (port 0: any free port).
+pub async fn start(
+    store: Arc<dyn Store>,
+    kek: Kek,
+    settings: Settings,
+    clock: SharedClock,
+) -> Result<Running> {
+    let listener = TcpListener::bind(settings.listen)
+        .await
+        .map_err(|e| Error::io(format!("listening on {}", settings.listen), e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::io("reading the bound address", e))?;
+    let issuer = settings
+        .issuer
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let trusted = settings
+        .trusted_issuers
+        .iter()
+        .map(TrustedIssuer::load)
+        .collect::<Result<Vec<_>>>()?;
+    let key_manager = KeyManager::new(
+        Arc::clone(&store),
+        kek,
+        settings.keys.clone(),
+        clock.clone(),
+    )
+    .await?;
+    // The first start of a store creates its keys before serving.
+    key_manager.maintain().await?;
+    let keys = KeyCache::load(&key_manager).await?;
+    let refresh = RefreshTokens::new(Arc::clone(&store), clock.clone(), settings.refresh);
+    let clients = Clients::new(Arc::clone(&store), clock.clone());
+    let revoked = RevocationView::load(Arc::clone(&store), clock.now()).await?;
+    let state = AppState {
+        settings: Arc::new(settings),
+        issuer: Arc::from(issuer.as_str()),
+        store,
+        clock,
+        key_manager,
+        keys,
+        clients,
+        revoked,
+        refresh,
+        trusted: Arc::new(trusted),
+    };
+    let background = vec![
+        maintenance::spawn(
+            Arc::clone(&state.store),
+            state.key_manager.clone(),
+            state.clock.clone(),
+            maintenance::DEFAULT_INTERVAL,
+        ),
+        tokio::spawn(refresh_keys(state.clone())),
+        state
+            .revoked
+            .spawn(revocation::DEFAULT_POLL_INTERVAL, state.clock.clone()),
+    ];
+    let (stop, mut stopped) = watch::channel(false);
+    let app = router(state.clone());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            })
+            .await
+    });
+    tracing::info!(%addr, %issuer, backend = state.store.backend(), "jot serve listening");
+    Ok(Running {
+        addr,
+        issuer,
+        state,
+        stop,
+        server,
+        background,
+    })
+}
+
+/// Every `key_refresh`: picks up the ring changes of any replica (rotation
+/// steps themselves are the maintenance task's).
+async fn refresh_keys(state: AppState) {
+    let mut tick = tokio::time::interval(state.settings.key_refresh);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        if let Err(e) = state.keys.refresh(&state.key_manager).await {
+            tracing::warn!(code = e.code(), error = %e, "reloading the signing keys failed");
+        }
+    }
+}
+
+/// `jot serve`: opens the store the arguments name, starts, and runs until
+/// SIGTERM or Ctrl-C, then finishes the requests in flight.
+pub async fn run(args: ServeArgs) -> Result<()> {
+    let settings = Settings::resolve(&args)?;
+    let store = crate::store::open(&args.store).await?;
+    let (kek, source) = Kek::load(&args.store)?;
+    if let KekSource::Generated(path) = &source {
+        tracing::warn!(path = %path.display(), "generated a new key-encryption key");
+    }
+    if args.check {
+        return check(store, kek, &settings).await;
+    }
+    let running = start(store, kek, settings, Arc::new(SystemClock)).await?;
+    tracing::info!(
+        "first token: `jot client add demo --audience api://demo` prints a secret; then \
+         `curl -s -u demo:SECRET -d grant_type=client_credentials {}/oauth2/token`",
+        running.issuer
+    );
+    let stop = running.stop_handle();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = stop.send(true);
+    });
+    running.wait().await
+}
+
+/// `jot serve --check`: everything start-up does short of listening.
+async fn check(store: Arc<dyn Store>, kek: Kek, settings: &Settings) -> Result<()> {
+    for t in &settings.trusted_issuers {
+        TrustedIssuer::load(t)?;
+    }
+    let manager = KeyManager::new(
+        Arc::clone(&store),
+        kek,
+        settings.keys.clone(),
+        Arc::new(SystemClock),
+    )
+    .await?;
+    manager.maintain().await?;
+    let keys = manager.load().await?;
+    let clients = store.list_clients().await?.len();
+    println!(
+        "ok: {} store, {} client(s), {} published key(s), signing with {}; would listen on {}",
+        store.backend(),
+        clients,
+        keys.keys.len(),
+        keys.signers
+            .iter()
+            .map(|s| s.alg.name())
+            .collect::<Vec<_>>()
+            .join(", "),
+        settings.listen
+    );
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

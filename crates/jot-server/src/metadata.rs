@@ -1,0 +1,51 @@
+//! `GET /.well-known/oauth-authorization-server` (RFC 8414) and
+//! `/.well-known/openid-configuration`: the same document, listing exactly
+//! what this service implements. There is no authorization endpoint (no
+//! login UI), so no response type is supported and no ID token is issued.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use crate::client_auth;
+use crate::state::AppState;
+use crate::token::GRANTS;
+
+/// The discovery routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/.well-known/oauth-authorization-server", get(metadata))
+        .route("/.well-known/openid-configuration", get(metadata))
+}
+
+async fn metadata(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CACHE_CONTROL, "public, max-age=300")],
+        Json(document(&state)),
+    )
+}
+
+/// The metadata document.
+pub fn document(state: &AppState) -> Value {
+    let iss = state.issuer.as_ref();
+    let auth_methods: Vec<&str> = client_auth::SUPPORTED.iter().map(|m| m.as_str()).collect();
+    let signing: Vec<&str> = state
+        .settings
+        .keys
+        .algorithms
+        .iter()
+        .map(|a| a.name())
+        .collect();
+    json!({
+        "issuer": iss,
+        "token_endpoint": state.token_endpoint(),
+        "jwks_uri": format!("{iss}{}", crate::jwks::PATH),
+        "grant_types_supported": GRANTS.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+        "token_endpoint_auth_methods_supported": auth_methods,
+        "response_types_supported": [],
+        "access_token_signing_alg_values_supported": signing,
+    })
+}

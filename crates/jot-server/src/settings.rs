@@ -1,0 +1,285 @@
+//! `jot serve`'s settings: parsed once, from flags, `JOT_*` environment
+//! variables and an optional TOML file, into [`Settings`].
+//!
+//! Each setting is documented once, on its field of [`ServeOptions`]; the
+//! TOML file (`--config`) holds [`ServeOptions`] under the same names with
+//! `_` for `-` (`listen`, `issuer`, `refresh_ttl`, …); a flag or variable
+//! wins over the file, the file over the default. The store and key options
+//! ([`StoreOptions`], [`KeyOptions`]) are shared with `jot client` and
+//! `jot keys` and come from flags and variables only.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use clap::Args;
+use serde::Deserialize;
+
+use crate::config::{parse_duration, KeyOptions, StoreOptions};
+use crate::error::{Error, Result};
+use crate::keys::KeyPolicy;
+use crate::refresh::RefreshPolicy;
+
+/// `jot serve`'s command line: where the store is, the service's options,
+/// and the optional file holding more of them.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Store and key-encryption key.
+    #[command(flatten)]
+    pub store: StoreOptions,
+    /// Signing keys and their rotation (shared with `jot keys rotate`).
+    #[command(flatten)]
+    pub keys: KeyOptions,
+    /// A TOML file with any of the options below (same names, `_` for `-`).
+    #[arg(long, env = "JOT_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Check the settings, the store and the KEK, create the signing keys
+    /// if the store has none, print what would be served, and exit.
+    #[arg(long)]
+    pub check: bool,
+    /// The service's options.
+    #[command(flatten)]
+    pub options: ServeOptions,
+}
+
+/// The service's options as given; unset ones take their default.
+#[derive(Debug, Clone, Default, Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeOptions {
+    /// Address to listen on. Loopback unless told otherwise
+    /// [default: 127.0.0.1:8080].
+    #[arg(long, env = "JOT_LISTEN", value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+
+    /// The `iss` of every token and of the discovery documents, as clients
+    /// reach the service [default: http://LISTEN].
+    #[arg(long, env = "JOT_ISSUER", value_name = "URL")]
+    pub issuer: Option<String>,
+
+    /// Lifetime of a refresh token not used since it was issued (each
+    /// rotation starts it again) [default: 14d].
+    #[arg(long, env = "JOT_REFRESH_TTL", value_name = "DURATION")]
+    pub refresh_ttl: Option<Span>,
+
+    /// Absolute lifetime of a refresh-token family, however often rotated
+    /// [default: 90d].
+    #[arg(long, env = "JOT_REFRESH_MAX_LIFETIME", value_name = "DURATION")]
+    pub refresh_max_lifetime: Option<Span>,
+
+    /// A refresh token presented again within this time of its first use is
+    /// answered with the same successor instead of revoking its family (a
+    /// client that lost the response) [default: 0s].
+    #[arg(long, env = "JOT_REFRESH_REUSE_GRACE", value_name = "DURATION")]
+    pub refresh_reuse_grace: Option<Span>,
+
+    /// Clock-skew leeway for `exp`/`nbf` of tokens and assertions this
+    /// service verifies [default: 60s].
+    #[arg(long, env = "JOT_LEEWAY", value_name = "DURATION")]
+    pub leeway: Option<Span>,
+
+    /// Largest request body accepted, in bytes [default: 65536].
+    #[arg(long, env = "JOT_BODY_LIMIT", value_name = "BYTES")]
+    pub body_limit: Option<usize>,
+
+    /// Time a request may take before it is answered 408 [default: 10s].
+    #[arg(long, env = "JOT_REQUEST_TIMEOUT", value_name = "DURATION")]
+    pub request_timeout: Option<Span>,
+
+    /// How often this replica checks the store for key-ring changes (made
+    /// by any replica) [default: 10s].
+    #[arg(long, env = "JOT_KEY_REFRESH", value_name = "DURATION")]
+    pub key_refresh: Option<Span>,
+
+    /// A backend trusted to assert users for the jwt-bearer grant
+    /// (RFC 7523 §2.1): ISSUER=JWKS_FILE, repeatable (comma-separated in the
+    /// variable) [default: none].
+    #[arg(
+        long = "trusted-issuer",
+        env = "JOT_TRUSTED_ISSUER",
+        value_name = "ISS=FILE",
+        value_delimiter = ','
+    )]
+    #[serde(default, rename = "trusted_issuer")]
+    pub trusted_issuers: Option<Vec<String>>,
+}
+
+/// A duration written `90s`, `10m`, `1h`, `30d` or `1h 30m`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span(pub Duration);
+
+impl FromStr for Span {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        parse_duration(s.trim()).map(Span)
+    }
+}
+
+impl<'de> Deserialize<'de> for Span {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A backend trusted to assert users (jwt-bearer grant).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedIssuerConfig {
+    /// Its `iss`, compared exactly.
+    pub issuer: String,
+    /// Its public keys (a JWK or JWK Set file).
+    pub jwks_file: PathBuf,
+}
+
+/// Every setting of the service, resolved.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// The issuer; `None` means `http://` + the bound address.
+    pub issuer: Option<String>,
+    /// Signing keys' rotation.
+    pub keys: KeyPolicy,
+    /// Refresh-token lifetimes.
+    pub refresh: RefreshPolicy,
+    /// Leeway for verifying tokens and assertions.
+    pub leeway: Duration,
+    /// Request body cap.
+    pub body_limit: usize,
+    /// Request timeout.
+    pub request_timeout: Duration,
+    /// Key-ring poll and maintenance interval.
+    pub key_refresh: Duration,
+    /// jwt-bearer issuers.
+    pub trusted_issuers: Vec<TrustedIssuerConfig>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            issuer: None,
+            keys: KeyPolicy::default(),
+            refresh: RefreshPolicy::default(),
+            leeway: Duration::from_secs(60),
+            body_limit: 64 * 1024,
+            request_timeout: Duration::from_secs(10),
+            key_refresh: Duration::from_secs(10),
+            trusted_issuers: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// Resolves the command line over the file `--config` names (if any)
+    /// over the defaults.
+    pub fn resolve(args: &ServeArgs) -> Result<Settings> {
+        let file = match &args.config {
+            Some(path) => read_file(path)?,
+            None => ServeOptions::default(),
+        };
+        Settings::from_options(args.options.clone().or(file), args.keys.policy())
+    }
+
+    /// The defaults with `o`'s values and the key policy `keys` in their
+    /// place.
+    pub fn from_options(o: ServeOptions, keys: KeyPolicy) -> Result<Settings> {
+        let mut s = Settings {
+            keys,
+            ..Settings::default()
+        };
+        let span = |v: Option<Span>, d: Duration| v.map_or(d, |s| s.0);
+        s.listen = o.listen.unwrap_or(s.listen);
+        s.issuer = o.issuer.map(|i| i.trim_end_matches('/').to_string());
+        s.refresh.ttl = span(o.refresh_ttl, s.refresh.ttl);
+        s.refresh.max_lifetime = span(o.refresh_max_lifetime, s.refresh.max_lifetime);
+        s.refresh.grace = span(o.refresh_reuse_grace, s.refresh.grace);
+        s.leeway = span(o.leeway, s.leeway);
+        s.body_limit = o.body_limit.unwrap_or(s.body_limit);
+        s.request_timeout = span(o.request_timeout, s.request_timeout);
+        s.key_refresh = span(o.key_refresh, s.key_refresh);
+        for t in o.trusted_issuers.unwrap_or_default() {
+            let (issuer, file) = t.split_once('=').ok_or_else(|| {
+                Error::Config(format!("--trusted-issuer {t:?}: expected ISSUER=JWKS_FILE"))
+            })?;
+            s.trusted_issuers.push(TrustedIssuerConfig {
+                issuer: issuer.to_string(),
+                jwks_file: PathBuf::from(file),
+            });
+        }
+        s.keys.validate()?;
+        if s.key_refresh.is_zero() || s.request_timeout.is_zero() {
+            return Err(Error::Config(
+                "--key-refresh and --request-timeout must be longer than 0s".into(),
+            ));
+        }
+        Ok(s)
+    }
+}
+
+impl ServeOptions {
+    /// Each of `self`'s values, or else `other`'s.
+    fn or(self, other: ServeOptions) -> ServeOptions {
+        ServeOptions {
+            listen: self.listen.or(other.listen),
+            issuer: self.issuer.or(other.issuer),
+            refresh_ttl: self.refresh_ttl.or(other.refresh_ttl),
+            refresh_max_lifetime: self.refresh_max_lifetime.or(other.refresh_max_lifetime),
+            refresh_reuse_grace: self.refresh_reuse_grace.or(other.refresh_reuse_grace),
+            leeway: self.leeway.or(other.leeway),
+            body_limit: self.body_limit.or(other.body_limit),
+            request_timeout: self.request_timeout.or(other.request_timeout),
+            key_refresh: self.key_refresh.or(other.key_refresh),
+            trusted_issuers: self.trusted_issuers.or(other.trusted_issuers),
+        }
+    }
+}
+
+fn read_file(path: &Path) -> Result<ServeOptions> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::io(format!("reading the config file {}", path.display()), e))?;
+    toml::from_str(&text)
+        .map_err(|e| Error::Config(format!("config file {}: {}", path.display(), e.message())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let file: ServeOptions =
+            toml::from_str("listen = \"127.0.0.1:9000\"\nleeway = \"5s\"\nrefresh_ttl = \"1h\"\n")
+                .unwrap();
+        let flags = ServeOptions {
+            leeway: Some(Span(Duration::from_secs(7))),
+            ..ServeOptions::default()
+        };
+        let s = Settings::from_options(flags.or(file), KeyPolicy::default()).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:9000".parse().unwrap());
+        assert_eq!(s.leeway, Duration::from_secs(7));
+        assert_eq!(s.refresh.ttl, Duration::from_secs(3600));
+        assert_eq!(s.body_limit, Settings::default().body_limit);
+    }
+
+    #[test]
+    fn unknown_file_keys_and_bad_values_are_errors() {
+        assert!(toml::from_str::<ServeOptions>("listn = \"x\"").is_err());
+        assert!(toml::from_str::<ServeOptions>("leeway = \"soon\"").is_err());
+        let bad_issuer = ServeOptions {
+            trusted_issuers: Some(vec!["no-equals-sign".into()]),
+            ..ServeOptions::default()
+        };
+        assert!(Settings::from_options(bad_issuer, KeyPolicy::default()).is_err());
+        let zero = ServeOptions {
+            key_refresh: Some(Span(Duration::ZERO)),
+            ..ServeOptions::default()
+        };
+        assert!(Settings::from_options(zero, KeyPolicy::default()).is_err());
+    }
+
+    #[test]
+    fn default_binds_loopback() {
+        assert!(Settings::default().listen.ip().is_loopback());
+    }
+}

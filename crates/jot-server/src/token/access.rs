@@ -1,0 +1,92 @@
+//! Access tokens: RFC 9068 JWTs signed with the ring's current key.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use jot::jwt::Builder;
+
+use crate::oauth_error::OAuthError;
+use crate::state::AppState;
+use crate::store::MintedAccess;
+
+/// The `typ` header of access tokens (RFC 9068 §2.1).
+pub const ACCESS_TOKEN_TYPE: &str = "at+jwt";
+
+/// What an access token says, decided before it is signed.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// `jti`, random.
+    pub jti: String,
+    /// `iat`.
+    pub iat: i64,
+    /// `exp`.
+    pub exp: i64,
+}
+
+impl Plan {
+    /// A new token's identity and lifetime: the client's `ttl`, capped at
+    /// the service's longest (keys stay published that long after they
+    /// stop signing), and never ending in the past.
+    pub fn new(state: &AppState, ttl: i64) -> Result<Plan, OAuthError> {
+        let max = i64::try_from(state.settings.keys.max_token_ttl.as_secs()).unwrap_or(i64::MAX);
+        let ttl = ttl.clamp(1, max.max(1));
+        let mut id = [0u8; 16];
+        aws_lc_rs::rand::fill(&mut id).map_err(|_| crate::Error::Random)?;
+        let iat = state.clock.now();
+        Ok(Plan {
+            jti: URL_SAFE_NO_PAD.encode(id),
+            iat,
+            exp: iat.saturating_add(ttl),
+        })
+    }
+
+    /// What the store records for a refresh family.
+    pub fn minted(&self) -> MintedAccess {
+        MintedAccess {
+            jti: self.jti.clone(),
+            exp: self.exp,
+        }
+    }
+}
+
+/// A signed access token.
+pub struct Minted {
+    /// The JWT.
+    pub token: String,
+    /// Seconds until `exp`.
+    pub expires_in: i64,
+    /// The granted scope.
+    pub scope: String,
+}
+
+/// Signs the access token `plan` describes.
+pub fn sign(
+    state: &AppState,
+    plan: &Plan,
+    client_id: &str,
+    subject: &str,
+    audience: &str,
+    scope: &str,
+) -> Result<Minted, OAuthError> {
+    let keys = state.keys.get();
+    let signer = keys.signer().ok_or_else(|| {
+        tracing::error!("no current signing key: cannot issue tokens");
+        OAuthError::server_error()
+    })?;
+    let token = Builder::new()
+        .typ(Some(ACCESS_TOKEN_TYPE))
+        .issuer(state.issuer.as_ref())
+        .subject(subject)
+        .audience(audience)
+        .at(plan.iat)
+        .expires_at(plan.exp)
+        .jwt_id(plan.jti.clone())
+        .claim("client_id", client_id)
+        .and_then(|b| b.claim("scope", scope))
+        .and_then(|b| b.sign(&signer.key))
+        .map_err(crate::Error::Key)?;
+    Ok(Minted {
+        token,
+        expires_in: plan.exp - plan.iat,
+        scope: scope.to_string(),
+    })
+}

@@ -1,0 +1,93 @@
+//! `POST /oauth2/token` (RFC 6749 §3.2): authenticates the client, then runs
+//! the grant it asks for. One file per grant; `access` mints the RFC 9068
+//! access tokens they all return, `request` picks scope and audience.
+
+mod access;
+mod client_credentials;
+mod jwt_bearer;
+mod refresh;
+mod request;
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use crate::client_auth;
+use crate::form::Form;
+use crate::oauth_error::OAuthError;
+use crate::state::AppState;
+use crate::store::Grant;
+
+pub use access::{Minted, ACCESS_TOKEN_TYPE};
+
+/// The grants the token endpoint implements, as discovery lists them.
+pub const GRANTS: [Grant; 3] = Grant::ALL;
+
+/// The token endpoint's route.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/oauth2/token", post(token))
+}
+
+async fn token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Form,
+) -> Result<TokenResponse, OAuthError> {
+    // RFC 6749 §5.2 checks the grant type after authenticating the client,
+    // but a request with no grant_type at all is malformed either way.
+    let grant_type = form.require("grant_type")?;
+    let (client, _) = client_auth::authenticate(&state.clients, &headers, &form).await?;
+    let grant = Grant::parse(grant_type)
+        .filter(|g| g.as_str() == grant_type)
+        .ok_or_else(OAuthError::unsupported_grant_type)?;
+    if !client.grants.contains(&grant) {
+        return Err(OAuthError::unauthorized_client(format!(
+            "this client may not use the {grant} grant"
+        )));
+    }
+    let response = match grant {
+        Grant::ClientCredentials => client_credentials::grant(&state, &client, &form).await?,
+        Grant::RefreshToken => refresh::grant(&state, &client, &form).await?,
+        Grant::JwtBearer => jwt_bearer::grant(&state, &client, &form).await?,
+    };
+    tracing::info!(grant = grant.as_str(), client = %client.id, "token issued");
+    Ok(response)
+}
+
+/// A successful token response (RFC 6749 §5.1).
+pub struct TokenResponse {
+    access: Minted,
+    refresh_token: Option<Zeroizing<String>>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    access_token: &'a str,
+    token_type: &'static str,
+    expires_in: i64,
+    scope: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<&'a str>,
+}
+
+impl IntoResponse for TokenResponse {
+    fn into_response(self) -> Response {
+        let body = Body {
+            access_token: &self.access.token,
+            token_type: "Bearer",
+            expires_in: self.access.expires_in,
+            scope: &self.access.scope,
+            refresh_token: self.refresh_token.as_deref().map(String::as_str),
+        };
+        let mut response = Json(body).into_response();
+        // RFC 6749 §5.1: tokens must not be cached.
+        let h = response.headers_mut();
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        response
+    }
+}

@@ -1,0 +1,132 @@
+//! A real `jot serve` on a random loopback port over a fresh store (SQLite
+//! or PostgreSQL), with registered clients and an HTTP client to call it.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use jot::jwks::LocalKeySet;
+use jot::jwt::{self, Claims, Validation};
+use jot::Algorithm;
+use jot_server::app::{self, Running};
+use jot_server::keys::Kek;
+use jot_server::settings::Settings;
+use jot_server::store::{Client, Digest, Grant, Store};
+use jot_server::testing::TestStore;
+use jot_server::{Clock, SystemClock};
+use serde_json::Value;
+
+pub const SECRET: &str = "s3cret:with+odd%chars";
+
+pub struct Harness {
+    pub server: Running,
+    pub http: reqwest::Client,
+    pub base: String,
+    pub store: Arc<dyn Store>,
+    pub test_store: TestStore,
+}
+
+pub fn kek() -> Kek {
+    Kek::from_bytes(&[7u8; 32]).unwrap()
+}
+
+pub fn settings() -> Settings {
+    Settings {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        ..Settings::default()
+    }
+}
+
+pub async fn start(t: TestStore, settings: Settings) -> Harness {
+    start_with_clock(t, settings, Arc::new(SystemClock)).await
+}
+
+pub async fn start_with_clock(t: TestStore, settings: Settings, clock: Arc<dyn Clock>) -> Harness {
+    let store = Arc::clone(&t.store);
+    let server = app::start(Arc::clone(&store), kek(), settings, clock)
+        .await
+        .expect("starting jot serve");
+    let base = format!("http://{}", server.addr);
+    Harness {
+        server,
+        http: reqwest::Client::new(),
+        base,
+        store,
+        test_store: t,
+    }
+}
+
+/// A client with the test secret, `read write` scopes, two audiences.
+pub fn client(id: &str, grants: &[Grant]) -> Client {
+    Client {
+        id: id.into(),
+        secret_digest: Digest::of(SECRET.as_bytes()),
+        scopes: vec!["read".into(), "write".into()],
+        audiences: vec!["api://one".into(), "api://two".into()],
+        grants: grants.to_vec(),
+        token_ttl: 300,
+        jwks: None,
+        jwks_uri: None,
+        created_at: SystemClock.now(),
+        secret_rotated_at: SystemClock.now(),
+    }
+}
+
+impl Harness {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn add_client(&self, id: &str, grants: &[Grant]) {
+        self.store.create_client(&client(id, grants)).await.unwrap();
+    }
+
+    /// POSTs a form to the token endpoint with HTTP Basic as `id`.
+    pub async fn token(&self, id: &str, form: &[(&str, &str)]) -> (u16, Value) {
+        let r = self
+            .http
+            .post(self.url("/oauth2/token"))
+            .basic_auth(basic_part(id), Some(basic_part(SECRET)))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        status_json(r).await
+    }
+
+    /// The service's JWKS, prepared.
+    pub async fn keys(&self) -> LocalKeySet {
+        let body = self
+            .http
+            .get(self.url("/.well-known/jwks.json"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        LocalKeySet::from_json(&body, &[Algorithm::ES256]).unwrap()
+    }
+
+    /// Verifies an access token as an RFC 9068 resource server would.
+    pub async fn verify(&self, token: &str, aud: &str) -> Claims {
+        let rules = Validation::new()
+            .issuer(&self.server.issuer)
+            .audience(aud)
+            .access_token_profile();
+        jwt::verify::<Claims>(token, &self.keys().await, &rules)
+            .unwrap()
+            .claims
+    }
+}
+
+/// RFC 6749 §2.3.1: each half of Basic credentials is form-url-encoded.
+pub fn basic_part(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+pub async fn status_json(r: reqwest::Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, json)
+}
