@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every cargo-fuzz target for SECONDS (default 30) and prints how many
-# executions each one ran. Needs the nightly toolchain and cargo-fuzz
-# (`cargo install cargo-fuzz`). New corpus entries go to fuzz/corpus/<target>
+# executions each one ran. Needs cargo-fuzz (`cargo install cargo-fuzz`) and
+# either a nightly toolchain or, where only stable exists, RUSTC_BOOTSTRAP=1
+# (set here) for the sanitizer flags cargo-fuzz passes. New corpus entries go to fuzz/corpus/<target>
 # (not committed); the committed seeds in fuzz/seeds/<target> are read too.
 # Exits non-zero if any target finds a crash, leak, timeout or OOM; the
 # reproducer is then in fuzz/artifacts/<target>/.
@@ -9,16 +10,26 @@ set -euo pipefail
 secs="${1:-30}"
 cd "$(dirname "$0")/../fuzz"
 
-cargo +nightly fuzz build
+# cargo-fuzz needs unstable rustc flags: nightly where installed, else stable
+# with RUSTC_BOOTSTRAP=1.
+fuzz() {
+  if cargo +nightly --version >/dev/null 2>&1; then
+    cargo +nightly fuzz "$@"
+  else
+    RUSTC_BOOTSTRAP=1 cargo fuzz "$@"
+  fi
+}
+
+fuzz build
 mkdir -p artifacts
 failed=()
 summary=()
-for t in $(cargo +nightly fuzz list); do
+for t in $(fuzz list); do
   mkdir -p "corpus/$t"
   log="artifacts/$t.smoke.log"
   echo "== $t (${secs}s)"
   status=0
-  cargo +nightly fuzz run "$t" "corpus/$t" "seeds/$t" -- \
+  fuzz run "$t" "corpus/$t" "seeds/$t" -- \
     -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     >"$log" 2>&1 || status=$?
   execs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log" | tail -1 || true)
