@@ -254,6 +254,11 @@ pub struct VerifyArgs {
     /// Accept tokens without `exp`.
     #[arg(long)]
     pub allow_no_exp: bool,
+    /// Accept an HMAC secret shorter than the hash (RFC 7518 §3.2 forbids
+    /// them), to verify legacy tokens; a warning goes to stderr. Never
+    /// available for signing.
+    #[arg(long)]
+    pub allow_short_secret: bool,
     /// Evaluate time claims at this UNIX time instead of now.
     #[arg(long, value_name = "UNIX", allow_hyphen_values = true)]
     pub at: Option<i64>,
@@ -332,6 +337,11 @@ pub struct JwsVerifyArgs {
     /// The payload of a detached JWS.
     #[arg(long, value_name = "F")]
     pub payload_file: Option<PathBuf>,
+    /// Accept an HMAC secret shorter than the hash (RFC 7518 §3.2 forbids
+    /// them), to verify legacy tokens; a warning goes to stderr. Never
+    /// available for signing.
+    #[arg(long)]
+    pub allow_short_secret: bool,
 }
 
 #[derive(Debug, Subcommand)]

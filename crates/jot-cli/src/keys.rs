@@ -294,9 +294,12 @@ pub enum Verifier {
     },
 }
 
-/// Prepares `loaded` for verifying. `algs` is the user's allowlist; empty
-/// means the key's own `alg`, else every algorithm of its type.
-pub fn verifier(loaded: &Loaded, algs: &[Algorithm]) -> Result<Verifier> {
+/// Prepares `loaded` for verifying. `algs` is the user's allowlist, a set:
+/// a single key is prepared for those of them it can serve (an error only
+/// when it serves none); empty means the key's own `alg`, else every
+/// algorithm of its type. `allow_short` accepts HMAC secrets shorter than
+/// the hash, with a warning.
+pub fn verifier(loaded: &Loaded, algs: &[Algorithm], allow_short: bool) -> Result<Verifier> {
     match loaded {
         Loaded::Set(set) => {
             let allowed: &[Algorithm] = if algs.is_empty() {
@@ -336,28 +339,49 @@ pub fn verifier(loaded: &Loaded, algs: &[Algorithm]) -> Result<Verifier> {
             let mut keys = Vec::new();
             let mut first_err = None;
             for a in candidates {
-                match VerifyingKey::from_jwk(jwk, a) {
+                let prepared = if allow_short {
+                    VerifyingKey::from_jwk_allow_short_hmac(jwk, a)
+                } else {
+                    VerifyingKey::from_jwk(jwk, a)
+                };
+                // The named (or default) algorithms are a set: the ones the
+                // key cannot serve (ES256 with an RSA key, HS512 with a
+                // 32-byte secret) are left out.
+                match prepared {
                     Ok(k) => keys.push(k),
-                    // With explicit algorithms every one must work; by
-                    // default, algorithms the key is too short for (HS512
-                    // with a 32-byte secret) are just left out.
-                    Err(e) if explicit => {
-                        return Err(Failure::config(
-                            format!("cannot verify {a} with this key"),
-                            &e,
-                        ))
-                    }
                     Err(e) => {
                         first_err.get_or_insert((a, e));
                     }
                 }
             }
-            if keys.is_empty() {
+            let Some(first) = keys.first() else {
                 let (a, e) = first_err.expect("at least one candidate");
-                return Err(Failure::config(
-                    format!("cannot verify {a} with this key"),
-                    &e,
-                ));
+                let f = Failure::config(format!("cannot verify {a} with this key"), &e);
+                return Err(match (explicit, &e) {
+                    (true, _) if algs.len() > 1 => f.message(format!(
+                        "this key can verify none of {}: {e}",
+                        names(algs)
+                    )),
+                    (_, jot::Error::WeakKey(_)) if jwk.key_type().name() == "oct" => f.hint(
+                        "to verify a legacy token made with a short secret, add --allow-short-secret",
+                    ),
+                    _ => f,
+                });
+            };
+            if let (Some(min), jot::jwk::KeyParams::Oct { k }) = (
+                first
+                    .algorithm()
+                    .is_symmetric()
+                    .then(|| jot::key::min_hmac_key_len(first.algorithm())),
+                &jwk.params,
+            ) {
+                if k.len() < min {
+                    eprintln!(
+                        "jot: warning: the HMAC secret is {} bytes, shorter than the {min} RFC 7518 §3.2 requires; \
+                         accepted only because of --allow-short-secret",
+                        k.len()
+                    );
+                }
             }
             Ok(Verifier::One(keys))
         }

@@ -43,9 +43,10 @@ pub fn sign(a: JwsSignArgs) -> Result<u8> {
     }
     let failed = |e: jot::Error| {
         let f = Failure::config("cannot sign", &e);
-        if a.unencoded && matches!(e, jot::Error::Malformed(_)) {
+        if a.unencoded && !a.detached && matches!(e, jot::Error::Malformed(_)) {
             f.hint(
-                "an unencoded compact payload must be UTF-8 without '.': use --detached or --json",
+                "an unencoded payload inside the token must be UTF-8 (compact: without '.'); \
+                 with --detached it may be any bytes",
             )
         } else {
             f
@@ -73,15 +74,21 @@ pub fn sign(a: JwsSignArgs) -> Result<u8> {
 pub fn verify(a: JwsVerifyArgs) -> Result<u8> {
     let token = input::token(a.jws.as_deref())?;
     let loaded = keys::from_args(&a.key)?;
-    let verifier = keys::verifier(&loaded, &a.alg)?;
+    let verifier = keys::verifier(&loaded, &a.alg, a.allow_short_secret)?;
     let detached = match &a.payload_file {
         Some(p) => Some(input::read_file(p)?),
         None => None,
     };
     let limits = Limits::default();
+    let without_payload_file = detached.is_none();
     let reject = |e: jot::Error| {
         let f = verifier.explain(Failure::rejected(&e), &e);
         match e {
+            jot::Error::InvalidSignature
+                if without_payload_file && empty_compact_payload(&token, &limits) =>
+            {
+                f.hint("verified as the empty payload; if the payload is detached, pass it with --payload-file F")
+            }
             jot::Error::InvalidSignature => {
                 f.hint("the JWS was not signed with this key, or was modified")
             }
@@ -123,11 +130,18 @@ pub fn verify(a: JwsVerifyArgs) -> Result<u8> {
     Ok(0)
 }
 
-/// Whether the JWS carries no payload, as the library reads it (a token
-/// the library cannot read is left to verification to reject).
+/// Whether the JWS carries no payload, as the library reads it: a JSON
+/// serialization without `payload` (a token the library cannot read is
+/// left to verification to reject). A compact JWS always carries one.
 fn is_detached(token: &str, limits: &Limits) -> bool {
-    jws::decode_unverified(token, limits).is_ok_and(|u| match &u.payload {
-        None => true,
-        Some(p) => u.serialization == Serialization::Compact && p.is_empty(),
+    jws::decode_unverified(token, limits).is_ok_and(|u| u.payload.is_none())
+}
+
+/// Whether a compact JWS has an empty payload segment: the empty payload
+/// (RFC 7515 §7.1), which is how it is verified without --payload-file, or
+/// a detached one, which only the user can tell.
+fn empty_compact_payload(token: &str, limits: &Limits) -> bool {
+    jws::decode_unverified(token, limits).is_ok_and(|u| {
+        u.serialization == Serialization::Compact && u.payload.is_some_and(|p| p.is_empty())
     })
 }

@@ -59,7 +59,7 @@ fn key_source(a: &VerifyArgs) -> Result<Verifier> {
     if let Some(url) = a.key.key.as_deref().filter(|k| keys::is_url(k)) {
         return remote::jwks(url, &a.alg);
     }
-    keys::verifier(&keys::from_args(&a.key)?, &a.alg)
+    keys::verifier(&keys::from_args(&a.key)?, &a.alg, a.allow_short_secret)
 }
 
 fn validation(a: &VerifyArgs) -> Result<Validation> {

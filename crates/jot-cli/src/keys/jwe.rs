@@ -201,21 +201,24 @@ pub fn decrypter(loaded: &Loaded, algs: &[KeyManagement]) -> Result<Decrypter> {
             let mut keys = Vec::new();
             let mut first_err = None;
             for a in candidates {
+                // The named (or default) algorithms are a set: the ones the
+                // key does not fit (ECDH-ES with an RSA key, A128KW with a
+                // 32-byte key) are left out; the JWE's recipients for them
+                // are someone else's.
                 match DecryptionKey::from_jwk(jwk, a) {
                     Ok(k) => keys.push(k),
-                    // Named algorithms must all work; by default the ones
-                    // the key does not fit (A128KW with a 32-byte key) are
-                    // just left out.
-                    Err(e) if explicit => {
-                        return Err(Failure::config(
-                            format!("cannot decrypt {a} with this key"),
-                            &e,
-                        ))
-                    }
                     Err(e) => {
                         first_err.get_or_insert((a, e));
                     }
                 }
+            }
+            if let (true, Some((a, e))) = (explicit && keys.is_empty(), &first_err) {
+                let f = Failure::config(format!("cannot decrypt {a} with this key"), e);
+                return Err(if algs.len() > 1 {
+                    f.message(format!("this key can decrypt none of {}: {e}", names(algs)))
+                } else {
+                    f
+                });
             }
             if keys.is_empty() {
                 let kty = jwk.key_type().name();

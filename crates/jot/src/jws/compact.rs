@@ -46,20 +46,20 @@ pub fn sign_with_header(
     key: &SigningKey,
     header: Option<&Header>,
 ) -> Result<String> {
-    let (out, _) = signing_input_for(payload, key, header, false)?;
+    let out = signing_input_for(payload, key, header)?;
     append_signature(out, key)
 }
 
 /// Signs with a detached payload (RFC 7515 Appendix F): the result's middle
-/// segment is empty and the payload travels separately.
+/// segment is empty and the payload travels separately. An unencoded
+/// (`b64: false`) payload may then be any bytes: with the payload detached,
+/// RFC 7797 §5.2's character rules for the token do not apply to it.
 pub fn sign_detached(payload: &[u8], key: &SigningKey, header: Option<&Header>) -> Result<String> {
-    let (out, header_len) = signing_input_for(payload, key, header, true)?;
-    let signed = append_signature(out, key)?;
-    // `header.payload.sig` → `header..sig`: the signature covered the
-    // payload, the token does not carry it.
-    let head = signed.get(..header_len).unwrap_or_default();
-    let sig = signed.rsplit('.').next().unwrap_or_default();
-    Ok(format!("{head}..{sig}"))
+    let h = header_for(key, header)?;
+    let protected = serde_json::to_vec(&h.to_map()).map_err(|e| Error::json(Part::Header, &e))?;
+    let protected_b64 = b64::encode(protected);
+    let sig = key.sign(&crate::jws::signing_input(&protected_b64, payload, h.b64))?;
+    Ok(format!("{protected_b64}..{}", b64::encode(sig)))
 }
 
 /// Signs `signing_input` (all of `out`) and appends `.` and the signature,
@@ -73,35 +73,29 @@ pub(crate) fn append_signature(mut out: String, key: &SigningKey) -> Result<Stri
     Ok(out)
 }
 
-/// Returns the signing input `header.payload` and the header's length.
-fn signing_input_for(
-    payload: &[u8],
-    key: &SigningKey,
-    header: Option<&Header>,
-    detached: bool,
-) -> Result<(String, usize)> {
+/// Returns the signing input `header.payload` of an attached payload.
+fn signing_input_for(payload: &[u8], key: &SigningKey, header: Option<&Header>) -> Result<String> {
     let h = header_for(key, header)?;
     let protected = serde_json::to_vec(&h.to_map()).map_err(|e| Error::json(Part::Header, &e))?;
     let mut out = String::with_capacity(protected.len() * 4 / 3 + payload.len() * 4 / 3 + 1400);
     b64::encode_into(&protected, &mut out);
-    let header_len = out.len();
     out.push('.');
     if h.b64 {
         b64::encode_into(payload, &mut out);
     } else {
         let text = std::str::from_utf8(payload).map_err(|_| {
             Error::malformed(
-                "an unencoded compact payload must be UTF-8; use the JSON serialization",
+                "an unencoded compact payload must be UTF-8; detach it (sign_detached) for other bytes",
             )
         })?;
-        if !detached && text.contains('.') {
+        if text.contains('.') {
             return Err(Error::malformed(
                 "an unencoded compact payload must not contain '.' (RFC 7797 §5.2)",
             ));
         }
         out.push_str(text);
     }
-    Ok((out, header_len))
+    Ok(out)
 }
 
 /// Verifies a compact JWS and returns its header and payload.
