@@ -104,7 +104,9 @@ pub struct KeyArgs {
     #[arg(long, value_name = "TEXT")]
     pub secret: Option<String>,
     /// HMAC secret as base64url.
-    #[arg(long, value_name = "B64")]
+    // base64url's alphabet has `-`: a secret may start with it, and must
+    // not be read as a flag.
+    #[arg(long, value_name = "B64", allow_hyphen_values = true)]
     pub secret_b64: Option<String>,
     /// HMAC secret: the raw bytes of this file (a trailing newline is part
     /// of the secret).
@@ -371,7 +373,8 @@ pub struct JweKeyArgs {
     #[arg(long, value_name = "TEXT")]
     pub secret: Option<String>,
     /// Symmetric key or PBES2 password as base64url.
-    #[arg(long, value_name = "B64")]
+    // base64url's alphabet has `-`: a key may start with it.
+    #[arg(long, value_name = "B64", allow_hyphen_values = true)]
     pub secret_b64: Option<String>,
     /// Symmetric key or PBES2 password: the raw bytes of this file (a
     /// trailing newline is part of it).

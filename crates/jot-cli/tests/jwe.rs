@@ -826,3 +826,33 @@ fn decode_shows_jwe_headers() {
         );
     }
 }
+
+/// base64url's alphabet includes `-`, so a random key starts with it one
+/// time in 64: `--secret-b64 -…` must be read as the value, not a flag
+/// (this made `aes_key_wrap_every_enc` fail at random before).
+#[test]
+fn secret_b64_may_start_with_a_hyphen() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = "-AcHBwcHBwcHBwcHBwcHBw"; // 16 bytes, first byte 0xf8
+    let jwe = ok(
+        dir.path(),
+        &[
+            "jwe",
+            "encrypt",
+            "--plaintext",
+            "hi",
+            "--alg",
+            "A128KW",
+            "--enc",
+            "A128GCM",
+            "--secret-b64",
+            key,
+        ],
+    );
+    let (code, out, _) = run(
+        dir.path(),
+        &["jwe", "decrypt", "--secret-b64", key],
+        jwe.trim().as_bytes(),
+    );
+    assert_eq!((code, out.as_str()), (0, "hi"));
+}
