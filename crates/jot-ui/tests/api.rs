@@ -248,6 +248,104 @@ async fn decrypt_nested_and_opt_in_algorithms() {
 }
 
 #[tokio::test]
+async fn decrypt_json_serializations_with_the_recipient_the_key_opens() {
+    use jot::jwe::{
+        self, ContentEncryption, EncryptOptions, EncryptionKey, KeyManagement, Recipient,
+    };
+    let c = Client::launched().await;
+    let rsa = jot::key::generate(jot::key::KeySpec::Rsa { bits: 2048 }).unwrap();
+    let okp = jot::key::generate(jot::key::KeySpec::Okp(jot::jwk::OkpCurve::X25519)).unwrap();
+    let oaep = KeyManagement::from_name("RSA-OAEP-256").unwrap();
+    let ecdh = KeyManagement::from_name("ECDH-ES+A256KW").unwrap();
+    let to_rsa = EncryptionKey::from_jwk(&rsa.to_public().unwrap(), oaep).unwrap();
+    let to_okp = EncryptionKey::from_jwk(&okp.to_public().unwrap(), ecdh).unwrap();
+    let opts = EncryptOptions::new(ContentEncryption::A256Gcm);
+    let general = jwe::json::encrypt_general(
+        b"for two",
+        &[Recipient::new(&to_rsa), Recipient::new(&to_okp)],
+        &opts,
+    )
+    .unwrap();
+    for (jwk, index, alg) in [(&rsa, 0, "RSA-OAEP-256"), (&okp, 1, "ECDH-ES+A256KW")] {
+        let key = json!({"form": "key", "value": jwk.to_json().as_str()});
+        let (s, d) = c
+            .post("/api/decrypt", json!({"token": general, "key": key}))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{d}");
+        assert_eq!(d["plaintext"], "for two");
+        assert_eq!(d["recipient"], index);
+        assert_eq!(d["recipients"], 2);
+        assert_eq!(d["header"]["alg"], alg);
+    }
+    // A key that is neither recipient's opens nothing.
+    let other = jot::key::generate(jot::key::KeySpec::Okp(jot::jwk::OkpCurve::X25519)).unwrap();
+    let key = json!({"form": "key", "value": other.to_json().as_str()});
+    let (s, d) = c
+        .post("/api/decrypt", json!({"token": general, "key": key}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(d["error"]["code"], "ERR_DECRYPTION_FAILED", "{d}");
+
+    // Flattened, with a secret; and RSA1_5 only when the user allows it.
+    let a128kw = KeyManagement::from_name("A128KW").unwrap();
+    let kek = b"0123456789abcdef";
+    let flat = jwe::json::encrypt_flattened(
+        b"flat",
+        &Recipient::new(&EncryptionKey::secret(kek, a128kw).unwrap()),
+        &EncryptOptions::new(ContentEncryption::A128Gcm),
+    )
+    .unwrap();
+    let sk = json!({"form": "secret", "value": "0123456789abcdef"});
+    let (s, d) = c
+        .post("/api/decrypt", json!({"token": flat, "key": sk}))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(
+        (d["plaintext"].as_str(), d["recipients"].as_u64()),
+        (Some("flat"), Some(1))
+    );
+
+    let rsa15 = KeyManagement::from_name("RSA1_5").unwrap();
+    let legacy = jwe::json::encrypt_flattened(
+        b"legacy",
+        &Recipient::new(&EncryptionKey::from_jwk(&rsa.to_public().unwrap(), rsa15).unwrap()),
+        &opts,
+    )
+    .unwrap();
+    let key = json!({"form": "key", "value": rsa.to_json().as_str()});
+    let (s, d) = c
+        .post("/api/decrypt", json!({"token": legacy, "key": key}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(d["error"]["code"], "ERR_ALG_NOT_ALLOWED");
+    assert!(
+        d["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("allow RSA1_5"),
+        "{d}"
+    );
+    let (s, d) = c
+        .post(
+            "/api/decrypt",
+            json!({"token": legacy, "key": key, "allow": ["RSA1_5"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(d["plaintext"], "legacy");
+
+    // A JWS is not something to decrypt.
+    let (s, d) = c
+        .post(
+            "/api/decrypt",
+            json!({"token": hs256("api", 600), "key": sk}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(d["error"]["code"], "ERR_NOT_JWE", "{d}");
+}
+
+#[tokio::test]
 async fn keys_convert_thumbprint_and_jwks() {
     let c = Client::launched().await;
     let ec = jot::key::generate_for(Algorithm::ES256).unwrap();

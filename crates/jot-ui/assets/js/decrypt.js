@@ -24,7 +24,8 @@ async function decrypt() {
   $('decrypt-inner').hidden = true;
   try {
     const r = await api('/api/decrypt', { token: $('jwe-token').value, key: keyInput('jwe-form', 'jwe-key'), allow });
-    showResult(box, true, el('strong', { text: 'Decrypted' }), ` (${r.header.alg}, ${r.header.enc})${r.nested ? ': a nested JWT, not verified yet' : ''}`);
+    const which = r.recipients > 1 ? `, recipient ${r.recipient + 1} of ${r.recipients}` : '';
+    showResult(box, true, el('strong', { text: 'Decrypted' }), ` (${r.header.alg}, ${r.header.enc}${which})${r.nested ? ': a nested JWT, not verified yet' : ''}`);
     $('jwe-header').textContent = JSON.stringify(r.header, null, 2);
     $('jwe-plaintext').textContent = typeof r.plaintext === 'string' ? r.plaintext : JSON.stringify(r.plaintext, null, 2);
     if (r.nested) {

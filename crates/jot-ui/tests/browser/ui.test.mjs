@@ -11,7 +11,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,17 +34,25 @@ let server, origin, launchUrl, browser, context, page;
 const foreign = []; // requests to anything but the page's own origin
 const own = [];
 
-before(async () => {
-  server = spawn(JOT, ['ui', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  launchUrl = await new Promise((ok, fail) => {
+// `jot ui` on a free port: the process and a promise of the launch URL it prints.
+function startUi(args = [], env = process.env) {
+  const s = spawn(JOT, ['ui', '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = new Promise((ok, fail) => {
     let out = '';
-    server.stdout.on('data', (d) => {
+    s.stdout.on('data', (d) => {
       out += d;
       const m = /http:\/\/127\.0\.0\.1:\d+\/\?launch=[\w-]+/.exec(out);
       if (m) ok(m[0]);
     });
-    server.on('exit', (c) => fail(new Error('jot ui exited with ' + c)));
+    s.on('exit', (c) => fail(new Error('jot ui exited with ' + c)));
   });
+  return { s, url };
+}
+
+before(async () => {
+  let url;
+  ({ s: server, url } = startUi());
+  launchUrl = await url;
   origin = new URL(launchUrl).origin;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
@@ -252,6 +260,18 @@ test('JWE decrypt, nested JWT verified afterwards, PBES2 only when allowed', asy
   await page.fill('#jwe-key', 'wrong horse');
   await page.click('#decrypt');
   await page.waitForFunction(() => /ERR_DECRYPTION_FAILED/.test(document.querySelector('#decrypt-result').textContent));
+
+  // The JSON serialization decrypts as well (RFC 7516 §7.2.2).
+  const flat = jot('jwe', 'encrypt', '--plaintext', 'flat and fine', '--alg', 'ECDH-ES+A256KW', '--key', 'enc.pub.jwk', '--flattened');
+  assert.equal(JSON.parse(flat).protected !== undefined, true);
+  await page.fill('#jwe-token', flat);
+  await page.selectOption('#jwe-form', 'key');
+  await page.fill('#jwe-key', k.enc);
+  await page.evaluate(() => document.querySelector('#decrypt-result').replaceChildren());
+  await page.click('#decrypt');
+  await page.waitForFunction(() => /Decrypted|ERR_/.test(document.querySelector('#decrypt-result').textContent));
+  assert.match(await page.textContent('#decrypt-result'), /Decrypted \(ECDH-ES\+A256KW, A256GCM\)/);
+  assert.equal(await page.textContent('#jwe-plaintext'), 'flat and fine');
 });
 
 // --- encoder ----------------------------------------------------------------
@@ -354,6 +374,121 @@ test('every lint rule fires on a token made to trigger it, none on a clean one',
   const r = await verify(short, 'secret', 'tooshort', { aud: 'api', 'short-secret': true });
   assert.match(r, /Signature verified/);
   assert.ok((await lintIds()).includes('hmac_short_secret'));
+});
+
+// --- keyboard, zoom, layout ---------------------------------------------------
+
+test('keyboard only: arrow keys switch tabs, Tab reaches Verify, Enter runs it', async () => {
+  const k = makeKeys();
+  const es = jot('sign', '--key', 'ec.jwk', '--aud', 'api', '--exp', '1h');
+  await paste(es);
+  await page.selectOption('#verify-form', 'key');
+  await page.fill('#verify-key', k.ecPub);
+  await page.fill('#rule-aud', 'api');
+  await page.evaluate(() => document.querySelector('#verify-result').replaceChildren());
+  await page.focus('#verify-key');
+  for (let steps = 0; (await page.evaluate(() => document.activeElement.id)) !== 'verify'; steps++) {
+    assert.ok(steps < 20, 'Verify is reachable by Tab from the key field');
+    await page.keyboard.press('Tab');
+  }
+  const ring = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(ring, 'none', 'keyboard focus is visible');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /Signature verified|Rejected|ERR_/.test(document.querySelector('#verify-result').textContent));
+  assert.match(await page.textContent('#verify-result'), /Signature verified/);
+  await page.fill('#rule-aud', '');
+
+  await page.focus('#tab-decoder');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-decrypt');
+  assert.equal(await page.isVisible('#view-decrypt'), true);
+  assert.equal(await page.isVisible('#view-decoder'), false);
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-keys', 'the arrows wrap around');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.isVisible('#view-decoder'), true);
+});
+
+test('readable at 200 % zoom: no horizontal scrolling, every control within the width', async () => {
+  // 200 % zoom of a 1280 × 1000 window: a 640 × 500 CSS-pixel viewport at
+  // two device pixels per CSS pixel.
+  const zoomed = await browser.newContext({ viewport: { width: 640, height: 500 }, deviceScaleFactor: 2 });
+  await zoomed.addCookies(await context.cookies(origin));
+  const p = await zoomed.newPage();
+  await p.goto(origin + '/');
+  await p.waitForSelector('#lint-rules li', { state: 'attached' });
+  makeKeys();
+  const long = jot('sign', '--key', 'rsa.jwk', '--aud', 'api', '--exp', '1h', '-c', 'note=' + 'x'.repeat(400));
+  await p.fill('#token', long);
+  await p.waitForFunction((t) => document.querySelector('#token').dataset.rendered === t, long);
+  for (const tab of ['decoder', 'decrypt', 'encoder', 'keys']) {
+    await p.click('#tab-' + tab);
+    const over = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(over <= 0, `${tab}: ${over} px of horizontal scrolling at 200 %`);
+    const outside = await p.$$eval(`#view-${tab} :is(button, input, select, textarea)`, (els) => els
+      .filter((e) => e.offsetParent !== null)
+      .filter((e) => { const r = e.getBoundingClientRect(); return r.left < -0.5 || r.right > document.documentElement.clientWidth + 0.5; })
+      .map((e) => e.id || e.outerHTML.slice(0, 60)));
+    assert.deepEqual(outside, [], `${tab}: controls cut off at 200 %`);
+  }
+  // The check can fail: a fixed-width element does overflow.
+  await p.evaluate(() => { const d = document.createElement('div'); d.style.width = '900px'; d.style.height = '1em'; d.id = 'probe'; document.body.append(d); });
+  const probe = await p.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth, document.querySelector('#probe').getBoundingClientRect().width]);
+  assert.ok(probe[0] > probe[1], 'overflow probe: ' + probe.join());
+  await zoomed.close();
+});
+
+test('no layout jump while typing: the field typed into stays put', async () => {
+  const token = jot('sign', '--alg', 'HS256', '--secret', SECRET, '--aud', 'api', '--exp', '1h');
+  await decoder();
+  await page.fill('#token', '');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate(() => {
+    const t = document.querySelector('#token');
+    window.jotSamples = new Set();
+    window.jotSampler = setInterval(() => {
+      const r = t.getBoundingClientRect();
+      window.jotSamples.add([r.x, r.y, r.width, r.height, window.scrollY].join());
+    }, 5);
+  });
+  await page.focus('#token');
+  await page.keyboard.type(token, { delay: 2 });
+  await page.waitForFunction((t) => document.querySelector('#token').dataset.rendered === t, token);
+  await page.waitForTimeout(50);
+  const samples = await page.evaluate(() => { clearInterval(window.jotSampler); return [...window.jotSamples]; });
+  assert.equal(samples.length, 1, `the token field moved or resized while typing: ${samples.join(' | ')}`);
+});
+
+test('jot ui --open hands the one-time URL to the desktop opener, plain jot ui does not', async () => {
+  const bin = mkdtempSync(join(tmpdir(), 'jot-ui-open-'));
+  const record = join(bin, 'opened.txt');
+  // The opener `jot ui --open` runs on Linux; this one only records its argument.
+  writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${record}'\n`, { mode: 0o755 });
+  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+  const start = (args) => startUi(args, env);
+  const plain = start([]);
+  let opened;
+  try {
+    await plain.url;
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(existsSync(record), false, 'without --open nothing is opened');
+    opened = start(['--open']);
+    const printed = await opened.url;
+    for (let i = 0; i < 100 && !existsSync(record); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(readFileSync(record, 'utf8'), printed, 'the opener got the URL the terminal shows');
+    // The URL it got is the working one-time URL, in a real browser.
+    const ctx = await browser.newContext();
+    const res = await (await ctx.newPage()).goto(printed);
+    assert.equal(res.status(), 200);
+    const again = await (await ctx.newPage()).goto(printed);
+    assert.equal(again.status(), 403, 'the launch token works once');
+    await ctx.close();
+  } finally {
+    plain.s.kill('SIGINT');
+    opened?.s.kill('SIGINT');
+    rmSync(bin, { recursive: true, force: true });
+  }
 });
 
 // --- screenshots and the network ----------------------------------------------
