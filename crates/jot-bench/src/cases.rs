@@ -99,6 +99,10 @@ pub const DECODE_ROW: &str = "decode only, no verification (HS256 token)";
 /// decode, so its column is its owned decode again, and the floor is the
 /// HMAC again: the row shows what choosing a borrowing type buys.
 pub const BORROWED_ROW: &str = "HS256 verify+validate, borrowing claims type (jot) †";
+/// EdDSA token whose signature is wrong but well-formed (`S` shifted by one,
+/// still canonical, `R` a curve point): what a flood of invalid tokens costs
+/// jot against the bare aws-lc-rs rejection.
+pub const ED_INVALID_ROW: &str = "EdDSA verify, invalid signature";
 /// Row of 64 EdDSA tokens verified one by one (per token).
 pub const ED_SINGLE64_ROW: &str = "EdDSA: 64 tokens one by one (per token)";
 /// Row of 64 EdDSA tokens verified with `jws::batch` (per token).
@@ -726,6 +730,40 @@ fn batch_cases(keys: &Keys, out: &mut Vec<Case>) {
     });
 }
 
+/// jot's EdDSA token with the first byte of `S` changed by one (the top
+/// byte is untouched, so `S < L` still holds): rejected only by the
+/// signature equation, after every cheaper check has passed.
+pub fn eddsa_invalid_token(keys: &Keys) -> (String, Vec<u8>, Vec<u8>) {
+    let token = jot_token(keys, Algorithm::EdDSA);
+    let (input, sig_b64) = token.rsplit_once('.').expect("three parts");
+    let b64 = &base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut sig = b64.decode(sig_b64).expect("signature");
+    sig[32] ^= 1;
+    let bad = format!("{input}.{}", b64.encode(&sig));
+    (bad, input.as_bytes().to_vec(), sig)
+}
+
+fn invalid_signature_cases(keys: &Keys, out: &mut Vec<Case>) {
+    let (_, vk) = jot_keys(keys, Algorithm::EdDSA);
+    let (token, input, sig) = eddsa_invalid_token(keys);
+    let validation = jot_validation();
+    out.push(case(
+        ED_INVALID_ROW,
+        Lib::Jot,
+        op(move || {
+            let r = jwt::verify::<BenchClaims>(black_box(&token), &vk, &validation);
+            assert!(matches!(r, Err(jot::Error::InvalidSignature)));
+        }),
+    ));
+    let public = ParsedPublicKey::new(&sig::ED25519, material(keys, Algorithm::EdDSA).raw_public())
+        .expect("floor Ed25519");
+    out.push(case(
+        ED_INVALID_ROW,
+        Lib::Floor,
+        op(move || assert!(public.verify_sig(black_box(&input), &sig).is_err())),
+    ));
+}
+
 fn borrowed_cases(keys: &Keys, out: &mut Vec<Case>) {
     use crate::fixtures::BorrowedClaims;
     let alg = Algorithm::HS256;
@@ -775,6 +813,7 @@ pub fn all(keys: &Keys) -> Vec<Case> {
     }
     borrowed_cases(keys, &mut out);
     decode_cases(keys, &mut out);
+    invalid_signature_cases(keys, &mut out);
     batch_cases(keys, &mut out);
     for c in &mut out {
         (c.run)();

@@ -9,14 +9,38 @@
 //! with the ordinary single verification, which alone decides which tokens
 //! are bad.
 //!
-//! # Why the batch accepts only what single verification accepts
+//! # What the batch accepts
 //!
-//! Both decide by RFC 8032's cofactored equation (§5.1.7):
-//! `[8][S]B = [8]R + [8][k]A` with `k = SHA-512(R || A || M)`, `S < L` and
-//! canonical encodings (single verification asks aws-lc-rs first and checks
-//! the cofactored equation only for what it rejects; see `key/ed25519.rs`).
-//! Everything that can make the batch disagree with that is settled before
-//! or outside the batch:
+//! Single verification is aws-lc-rs's cofactorless check (RFC 8032 §5.1.7
+//! permits it; it is what other JOSE libraries do): the encoding of
+//! `[S]B − [k]A` must equal the bytes of `R`, `k = SHA-512(R || A || M)`.
+//! No random linear combination can decide that equation, so the batch
+//! decides the cofactored one, `[8][S]B = [8]R + [8][k]A`, for all tokens
+//! at once. The two differ in one case only, and the batch is documented
+//! to differ there, as ed25519-dalek's `verify_batch` is:
+//!
+//! - **The batch may accept a token that single verification rejects, if
+//!   its signature could only have been made by the private-key holder**:
+//!   `R = [r]B + T` with `T` a point of order 2, 4 or 8, and
+//!   `S = r + k·a` computed with the private scalar `a`. `[8]` removes `T`,
+//!   so the batch accepts it when the rest of its chunk is good; when the
+//!   chunk falls back to single verification, it is rejected. Nobody else
+//!   can make it: it is an ordinary signature over its message except for
+//!   `T`, and finding `S` for a given `R` and message without `a` is
+//!   forging Ed25519. Rejecting it in the batch would cost a scalar
+//!   multiplication per token (curve25519-dalek's `is_torsion_free`, ~19 µs
+//!   on the reference machine, against ~9 µs per token for the whole batched
+//!   verification); making single verification accept it would double the
+//!   cost of every rejected signature (a second check after aws-lc-rs's),
+//!   and cheap rejection of invalid tokens is worth more.
+//! - **It accepts nothing else.** A token whose cofactored equation fails
+//!   has a non-zero prime-order part in `[8](Rᵢ + [kᵢ]A − [Sᵢ]B)`; with
+//!   independent random 128-bit `zᵢ` the combined sum vanishes with
+//!   probability at most 2⁻¹²⁸, and otherwise the whole chunk is re-checked
+//!   one token at a time by single verification.
+//!
+//! Everything else that could make the two disagree is settled before or
+//! outside the batch:
 //!
 //! - Parsing, header rules, `alg` and key choice, signature base64 and the
 //!   payload's base64 run through the very functions of
@@ -25,25 +49,10 @@
 //!   (`S ≥ L`), whose `R` is not the canonical encoding of a curve point or
 //!   is of small order, never enter the batch: single verification decides
 //!   them. The key itself must be the canonical encoding of a point of prime
-//!   order, or nothing is batched.
-//! - The batch equation is the cofactored one for all tokens at once,
-//!   `[8](Σ zᵢRᵢ + [Σ zᵢkᵢ]A − [Σ zᵢSᵢ]B) = 0` with independent random
-//!   128-bit `zᵢ`. If any token's own cofactored equation fails, its
-//!   prime-order part is non-zero and the sum vanishes only with probability
-//!   at most 2⁻¹²⁸.
+//!   order (a small-order `A` would let `[8][k]A` vanish), or nothing is
+//!   batched.
 //! - Any failure (batch equation, a random number generator error) sends
 //!   every token of the chunk to single verification.
-//!
-//! Why not the cofactorless equation, which aws-lc-rs uses: no batch can
-//! decide it. A token whose `R` carries a small-order component
-//! (`R = R' + T`, `T` of order 2, 4 or 8; only the private-key holder can
-//! make one that otherwise verifies) fails it, but the small-order subgroup
-//! has 8 elements, so a random linear combination lets an order-2 component
-//! through with probability 1/2 however it is drawn; detecting it per token
-//! costs a scalar multiplication (curve25519-dalek's `is_torsion_free`,
-//! ~19 µs on the reference machine, against ~9 µs per token for the whole
-//! batched verification). Deciding both by the cofactored equation makes
-//! them agree exactly.
 
 use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
 use curve25519_dalek::edwards::EdwardsPoint;
@@ -300,62 +309,224 @@ type JwsRest<'a> = (Parts<'a>, crate::jws::Header);
 mod tests {
     use super::*;
 
-    /// The case where the cofactored and cofactorless equations differ,
-    /// made the way only a key holder can: `R = rB + T` with `T` of order 2
-    /// and `S = r + k·a`. aws-lc-rs rejects it, the cofactored equation
-    /// accepts it, and single and batch verification give the same answer
-    /// every time (before both used the cofactored equation, the batch
-    /// accepted such a token about half the time and single verification
-    /// never). A wrong `S` on the same `R` is rejected by both.
-    #[test]
-    fn small_order_component_in_r_gets_one_verdict() {
-        use base64::Engine;
-        use curve25519_dalek::edwards::CompressedEdwardsY;
-        let a = Scalar::from_bytes_mod_order([7u8; 32]);
-        let big_a = EdwardsPoint::mul_base(&a);
-        let public = big_a.compress().0;
-        let x = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(public);
+    use base64::Engine;
+    use curve25519_dalek::constants::EIGHT_TORSION;
+    use curve25519_dalek::edwards::CompressedEdwardsY;
+
+    fn b64(bytes: &[u8]) -> String {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    }
+
+    /// The verifying key for the private scalar `a`.
+    fn key_for(a: &Scalar) -> (VerifyingKey, [u8; 32]) {
+        let public = EdwardsPoint::mul_base(a).compress().0;
         let jwk = crate::jwk::Jwk::from_json(
-            format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{x}"}}"#).as_bytes(),
+            format!(r#"{{"kty":"OKP","crv":"Ed25519","x":"{}"}}"#, b64(&public)).as_bytes(),
             &Default::default(),
         )
         .unwrap();
-        let key = VerifyingKey::from_jwk(&jwk, Algorithm::EdDSA).unwrap();
-        // (0, -1): y = p - 1, the point of order 2.
-        let mut minus_one = [0xffu8; 32];
-        minus_one[0] = 0xec;
-        minus_one[31] = 0x7f;
-        let t = CompressedEdwardsY(minus_one).decompress().unwrap();
-        assert!(t.is_small_order() && !t.is_identity());
+        (
+            VerifyingKey::from_jwk(&jwk, Algorithm::EdDSA).unwrap(),
+            public,
+        )
+    }
 
-        let message = b"eyJhbGciOiJFZERTQSJ9.dGFpbnRlZA";
-        let r = Scalar::from_bytes_mod_order([9u8; 32]);
-        let big_r = EdwardsPoint::mul_base(&r) + t;
-        let r_bytes = big_r.compress().0;
-        let k = ed25519::challenge(&r_bytes, &public, message);
-        let s = r + k * a;
-        let sig = [r_bytes, s.to_bytes()].concat();
+    /// A signature made with the private scalar `a`: `R = [r]B + T`,
+    /// `S = r + k·a`. With `T` the identity it is an ordinary Ed25519
+    /// signature; with `T` of small order only the batch accepts it.
+    fn sign_with(a: &Scalar, public: &[u8; 32], t: &EdwardsPoint, message: &[u8]) -> Vec<u8> {
+        let mut nonce = [0u8; 64];
+        aws_lc_rs::rand::fill(&mut nonce).unwrap();
+        let r = Scalar::from_bytes_mod_order_wide(&nonce);
+        let r_bytes = (EdwardsPoint::mul_base(&r) + t).compress().0;
+        let k = ed25519::challenge(&r_bytes, public, message);
+        [r_bytes, (r + k * a).to_bytes()].concat()
+    }
 
-        let parsed =
-            aws_lc_rs::signature::UnparsedPublicKey::new(&aws_lc_rs::signature::ED25519, public);
-        assert!(
-            parsed.verify(message, &sig).is_err(),
-            "aws-lc-rs alone rejects"
-        );
-        assert!(
-            key.verify(message, &sig).is_ok(),
-            "single verification accepts"
-        );
+    /// A compact EdDSA token carrying `sig` over `header.payload`.
+    fn token(message: &str, sig: &[u8]) -> String {
+        format!("{message}.{}", b64(sig))
+    }
+
+    const HEADER: &str = "eyJhbGciOiJFZERTQSJ9"; // {"alg":"EdDSA"}
+
+    /// The documented difference, made the way only the key holder can:
+    /// `R` with a small-order component (each of the seven non-identity
+    /// torsion points, orders 2, 4 and 8) and `S` computed with the private
+    /// scalar. aws-lc-rs and single verification reject it; the batch
+    /// accepts it, alone and among good tokens, because it decides the
+    /// cofactored equation; when its chunk falls back (a bad neighbour),
+    /// single verification decides and rejects it.
+    #[test]
+    fn key_holder_small_order_r_batch_accepts_single_rejects() {
+        let a = Scalar::from_bytes_mod_order([7u8; 32]);
+        let (key, public) = key_for(&a);
         let batch = Ed25519Batch::new(&key).unwrap();
-        assert!(batch.point.is_some(), "the key is fit for batching");
-        for _ in 0..64 {
-            assert_eq!(batch.verify_raw(&[(&message[..], &sig[..])]), [true]);
+        let point = batch.point.expect("the key is fit for batching");
+        let identity = EdwardsPoint::default();
+        let message = format!("{HEADER}.{}", b64(b"signed by the key holder"));
+        let good: Vec<String> = (0..5)
+            .map(|_| {
+                token(
+                    &message,
+                    &sign_with(&a, &public, &identity, message.as_bytes()),
+                )
+            })
+            .collect();
+        assert!(good
+            .iter()
+            .all(|t| compact::verify(t, &key, &Default::default()).is_ok()));
+        for (order_index, t) in EIGHT_TORSION.iter().enumerate().skip(1) {
+            assert!(t.is_small_order() && !t.is_identity());
+            let sig = sign_with(&a, &public, t, message.as_bytes());
+            let parsed = aws_lc_rs::signature::UnparsedPublicKey::new(
+                &aws_lc_rs::signature::ED25519,
+                public,
+            );
+            assert!(
+                parsed.verify(message.as_bytes(), &sig).is_err(),
+                "T{order_index}: aws-lc-rs"
+            );
+            assert!(
+                key.verify(message.as_bytes(), &sig).is_err(),
+                "T{order_index}: single"
+            );
+            assert!(ed25519::cofactored_holds(
+                &point,
+                &public,
+                message.as_bytes(),
+                &sig
+            ));
+            let holder = token(&message, &sig);
+            assert!(matches!(
+                compact::verify(&holder, &key, &Default::default()),
+                Err(Error::InvalidSignature)
+            ));
+            for _ in 0..16 {
+                assert_eq!(batch.verify_raw(&[(message.as_bytes(), &sig[..])]), [true]);
+            }
+            let mut tokens = good.clone();
+            tokens.insert(2, holder.clone());
+            let results = batch.verify(&tokens, &Default::default());
+            assert!(
+                results.iter().all(Result::is_ok),
+                "T{order_index}: among good tokens"
+            );
+            assert_eq!(
+                results[2].as_ref().unwrap().payload,
+                b"signed by the key holder"
+            );
+            // A bad neighbour sends the chunk to single verification.
+            let mut bad_sig = sign_with(&a, &public, &identity, message.as_bytes());
+            bad_sig[40] ^= 1;
+            tokens.push(token(&message, &bad_sig));
+            let results = batch.verify(&tokens, &Default::default());
+            assert!(matches!(results[2], Err(Error::InvalidSignature)));
+            assert!(matches!(results.last(), Some(Err(Error::InvalidSignature))));
+            assert_eq!(results.iter().filter(|r| r.is_ok()).count(), good.len());
         }
+    }
 
-        let bad = [r_bytes, (s + Scalar::ONE).to_bytes()].concat();
-        assert!(key.verify(message, &bad).is_err());
-        for _ in 0..64 {
-            assert_eq!(batch.verify_raw(&[(&message[..], &bad[..])]), [false]);
+    /// What anybody without the private key can make is rejected by both,
+    /// alone and among good tokens (whose results it must not change):
+    /// random signatures, a good `R` with a random or shifted `S`, another
+    /// message's signature, a good signature with a torsion point added to
+    /// `R` (the malleability the cofactored equation must not open), a
+    /// small-order `R`, `S + L`, and signatures by another key.
+    #[test]
+    fn forged_signatures_rejected_by_both() {
+        let a = Scalar::from_bytes_mod_order([11u8; 32]);
+        let (key, public) = key_for(&a);
+        let other = Scalar::from_bytes_mod_order([12u8; 32]);
+        let (_, other_public) = key_for(&other);
+        let batch = Ed25519Batch::new(&key).unwrap();
+        let point = batch.point.expect("fit for batching");
+        let identity = EdwardsPoint::default();
+        let message = b"eyJhbGciOiJFZERTQSJ9.Zm9yZ2Vk";
+        let good: Vec<Vec<u8>> = (0..4)
+            .map(|_| sign_with(&a, &public, &identity, message))
+            .collect();
+        let random = |n: usize| {
+            let mut v = vec![0u8; n];
+            aws_lc_rs::rand::fill(&mut v).unwrap();
+            v
+        };
+        let l_plus = |s: &[u8]| {
+            // S + L, little-endian, from L - 1 + 1.
+            let l_minus_one = (Scalar::ZERO - Scalar::ONE).to_bytes();
+            let mut out = [0u8; 32];
+            let mut carry = 1u16;
+            for (i, (x, y)) in s.iter().zip(l_minus_one).enumerate() {
+                let v = u16::from(*x) + u16::from(y) + carry;
+                out[i] = v as u8;
+                carry = v >> 8;
+            }
+            out
+        };
+        let mut forgeries: Vec<(String, Vec<u8>)> = Vec::new();
+        for i in 0..200 {
+            forgeries.push((format!("random {i}"), random(64)));
+            let mut r_good_s_random = good[i % 4].clone();
+            r_good_s_random[32..].copy_from_slice(
+                &Scalar::from_bytes_mod_order_wide(&random(64).try_into().unwrap()).to_bytes(),
+            );
+            forgeries.push((format!("good R, random S {i}"), r_good_s_random));
+            let t = &EIGHT_TORSION[1 + i % 7];
+            let mut shifted = good[i % 4].clone();
+            let r = CompressedEdwardsY(shifted[..32].try_into().unwrap())
+                .decompress()
+                .unwrap();
+            shifted[..32].copy_from_slice(&(r + t).compress().0);
+            forgeries.push((format!("good signature, R + T {i}"), shifted));
+            let mut small_r = random(64);
+            small_r[..32].copy_from_slice(&t.compress().0);
+            small_r[32..].copy_from_slice(
+                &Scalar::from_bytes_mod_order_wide(&random(64).try_into().unwrap()).to_bytes(),
+            );
+            forgeries.push((format!("small-order R {i}"), small_r));
+            let by_other = sign_with(&other, &other_public, &EIGHT_TORSION[i % 8], message);
+            forgeries.push((format!("another key's signature {i}"), by_other));
+        }
+        let mut s_plus_one = good[0].clone();
+        let s = Scalar::from_canonical_bytes(s_plus_one[32..].try_into().unwrap()).unwrap();
+        s_plus_one[32..].copy_from_slice(&(s + Scalar::ONE).to_bytes());
+        forgeries.push(("S + 1".into(), s_plus_one));
+        let mut s_plus_l = good[0].clone();
+        s_plus_l[32..].copy_from_slice(&l_plus(&good[0][32..]));
+        forgeries.push(("S + L".into(), s_plus_l));
+        forgeries.push((
+            "another message's signature".into(),
+            sign_with(&a, &public, &identity, b"eyJhbGciOiJFZERTQSJ9.b3RoZXI"),
+        ));
+
+        for (what, sig) in &forgeries {
+            assert!(key.verify(message, sig).is_err(), "{what}: single");
+            assert!(
+                !ed25519::cofactored_holds(&point, &public, message, sig),
+                "{what}: cofactored"
+            );
+            assert_eq!(
+                batch.verify_raw(&[(message, sig)]),
+                [false],
+                "{what}: alone"
+            );
+            let mut items: Vec<(&[u8], &[u8])> =
+                good.iter().map(|g| (&message[..], g.as_slice())).collect();
+            items.insert(1, (message, sig));
+            let got = batch.verify_raw(&items);
+            assert_eq!(got, [true, false, true, true, true], "{what}: among good");
+        }
+        // And through tokens.
+        let tokens: Vec<String> = forgeries
+            .iter()
+            .map(|(_, sig)| token("eyJhbGciOiJFZERTQSJ9.Zm9yZ2Vk", sig))
+            .collect();
+        for (r, (what, _)) in batch
+            .verify(&tokens, &Default::default())
+            .iter()
+            .zip(&forgeries)
+        {
+            assert!(matches!(r, Err(Error::InvalidSignature)), "{what}: token");
         }
     }
 

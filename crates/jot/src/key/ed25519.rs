@@ -1,30 +1,24 @@
-//! RFC 8032's cofactored Ed25519 equation: what Jot's Ed25519 verification
-//! decides by, single and batched alike.
+//! Ed25519 encodings and the pieces of RFC 8032's verification equation
+//! that the batch verifier ([`crate::jws::batch`]) needs.
 //!
-//! aws-lc-rs verifies cofactorlessly: it accepts iff the encoding of
-//! `[S]B - [k]A` equals the bytes of `R`. RFC 8032 §5.1.7 specifies the
-//! cofactored check `[8][S]B = [8]R + [8][k]A` and allows the cofactorless
-//! one as a stricter shortcut. The two differ only for an `R` with a
-//! small-order component, which nobody but the holder of the private key can
-//! put into a signature that otherwise verifies.
+//! Single verification is aws-lc-rs alone: it accepts iff the encoding of
+//! `[S]B - [k]A` equals the bytes of `R` (the cofactorless check, which
+//! RFC 8032 §5.1.7 permits and every other JOSE library uses). A rejected
+//! signature costs one aws-lc-rs verification and nothing more, so a flood
+//! of invalid EdDSA tokens costs what valid ones do.
 //!
-//! Batch verification can only decide the cofactored equation exactly (a
-//! random linear combination cannot see a small-order component reliably;
-//! see [`crate::jws::batch`]). So that a batch never accepts what single
-//! verification rejects, single verification accepts what the cofactored
-//! equation accepts: aws-lc-rs decides first, so every valid signature costs
-//! what aws-lc-rs costs, and only a signature it rejects is checked here
-//! (one double-scalar multiplication with curve25519-dalek, about as much
-//! again).
+//! The batch decides by the cofactored equation `[8][S]B = [8]R + [8][k]A`
+//! instead (no random linear combination can decide the cofactorless one);
+//! the two differ only for an `R` with a small-order component, which only
+//! the private-key holder can put into a signature that otherwise verifies.
 
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::scalar::Scalar;
-use curve25519_dalek::traits::IsIdentity;
 
-/// The public key as a point, if the cofactored equation may be used with
-/// it: the canonical encoding of a point of prime order. (A small-order key
-/// would make `[8][k]A` vanish and let anyone sign; a key with a small-order
-/// component is simply left to aws-lc-rs alone.)
+/// The public key as a point, if the batch's cofactored equation may be
+/// used with it: the canonical encoding of a point of prime order. (A
+/// small-order key would make `[8][k]A` vanish and let anyone sign; a key
+/// with a small-order component is verified one token at a time.)
 pub(crate) fn fit_key(public: &[u8; 32]) -> Option<EdwardsPoint> {
     CompressedEdwardsY(*public)
         .decompress()
@@ -33,7 +27,7 @@ pub(crate) fn fit_key(public: &[u8; 32]) -> Option<EdwardsPoint> {
 
 /// Whether an Ed25519 public key may be used at all: the canonical
 /// encoding of a curve point that is not of small order. (Keys with a
-/// small-order component still verify, by aws-lc-rs alone: [`fit_key`].)
+/// small-order component still verify, one token at a time: [`fit_key`].)
 pub(crate) fn is_acceptable_key(public: &[u8; 32]) -> bool {
     is_canonical_y(public)
         && CompressedEdwardsY(*public)
@@ -101,13 +95,16 @@ pub(crate) fn split(sig: &[u8]) -> Option<([u8; 32], EdwardsPoint, Scalar)> {
 }
 
 /// `[8]([S]B - [k]A - R) == 0` for a canonical signature, with `a` from
-/// [`fit_key`] of `public`.
+/// [`fit_key`] of `public`: the batch's equation for one signature, the
+/// oracle its tests compare it with.
+#[cfg(test)]
 pub(crate) fn cofactored_holds(
     a: &EdwardsPoint,
     public: &[u8; 32],
     message: &[u8],
     sig: &[u8],
 ) -> bool {
+    use curve25519_dalek::traits::IsIdentity;
     let Some((r_bytes, r, s)) = split(sig) else {
         return false;
     };

@@ -35,9 +35,9 @@ enum Verifier {
     /// RSA, ECDSA (with the fixed R||S length) and Ed25519.
     Parsed(Arc<ParsedPublicKey>, usize),
     Ed448(Arc<ed448_goldilocks::VerifyingKey>),
-    /// Ed25519: aws-lc-rs, then RFC 8032's cofactored equation for what it
-    /// rejects (see `key/ed25519.rs`), with the key's point made on first
-    /// need (`None`: a key the cofactored equation may not be used with).
+    /// Ed25519: aws-lc-rs decides. The key's point is made on first need,
+    /// for the batch verifier only (`None`: a key the batch's cofactored
+    /// equation may not be used with; see `key/ed25519.rs`).
     Ed25519(
         Arc<ParsedPublicKey>,
         [u8; 32],
@@ -208,8 +208,8 @@ impl VerifyingKey {
         }
     }
 
-    /// The Ed25519 key as a point, if the cofactored equation may be used
-    /// with it (see `key/ed25519.rs`).
+    /// The Ed25519 key as a point, if the batch's cofactored equation may be
+    /// used with it (see `key/ed25519.rs`).
     pub(crate) fn ed25519_point(&self) -> Option<&EdwardsPoint> {
         match &self.inner {
             Verifier::Ed25519(_, public, point) => point
@@ -234,13 +234,9 @@ impl VerifyingKey {
                 // checks its own length.
                 (*fixed_len == 0 || sig.len() == *fixed_len) && key.verify_sig(message, sig).is_ok()
             }
-            Verifier::Ed25519(key, public, _) => {
-                sig.len() == 64
-                    && (key.verify_sig(message, sig).is_ok()
-                        || self.ed25519_point().is_some_and(|a| {
-                            super::ed25519::cofactored_holds(a, public, message, sig)
-                        }))
-            }
+            // aws-lc-rs alone (RFC 8032 §5.1.7's cofactorless check): a
+            // rejected signature costs one verification, no more.
+            Verifier::Ed25519(key, _, _) => sig.len() == 64 && key.verify_sig(message, sig).is_ok(),
             // RFC 8032 §5.2.2/§5.2.7: bits 448..454 of the encoded R are
             // unused and must be zero; ed448-goldilocks ignores them, which
             // would let anyone make several valid encodings of one signature
