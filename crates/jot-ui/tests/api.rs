@@ -142,7 +142,7 @@ async fn a_key_in_the_header_is_never_used() {
     let token = jwt::Builder::new()
         .audience("api")
         .expires_in(Duration::from_secs(60))
-        .header("jwk", Value::Object(attacker.to_public().unwrap().to_map()))
+        .header("jwk", Value::clone(&attacker.to_public().unwrap().to_value()))
         .unwrap()
         .sign(&key)
         .unwrap();
@@ -357,7 +357,7 @@ async fn keys_convert_thumbprint_and_jwks() {
         )
         .await;
     assert_eq!(s, StatusCode::OK, "{k}");
-    assert_eq!(k["jwk"]["x"], ec.to_public().unwrap().to_map()["x"]);
+    assert_eq!(k["jwk"]["x"], ec.to_public().unwrap().to_value()["x"]);
     assert_eq!(
         k["thumbprint"],
         ec.thumbprint(jot::jwk::ThumbprintHash::Sha256)

@@ -94,7 +94,7 @@ pub fn decrypt(a: JweDecryptArgs) -> Result<u8> {
     let loaded = keys::from_args(&a.key.as_key_args())?;
     let decrypter = jwe_keys::decrypter(&loaded, &a.alg)?;
     let opts = jwe_keys::options(&a.alg, &a.enc);
-    let decrypted = match detect(&token, &opts.limits) {
+    let decrypted = match detect(&token, opts.limits_in_force()) {
         Ok(Format::JsonJwe) => jwe::json::decrypt(&token, &decrypter, &opts),
         Ok(Format::CompactJwe) => jwe::compact::decrypt(&token, &decrypter, &opts),
         Ok(Format::CompactJws | Format::JsonJws) => Err(jot::Error::NotJwe),

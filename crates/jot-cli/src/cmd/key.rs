@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 
 use jot::jwk::{EcCurve, Jwk, JwkSet, KeyType, OkpCurve, ThumbprintHash};
-use serde_json::{json, Value};
+use serde_json::json;
 use zeroize::Zeroizing;
 
 use crate::cli::{
@@ -16,13 +16,12 @@ use crate::output;
 
 /// Wiped when dropped: the text may be a private key.
 fn pretty_jwk(jwk: &Jwk) -> Zeroizing<String> {
-    Zeroizing::new(output::pretty(&Value::Object(jwk.to_map())) + "\n")
+    Zeroizing::new(output::pretty(&jwk.to_value()) + "\n")
 }
 
 /// Wiped when dropped: a set may hold private keys.
 fn pretty_set(set: &JwkSet) -> Zeroizing<String> {
-    let v: Value = serde_json::from_str(&set.to_json()).unwrap_or_default();
-    Zeroizing::new(output::pretty(&v) + "\n")
+    Zeroizing::new(output::pretty(&set.to_value()) + "\n")
 }
 
 /// The text's bytes, still wiped when dropped.
@@ -99,8 +98,8 @@ pub fn generate(a: KeyGenerateArgs) -> Result<u8> {
     }
     if let Some(u) = a.key_use {
         jwk = jwk.with_use(match u {
-            KeyUse::Sig => "sig",
-            KeyUse::Enc => "enc",
+            KeyUse::Sig => jot::jwk::KeyUse::Sig,
+            KeyUse::Enc => jot::jwk::KeyUse::Enc,
         });
     }
     if let Some(k) = &a.kid {

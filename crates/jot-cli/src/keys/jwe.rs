@@ -299,7 +299,7 @@ impl Decrypter {
 
     fn not_allowed(&self, f: Failure, name: &str, opts: &DecryptOptions, flag: &str) -> Failure {
         if let Ok(km) = KeyManagement::from_name(name) {
-            if !opts.algorithms.contains(&km) {
+            if !opts.accepted_algorithms().contains(&km) {
                 if km.off_by_default() {
                     let why = match km {
                         KeyManagement::Rsa(_) => "a padding oracle by design (RFC 8725 §3.2)",
@@ -314,7 +314,7 @@ impl Decrypter {
                 return f
                     .message(format!(
                         "the JWE uses alg {name}, which is not accepted (accepted: {})",
-                        names(&opts.algorithms)
+                        names(opts.accepted_algorithms())
                     ))
                     .hint(format!("if {name} is what you expect, add {flag} {name}"));
             }
@@ -326,7 +326,11 @@ impl Decrypter {
                 .hint("use the key the JWE was encrypted to");
         }
         if ContentEncryption::from_name(name).is_ok() {
-            let accepted: Vec<&str> = opts.encryptions.iter().map(|e| e.name()).collect();
+            let accepted: Vec<&str> = opts
+                .accepted_encryptions()
+                .iter()
+                .map(|e| e.name())
+                .collect();
             return f
                 .message(format!(
                     "the JWE uses enc {name}, which is not accepted (accepted: {})",

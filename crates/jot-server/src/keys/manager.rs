@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use jot::jwk::{Jwk, JwkSet, ThumbprintHash};
+use jot::jwk::{Jwk, JwkSet, KeyUse, ThumbprintHash};
 use jot::key::SigningKey;
 use jot::Algorithm;
 
@@ -175,7 +175,7 @@ impl KeyManager {
     fn generate(&self, alg: Algorithm, state: KeyState, now: i64) -> Result<StoredKey> {
         let jwk = jot::key::generate_for(alg)?;
         let kid = jwk.thumbprint(ThumbprintHash::Sha256);
-        let jwk = jwk.with_kid(kid.clone()).with_use("sig");
+        let jwk = jwk.with_kid(kid.clone()).with_use(KeyUse::Sig);
         let public_jwk = jwk.to_public()?.to_json().to_string();
         // Wiped when dropped (`Jwk::to_json` returns it so).
         let private = jwk.to_json();

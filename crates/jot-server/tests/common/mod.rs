@@ -104,7 +104,7 @@ impl Harness {
             .bytes()
             .await
             .unwrap();
-        LocalKeySet::from_json(&body, &[Algorithm::ES256]).unwrap()
+        LocalKeySet::from_json(&body, &[Algorithm::ES256], &Default::default()).unwrap()
     }
 
     /// Verifies an access token as an RFC 9068 resource server would.

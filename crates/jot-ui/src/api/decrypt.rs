@@ -89,7 +89,7 @@ pub fn open(token: &str, d: &DecryptRequest) -> Result<Opened, ApiError> {
                 continue;
             }
         };
-        if !opts.algorithms.contains(&alg) {
+        if !opts.accepted_algorithms().contains(&alg) {
             refused.get_or_insert(name.as_str());
             continue;
         }

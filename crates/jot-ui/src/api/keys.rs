@@ -3,7 +3,7 @@
 
 use axum::Json;
 use jot::jwe::KeyManagement;
-use jot::jwk::{Jwk, JwkSet, OkpCurve, ThumbprintHash};
+use jot::jwk::{Jwk, JwkSet, KeyUse, OkpCurve, ThumbprintHash};
 use jot::key::{algorithms_for, KeySpec};
 use jot::Algorithm;
 use serde::Deserialize;
@@ -26,7 +26,7 @@ pub async fn generate(Json(r): Json<GenerateRequest>) -> Result<Json<Value>, Api
                 let km = KeyManagement::from_name(&r.alg)?;
                 jot::key::generate(encryption_spec(km))?
                     .with_alg(km.name())
-                    .with_use("enc")
+                    .with_use(KeyUse::Enc)
             }
         };
         let kid = jwk.thumbprint(ThumbprintHash::Sha256);
@@ -71,7 +71,7 @@ fn describe(jwk: &Jwk) -> Value {
     } else {
         Some(jwk.clone())
     };
-    let to_value = |k: &Jwk| Value::Object(k.to_map());
+    let to_value = |k: &Jwk| k.to_value();
     json!({
         "jwk": to_value(jwk),
         "public_jwk": public.as_ref().map(to_value),
@@ -104,7 +104,8 @@ pub async fn jwks(Json(r): Json<JwksRequest>) -> Result<Json<Value>, ApiError> {
             }
             keys.push(public);
         }
-        Ok(Json(JwkSet::new(keys).to_value()))
+        // Public halves only: nothing to wipe.
+        Ok(Json(Value::clone(&JwkSet::new(keys).to_value())))
     })
     .await
 }

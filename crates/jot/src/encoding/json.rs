@@ -2,9 +2,10 @@
 //! (RFC 7515 §4, RFC 7516 §4, RFC 7519 §4), nesting depth is bounded before
 //! the parser recurses.
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::cell::Cell;
 use std::fmt;
 
 use crate::error::{Error, Part, Result};
@@ -12,14 +13,40 @@ use crate::error::{Error, Part, Result};
 /// Default maximum nesting depth of any JSON document Jot parses.
 pub const DEFAULT_MAX_DEPTH: usize = 32;
 
-/// A JSON object whose top-level member names are unique.
-pub(crate) struct UniqueObject(pub Map<String, Value>);
+/// Where a visitor leaves the name of a member it found twice, before it
+/// fails: serde_json's error carries only a message, and the name is read
+/// back from here, typed, instead of out of the message text.
+#[derive(Default)]
+pub(crate) struct Duplicates(Cell<Option<String>>);
 
-impl<'de> Deserialize<'de> for UniqueObject {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = UniqueObject;
+impl Duplicates {
+    /// Records `name` and returns the error that stops the parse (its text
+    /// is for serde users who see it directly, e.g. a `Jwk` field).
+    pub(crate) fn found<E: de::Error>(&self, name: String) -> E {
+        let e = E::custom(DuplicateKey(&name));
+        self.0.set(Some(name));
+        e
+    }
+
+    /// The error for a failed parse of `part`: [`Error::DuplicateMember`]
+    /// if a member was named twice, else the parser's own.
+    pub(crate) fn error(&self, part: Part, e: &serde_json::Error) -> Error {
+        match self.0.take() {
+            Some(name) => Error::DuplicateMember(name, part),
+            None => Error::json(part, e),
+        }
+    }
+}
+
+/// A JSON object whose top-level member names are unique.
+pub(crate) struct UniqueObject<'s>(pub(crate) &'s Duplicates);
+
+impl<'de> DeserializeSeed<'de> for UniqueObject<'_> {
+    type Value = Map<String, Value>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        struct V<'s>(&'s Duplicates);
+        impl<'de> Visitor<'de> for V<'_> {
+            type Value = Map<String, Value>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON object")
             }
@@ -30,15 +57,15 @@ impl<'de> Deserialize<'de> for UniqueObject {
                 let mut map = Map::new();
                 while let Some(k) = m.next_key::<String>()? {
                     if map.contains_key(&k) {
-                        return Err(de::Error::custom(DuplicateKey(k)));
+                        return Err(self.0.found(k));
                     }
                     let v: Value = m.next_value()?;
                     map.insert(k, v);
                 }
-                Ok(UniqueObject(map))
+                Ok(map)
             }
         }
-        d.deserialize_map(V)
+        d.deserialize_map(V(self.0))
     }
 }
 
@@ -46,64 +73,80 @@ impl<'de> Deserialize<'de> for UniqueObject {
 /// names: JWE JSON carries header objects (`unprotected`, `header`) below
 /// the top level, and RFC 7516 §4 forbids duplicates there as much as in the
 /// protected header.
-struct UniqueValue(Value);
+struct UniqueValue<'s>(&'s Duplicates);
 
-impl<'de> Deserialize<'de> for UniqueValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = UniqueValue;
+impl<'de> DeserializeSeed<'de> for UniqueValue<'_> {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Value, D::Error> {
+        struct V<'s>(&'s Duplicates);
+        impl<'de> Visitor<'de> for V<'_> {
+            type Value = Value;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON value")
             }
-            fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<UniqueValue, E> {
-                Ok(UniqueValue(Value::Bool(v)))
+            fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<Value, E> {
+                Ok(Value::Bool(v))
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<UniqueValue, E> {
-                Ok(UniqueValue(Value::from(v)))
+            fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Value, E> {
+                Ok(Value::from(v))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<UniqueValue, E> {
-                Ok(UniqueValue(Value::from(v)))
+            fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Value, E> {
+                Ok(Value::from(v))
             }
-            fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<UniqueValue, E> {
-                Ok(UniqueValue(Value::from(v)))
+            fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Value, E> {
+                Ok(Value::from(v))
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<UniqueValue, E> {
-                Ok(UniqueValue(Value::String(v.to_owned())))
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Value, E> {
+                Ok(Value::String(v.to_owned()))
             }
-            fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<UniqueValue, E> {
-                Ok(UniqueValue(Value::String(v)))
+            fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Value, E> {
+                Ok(Value::String(v))
             }
-            fn visit_unit<E: de::Error>(self) -> std::result::Result<UniqueValue, E> {
-                Ok(UniqueValue(Value::Null))
+            fn visit_unit<E: de::Error>(self) -> std::result::Result<Value, E> {
+                Ok(Value::Null)
             }
             fn visit_seq<A: de::SeqAccess<'de>>(
                 self,
                 mut s: A,
-            ) -> std::result::Result<UniqueValue, A::Error> {
+            ) -> std::result::Result<Value, A::Error> {
                 let mut v = Vec::new();
-                while let Some(UniqueValue(x)) = s.next_element()? {
+                while let Some(x) = s.next_element_seed(UniqueValue(self.0))? {
                     v.push(x);
                 }
-                Ok(UniqueValue(Value::Array(v)))
+                Ok(Value::Array(v))
             }
             fn visit_map<A: MapAccess<'de>>(
                 self,
                 mut m: A,
-            ) -> std::result::Result<UniqueValue, A::Error> {
+            ) -> std::result::Result<Value, A::Error> {
                 let mut map = Map::new();
                 while let Some(k) = m.next_key::<String>()? {
                     if map.contains_key(&k) {
-                        return Err(de::Error::custom(DuplicateKey(k)));
+                        return Err(self.0.found(k));
                     }
-                    let UniqueValue(v) = m.next_value()?;
+                    let v = m.next_value_seed(UniqueValue(self.0))?;
                     map.insert(k, v);
                 }
-                Ok(UniqueValue(Value::Object(map)))
+                Ok(Value::Object(map))
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V(self.0))
     }
+}
+
+/// Runs `seed` over the whole of `bytes` (trailing characters are an
+/// error), reporting a member named twice (which the seed left in
+/// `duplicates`) as [`Error::DuplicateMember`].
+pub(crate) fn from_slice_seeded<'de, S: DeserializeSeed<'de>>(
+    bytes: &'de [u8],
+    part: Part,
+    duplicates: &Duplicates,
+    seed: S,
+) -> Result<S::Value> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    seed.deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v))
+        .map_err(|e| duplicates.error(part, &e))
 }
 
 /// A string that borrows from the input when it has no escapes. (serde's
@@ -132,32 +175,14 @@ impl<'de> Deserialize<'de> for BorrowedStr<'de> {
     }
 }
 
-/// Marker carried through serde's error message so that duplicate members can
-/// be reported as [`Error::DuplicateMember`].
-pub(crate) struct DuplicateKey(pub(crate) String);
+/// The message of a duplicate-member error, for those who see serde's
+/// error directly (the library itself reads [`Duplicates`]).
+struct DuplicateKey<'a>(&'a str);
 
-const DUP_PREFIX: &str = "duplicate member ";
-
-impl fmt::Display for DuplicateKey {
+impl fmt::Display for DuplicateKey<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{DUP_PREFIX}{:?}", self.0)
+        write!(f, "duplicate member {}", crate::error::Shown(self.0))
     }
-}
-
-/// Maps a serde_json error from parsing `part`, recognising duplicate
-/// members.
-pub(crate) fn map_err(part: Part, e: &serde_json::Error) -> Error {
-    let msg = e.to_string();
-    if let Some(rest) = msg.strip_prefix(DUP_PREFIX) {
-        // rest is `"name" at line x column y`
-        let name = rest
-            .split(" at line ")
-            .next()
-            .and_then(|q| serde_json::from_str::<String>(q).ok())
-            .unwrap_or_default();
-        return Error::DuplicateMember(name, part);
-    }
-    Error::json(part, e)
 }
 
 /// Checks that `bytes` nests objects/arrays at most `max` deep. A linear scan
@@ -234,9 +259,8 @@ pub(crate) fn parse_object(
     part: Part,
 ) -> Result<Map<String, Value>> {
     check_depth(bytes, max_depth, part)?;
-    serde_json::from_slice::<UniqueObject>(bytes)
-        .map(|o| o.0)
-        .map_err(|e| map_err(part, &e))
+    let duplicates = Duplicates::default();
+    from_slice_seeded(bytes, part, &duplicates, UniqueObject(&duplicates))
 }
 
 /// Parses a JSON object whose member names are unique in every object at
@@ -248,8 +272,9 @@ pub(crate) fn parse_object_deep(
     part: Part,
 ) -> Result<Map<String, Value>> {
     check_depth(bytes, max_depth, part)?;
-    match serde_json::from_slice::<UniqueValue>(bytes).map_err(|e| map_err(part, &e))? {
-        UniqueValue(Value::Object(m)) => Ok(m),
+    let duplicates = Duplicates::default();
+    match from_slice_seeded(bytes, part, &duplicates, UniqueValue(&duplicates))? {
+        Value::Object(m) => Ok(m),
         _ => Err(Error::Json {
             part,
             reason: "expected a JSON object".into(),

@@ -18,17 +18,28 @@ use super::keymgmt::ecdh_es::EcdhEs;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 
-/// Rules for decryption.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
+/// Rules for decryption: which `alg` and `enc` values are accepted, and the
+/// hard [`Limits`] in force. One options value for every serialization
+/// (compact, JSON, nested JWT), as [`crate::jws::VerifyOptions`] and
+/// [`crate::jwt::Validation`] are. Built with the methods; the fields are
+/// crate-private so that a new rule is not a breaking change.
+///
+/// ```
+/// use jot::jwe::{DecryptOptions, KeyManagement};
+/// use jot::limits::Limits;
+///
+/// let rsa1_5 = KeyManagement::from_name("RSA1_5")?;
+/// let opts = DecryptOptions::new()
+///     .allow(rsa1_5)
+///     .limits(Limits::default().with_max_pbes2_count(1_000)?);
+/// assert!(opts.accepted_algorithms().contains(&rsa1_5));
+/// # Ok::<(), jot::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecryptOptions {
-    /// Accepted `alg` values. Default: every algorithm but `RSA1_5` and
-    /// PBES2, which must be named explicitly.
-    pub algorithms: Vec<KeyManagement>,
-    /// Accepted `enc` values. Default: all six.
-    pub encryptions: Vec<ContentEncryption>,
-    /// Hard limits (`p2c`, inflated size, header size, recipients...).
-    pub limits: Limits,
+    pub(crate) algorithms: Vec<KeyManagement>,
+    pub(crate) encryptions: Vec<ContentEncryption>,
+    pub(crate) limits: Limits,
 }
 
 impl Default for DecryptOptions {
@@ -42,7 +53,9 @@ impl Default for DecryptOptions {
 }
 
 impl DecryptOptions {
-    /// The defaults.
+    /// The defaults: every `alg` but `RSA1_5` and PBES2 (which must be
+    /// named with [`DecryptOptions::allow`]), all six `enc` values,
+    /// [`Limits::default`].
     pub fn new() -> Self {
         Self::default()
     }
@@ -61,16 +74,32 @@ impl DecryptOptions {
         self
     }
 
+    /// Accepts exactly these `enc` values.
+    pub fn encryptions(mut self, encs: &[ContentEncryption]) -> Self {
+        self.encryptions = encs.to_vec();
+        self
+    }
+
     /// Decrypts under `limits` instead of [`Limits::default`].
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
     }
 
-    /// Accepts exactly these `enc` values.
-    pub fn encryptions(mut self, encs: &[ContentEncryption]) -> Self {
-        self.encryptions = encs.to_vec();
-        self
+    /// The accepted `alg` values (to say which, when one is refused).
+    pub fn accepted_algorithms(&self) -> &[KeyManagement] {
+        &self.algorithms
+    }
+
+    /// The accepted `enc` values.
+    pub fn accepted_encryptions(&self) -> &[ContentEncryption] {
+        &self.encryptions
+    }
+
+    /// The limits decryption runs under (to apply the same ones to a step
+    /// before it, such as detecting the serialization).
+    pub fn limits_in_force(&self) -> &Limits {
+        &self.limits
     }
 
     pub(crate) fn check(&self, h: &JweHeader) -> Result<()> {

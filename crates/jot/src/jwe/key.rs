@@ -11,7 +11,7 @@ use super::content::ContentEncryption;
 use super::keymgmt::ecdh_es::{EcdhCurve, EcdhPrivateKey, EcdhPublicKey};
 use super::keymgmt::rsa::{RsaPrivateKey, RsaPublicKey};
 use crate::error::{Error, Result};
-use crate::jwk::{EcCurve, Jwk, KeyParams, OkpCurve, RsaParams};
+use crate::jwk::{EcCurve, Jwk, KeyOp, KeyParams, KeyUse, OkpCurve, RsaParams};
 use crate::key::MIN_RSA_BITS;
 use crate::secret::SecretBytes;
 
@@ -90,7 +90,7 @@ fn ecdh_curve(p: &KeyParams) -> Option<EcdhCurve> {
 
 /// Checks kty/curve/size against `alg`, and the key's own `alg`, `use` and
 /// `key_ops` (`ops` are the operations that would permit this use).
-fn check(jwk: &Jwk, alg: KeyManagement, ops: &[&str]) -> Result<()> {
+fn check(jwk: &Jwk, alg: KeyManagement, ops: &[KeyOp]) -> Result<()> {
     if let Some(a) = &jwk.alg {
         // A `dir` key is the CEK itself, so its `alg` may name the content
         // encryption it is for (RFC 7520 §5.6 gives `"alg": "A128GCM"`).
@@ -99,11 +99,11 @@ fn check(jwk: &Jwk, alg: KeyManagement, ops: &[&str]) -> Result<()> {
             return Err(Error::key_alg(alg, format!("the key is for {a}")));
         }
     }
-    if jwk.key_use.as_deref().is_some_and(|u| u != "enc") {
+    if jwk.key_use.as_ref().is_some_and(|u| *u != KeyUse::Enc) {
         return Err(Error::key_alg(alg, "the key's \"use\" is not \"enc\""));
     }
     if let Some(key_ops) = &jwk.key_ops {
-        if !key_ops.iter().any(|o| ops.contains(&o.as_str())) {
+        if !key_ops.iter().any(|o| ops.contains(o)) {
             return Err(Error::key_alg(alg, "the key's key_ops do not permit this"));
         }
     }
@@ -165,7 +165,13 @@ impl EncryptionKey {
     /// Prepares a recipient's JWK (the public half of asymmetric keys; an
     /// `oct` key for `dir`, `A*KW`, `A*GCMKW`, or as a PBES2 password).
     pub fn from_jwk(jwk: &Jwk, alg: KeyManagement) -> Result<Self> {
-        check(jwk, alg, &["encrypt", "wrapKey", "deriveKey", "deriveBits"])?;
+        let ops = [
+            KeyOp::Encrypt,
+            KeyOp::WrapKey,
+            KeyOp::DeriveKey,
+            KeyOp::DeriveBits,
+        ];
+        check(jwk, alg, &ops)?;
         let inner = match (&jwk.params, alg) {
             (KeyParams::Rsa(r), _) => EncKey::Rsa(Arc::new(rsa_public(r)?)),
             (KeyParams::Oct { k }, KeyManagement::Pbes2(_)) => {
@@ -243,11 +249,13 @@ impl EncryptionKey {
 impl DecryptionKey {
     /// Prepares a private JWK (or `oct` secret / PBES2 password) for `alg`.
     pub fn from_jwk(jwk: &Jwk, alg: KeyManagement) -> Result<Self> {
-        check(
-            jwk,
-            alg,
-            &["decrypt", "unwrapKey", "deriveKey", "deriveBits"],
-        )?;
+        let ops = [
+            KeyOp::Decrypt,
+            KeyOp::UnwrapKey,
+            KeyOp::DeriveKey,
+            KeyOp::DeriveBits,
+        ];
+        check(jwk, alg, &ops)?;
         let inner = match (&jwk.params, alg) {
             (KeyParams::Rsa(r), _) => DecKey::Rsa(Arc::new(rsa_private(r, alg)?)),
             (KeyParams::Oct { k }, KeyManagement::Pbes2(_)) => DecKey::Password(k.clone()),

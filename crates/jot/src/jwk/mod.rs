@@ -8,6 +8,7 @@
 mod params;
 mod set;
 mod thumbprint;
+mod usage;
 
 pub(crate) use params::check_rsa_public;
 pub use params::{
@@ -15,6 +16,7 @@ pub use params::{
 };
 pub use set::JwkSet;
 pub use thumbprint::ThumbprintHash;
+pub use usage::{KeyOp, KeyUse};
 
 use serde_json::{Map, Value};
 
@@ -22,6 +24,7 @@ use crate::encoding::b64;
 use crate::encoding::json;
 use crate::error::{Error, Part, Result};
 use crate::limits::Limits;
+use crate::secret::SecretJson;
 
 /// The `max_jwks_len` check shared by [`Jwk`] and [`JwkSet`].
 pub(crate) fn check_document_len(len: usize, limits: &Limits) -> Result<()> {
@@ -49,10 +52,10 @@ pub struct Jwk {
     pub params: KeyParams,
     /// `kid`.
     pub kid: Option<String>,
-    /// `use` (`"sig"` or `"enc"`, or another registered value).
-    pub key_use: Option<String>,
-    /// `key_ops`.
-    pub key_ops: Option<Vec<String>>,
+    /// `use`: signatures or encryption (or a value Jot does not know, kept).
+    pub key_use: Option<KeyUse>,
+    /// `key_ops`: the operations the key may be used for.
+    pub key_ops: Option<Vec<KeyOp>>,
     /// `alg`: the algorithm the key is meant for.
     pub alg: Option<String>,
     /// `x5u`.
@@ -131,7 +134,7 @@ impl Jwk {
     ) -> Result<Self> {
         let params = params::parse(&mut map, limits.max_rsa_bits)?;
         let kid = take_string(&mut map, "kid")?;
-        let key_use = take_string(&mut map, "use")?;
+        let key_use = take_string(&mut map, "use")?.map(|u| KeyUse::from_name(&u));
         let key_ops = match map.remove("key_ops") {
             None => None,
             Some(Value::Array(a)) => {
@@ -140,6 +143,7 @@ impl Jwk {
                     let Value::String(s) = v else {
                         return Err(Error::invalid_key("key_ops must be an array of strings"));
                     };
+                    let s = KeyOp::from_name(&s);
                     if ops.contains(&s) {
                         return Err(Error::invalid_key("key_ops lists a value twice"));
                     }
@@ -177,11 +181,11 @@ impl Jwk {
         let x5t_s256 = take_b64(&mut map, "x5t#S256", Some(32))?;
         if let (Some(use_), Some(ops)) = (&key_use, &key_ops) {
             // RFC 7517 §4.3: use and key_ops SHOULD be consistent.
-            let sig_ops = ["sign", "verify"];
-            let consistent = match use_.as_str() {
-                "sig" => ops.iter().all(|o| sig_ops.contains(&o.as_str())),
-                "enc" => ops.iter().all(|o| !sig_ops.contains(&o.as_str())),
-                _ => true,
+            let signs = |o: &KeyOp| o.key_use() == Some(KeyUse::Sig);
+            let consistent = match use_ {
+                KeyUse::Sig => ops.iter().all(signs),
+                KeyUse::Enc => !ops.iter().any(signs),
+                KeyUse::Other(_) => true,
             };
             if !consistent {
                 return Err(Error::invalid_key("use and key_ops contradict each other"));
@@ -201,8 +205,17 @@ impl Jwk {
         })
     }
 
-    /// The JSON object for this key, members in a stable order.
-    pub fn to_map(&self) -> Map<String, Value> {
+    /// The JSON object for this key, members in a stable order. Private
+    /// members are included when the key is private, so every string in it
+    /// is wiped when it is dropped; use [`Jwk::to_public`] first to publish
+    /// a key.
+    pub fn to_value(&self) -> SecretJson {
+        SecretJson::new(Value::Object(self.to_map()))
+    }
+
+    /// The members, unwiped: for building a larger document that is itself
+    /// wiped ([`JwkSet::to_value`]) or serialized at once.
+    pub(crate) fn to_map(&self) -> Map<String, Value> {
         let mut m = Map::new();
         self.params.write(&mut m);
         let s = |v: &String| Value::String(v.clone());
@@ -210,10 +223,11 @@ impl Jwk {
             m.insert("kid".into(), s(v));
         }
         if let Some(v) = &self.key_use {
-            m.insert("use".into(), s(v));
+            m.insert("use".into(), Value::String(v.name().to_owned()));
         }
         if let Some(v) = &self.key_ops {
-            m.insert("key_ops".into(), Value::Array(v.iter().map(s).collect()));
+            let ops = v.iter().map(|o| Value::String(o.name().to_owned()));
+            m.insert("key_ops".into(), Value::Array(ops.collect()));
         }
         if let Some(v) = &self.alg {
             m.insert("alg".into(), s(v));
@@ -246,7 +260,7 @@ impl Jwk {
     /// is private (so the text is wiped when dropped); use
     /// [`Jwk::to_public`] first to publish a key.
     pub fn to_json(&self) -> zeroize::Zeroizing<String> {
-        zeroize::Zeroizing::new(Value::Object(self.to_map()).to_string())
+        zeroize::Zeroizing::new(self.to_value().to_string())
     }
 
     /// The key type.
@@ -290,38 +304,38 @@ impl Jwk {
     }
 
     /// Sets `use`, returning the key (builder style).
-    pub fn with_use(mut self, key_use: impl Into<String>) -> Self {
-        self.key_use = Some(key_use.into());
+    pub fn with_use(mut self, key_use: KeyUse) -> Self {
+        self.key_use = Some(key_use);
         self
     }
 
-    /// Whether `use`/`key_ops` permit an operation (`"sign"`, `"verify"`,
-    /// `"encrypt"`, `"decrypt"`, `"wrapKey"`, `"unwrapKey"`, `"deriveKey"`,
-    /// `"deriveBits"`). Keys that say nothing permit everything.
-    pub fn permits(&self, op: &str) -> bool {
-        if let Some(ops) = &self.key_ops {
-            if !ops.iter().any(|o| o == op) {
-                return false;
-            }
+    /// Whether `use` and `key_ops` permit an operation. A key that says
+    /// nothing permits everything; an unregistered `use` restricts nothing
+    /// (RFC 7517 §4.2 leaves its meaning to the application).
+    pub fn permits(&self, op: KeyOp) -> bool {
+        if self.key_ops.as_ref().is_some_and(|ops| !ops.contains(&op)) {
+            return false;
         }
-        match self.key_use.as_deref() {
-            Some("sig") => matches!(op, "sign" | "verify"),
-            Some("enc") => !matches!(op, "sign" | "verify"),
-            _ => true,
+        let signs = op.key_use() == Some(KeyUse::Sig);
+        match &self.key_use {
+            Some(KeyUse::Sig) => signs,
+            Some(KeyUse::Enc) => !signs,
+            Some(KeyUse::Other(_)) | None => true,
         }
     }
 }
 
 impl serde::Serialize for Jwk {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        self.to_map().serialize(s)
+        self.to_value().serialize(s)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Jwk {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let obj = json::UniqueObject::deserialize(d)?;
-        Jwk::from_map(obj.0).map_err(serde::de::Error::custom)
+        use serde::de::DeserializeSeed;
+        let map = json::UniqueObject(&json::Duplicates::default()).deserialize(d)?;
+        Jwk::from_map(map).map_err(serde::de::Error::custom)
     }
 }
 

@@ -6,6 +6,7 @@ use super::Jwk;
 use crate::encoding::json;
 use crate::error::{Error, Part, Result};
 use crate::limits::Limits;
+use crate::secret::SecretJson;
 
 /// A JWK Set.
 ///
@@ -65,8 +66,9 @@ impl JwkSet {
         zeroize::Zeroizing::new(self.to_value().to_string())
     }
 
-    /// The set as a JSON value.
-    pub fn to_value(&self) -> Value {
+    /// The set as a JSON value; every string in it is wiped when it is
+    /// dropped (a set may hold private keys).
+    pub fn to_value(&self) -> SecretJson {
         let mut m = Map::new();
         let mut keys: Vec<Value> = self
             .keys
@@ -80,7 +82,7 @@ impl JwkSet {
                 m.insert(k.clone(), v.clone());
             }
         }
-        Value::Object(m)
+        SecretJson::new(Value::Object(m))
     }
 
     /// The public halves of every asymmetric key (symmetric keys are

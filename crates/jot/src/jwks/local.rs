@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::jwk::JwkSet;
 use crate::jws::Header;
 use crate::key::{algorithms_for, known_to_any, select, KeyResolver, VerifyingKey};
+use crate::limits::Limits;
 
 /// The keys of a JWK Set, each prepared once for every algorithm it may
 /// verify (its own `alg`, or every algorithm of its type that the caller
@@ -36,12 +37,12 @@ impl LocalKeySet {
         LocalKeySet { keys }
     }
 
-    /// Parses a JWK Set from JSON and prepares it (see [`LocalKeySet::from_jwks`]).
-    pub fn from_json(json: &[u8], allowed: &[Algorithm]) -> Result<Self> {
-        Ok(Self::from_jwks(
-            &JwkSet::from_json(json, &crate::limits::Limits::default())?,
-            allowed,
-        ))
+    /// Parses a JWK Set from JSON under `limits` (document size, depth, RSA
+    /// modulus size; `&Limits::default()` for the defaults, as
+    /// [`JwkSet::from_json`] takes them) and prepares it (see
+    /// [`LocalKeySet::from_jwks`]).
+    pub fn from_json(json: &[u8], allowed: &[Algorithm], limits: &Limits) -> Result<Self> {
+        Ok(Self::from_jwks(&JwkSet::from_json(json, limits)?, allowed))
     }
 
     /// A set of already prepared keys.
@@ -75,5 +76,25 @@ impl KeyResolver for LocalKeySet {
 
     fn known_header(&self, encoded: &str) -> Option<Header> {
         known_to_any(&self.keys, encoded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::key::generate_for;
+
+    #[test]
+    fn from_json_applies_the_callers_limits() {
+        let jwk = generate_for(Algorithm::ES256).unwrap().to_public().unwrap();
+        let json = JwkSet::new(vec![jwk]).to_json();
+        let set = LocalKeySet::from_json(json.as_bytes(), &[Algorithm::ES256], &Limits::default());
+        assert_eq!(set.unwrap().keys().len(), 1);
+        let tight = Limits::default().with_max_jwks_len(64).unwrap();
+        assert!(json.len() > 64);
+        assert!(matches!(
+            LocalKeySet::from_json(json.as_bytes(), &[Algorithm::ES256], &tight),
+            Err(crate::Error::TooLarge { .. })
+        ));
     }
 }

@@ -449,7 +449,7 @@ impl RemoteJwks {
             s if s.is_success() => {
                 // Prepared once here, then shared by every token until the
                 // next fetch.
-                let set = LocalKeySet::from_json(&got.body, &o.algorithms)
+                let set = LocalKeySet::from_json(&got.body, &o.algorithms, &Default::default())
                     .map_err(|e| Error::JwksFetch(format!("invalid JWK Set: {e}")))?;
                 Ok(Fetch::New {
                     set: Arc::new(set),

@@ -150,7 +150,7 @@ fn public_half(jwk: &Jwk) -> Jwk {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jwk::{EcCurve, OkpCurve};
+    use crate::jwk::{EcCurve, KeyUse, OkpCurve};
     use crate::key::{generate, KeySpec};
 
     fn ec(kid: &str) -> Jwk {
@@ -161,7 +161,7 @@ mod tests {
         generate(KeySpec::Okp(OkpCurve::X25519))
             .unwrap()
             .with_kid(kid)
-            .with_use("enc")
+            .with_use(KeyUse::Enc)
     }
 
     #[test]
@@ -205,7 +205,7 @@ mod tests {
         let a = x25519("a");
         let ecdh = KeyManagement::from_name("ECDH-ES").unwrap();
         // A private key and its public half are one key.
-        let sig = ec("sig").with_use("sig");
+        let sig = ec("sig").with_use(KeyUse::Sig);
         let set = JwkSet::new(vec![a.clone(), a.to_public().unwrap(), sig.clone()]);
         let k = encryption_key(&set, Some(ecdh), None).unwrap();
         assert_eq!(k.kid(), Some("a"));

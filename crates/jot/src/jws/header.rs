@@ -114,8 +114,13 @@ pub(crate) fn parse(
         RawHeader::default()
     } else {
         json::check_depth(protected, limits.max_json_depth, Part::Header)?;
-        serde_json::from_slice::<RawHeader>(protected)
-            .map_err(|e| json::map_err(Part::Header, &e))?
+        let duplicates = json::Duplicates::default();
+        json::from_slice_seeded(
+            protected,
+            Part::Header,
+            &duplicates,
+            RawHeaderSeed(&duplicates),
+        )?
     };
     if let Some(u) = unprotected {
         // RFC 7515 §7.2.1: the two headers must be disjoint.
@@ -299,10 +304,18 @@ impl<'de> serde::Deserialize<'de> for AnyStr<'de> {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for RawHeader {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
+/// Reads a [`RawHeader`], leaving a duplicated member's name in the
+/// [`json::Duplicates`] it holds.
+struct RawHeaderSeed<'s>(&'s json::Duplicates);
+
+impl<'de> serde::de::DeserializeSeed<'de> for RawHeaderSeed<'_> {
+    type Value = RawHeader;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<RawHeader, D::Error> {
+        struct V<'s>(&'s json::Duplicates);
+        impl<'de> serde::de::Visitor<'de> for V<'_> {
             type Value = RawHeader;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a JSON object")
@@ -314,9 +327,7 @@ impl<'de> serde::Deserialize<'de> for RawHeader {
                 let mut h = RawHeader::default();
                 while let Some(json::BorrowedStr(key)) = m.next_key::<json::BorrowedStr<'de>>()? {
                     if h.has(&key) {
-                        return Err(serde::de::Error::custom(json::DuplicateKey(
-                            key.into_owned(),
-                        )));
+                        return Err(self.0.found(key.into_owned()));
                     }
                     let str_field = |v: AnyStr<'de>| match v {
                         AnyStr::Str(s) => StrField::Str(s.into_owned()),
@@ -347,7 +358,7 @@ impl<'de> serde::Deserialize<'de> for RawHeader {
                 Ok(h)
             }
         }
-        d.deserialize_map(V)
+        d.deserialize_map(V(self.0))
     }
 }
 

@@ -27,11 +27,11 @@ use crate::limits::Limits;
 /// detached, [`batch`]): one options value per operation, as
 /// [`crate::jwe::DecryptOptions`] and [`crate::jwt::Validation`] are.
 /// `&VerifyOptions::default()` gives the defaults.
+/// Built with the methods; the field is crate-private, as in the other two.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
 pub struct VerifyOptions {
     /// Hard limits (token and header size, JSON depth, signatures).
-    pub limits: Limits,
+    pub(crate) limits: Limits,
 }
 
 impl VerifyOptions {

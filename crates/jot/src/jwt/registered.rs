@@ -4,9 +4,11 @@
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
 use super::claims::{NumericDate, NumericDateVisitor};
+use crate::error::{Error, Part};
 
 /// The registered claims of a token, as found.
 #[derive(Default)]
@@ -84,15 +86,37 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
-/// Error text is `claim <name>: <reason>` so the caller can name the claim.
-pub(crate) const CLAIM_PREFIX: &str = "claim ";
+/// Where the visitor leaves the claim that failed, and why, before it
+/// fails: serde_json's error carries only a message, and the claim is read
+/// back from here, typed, instead of out of the message text.
+#[derive(Default)]
+pub(crate) struct ClaimFailure(Cell<Option<(String, String)>>);
 
-fn claim_err<E: de::Error>(name: &str, e: impl fmt::Display) -> E {
-    E::custom(format!("{CLAIM_PREFIX}{name}: {e}"))
+impl ClaimFailure {
+    fn found<E: de::Error>(&self, name: &str, reason: impl fmt::Display) -> E {
+        let reason = reason.to_string();
+        let e = E::custom(format_args!("claim {name}: {reason}"));
+        self.0.set(Some((name.to_owned(), reason)));
+        e
+    }
+
+    /// The error for a failed read of the claims set:
+    /// [`Error::InvalidClaim`] if a registered claim was at fault, else the
+    /// parser's own.
+    pub(crate) fn error(&self, e: &serde_json::Error) -> Error {
+        match self.0.take() {
+            Some((name, reason)) => Error::InvalidClaim {
+                name,
+                reason: crate::error::scrub(&reason),
+            },
+            None => Error::json(Part::Payload, e),
+        }
+    }
 }
 
 pub(crate) struct RegisteredVisitor<'r> {
     pub required: &'r [String],
+    pub failure: &'r ClaimFailure,
 }
 
 impl<'de> Visitor<'de> for RegisteredVisitor<'_> {
@@ -108,9 +132,9 @@ impl<'de> Visitor<'de> for RegisteredVisitor<'_> {
             macro_rules! once {
                 ($field:ident, $ty:ty, $map:expr) => {{
                     if r.$field.is_some() {
-                        return Err(claim_err(&key, "appears twice"));
+                        return Err(self.failure.found(&key, "appears twice"));
                     }
-                    let v: $ty = m.next_value().map_err(|e| claim_err(&key, e))?;
+                    let v: $ty = m.next_value().map_err(|e| self.failure.found(&key, e))?;
                     r.$field = Some($map(v));
                 }};
             }

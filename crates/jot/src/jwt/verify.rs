@@ -3,7 +3,7 @@
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::Deserialize;
 
-use super::registered::{RegisteredVisitor, CLAIM_PREFIX};
+use super::registered::{ClaimFailure, RegisteredVisitor};
 use super::single_pass;
 use super::validation::Validation;
 use crate::error::{Error, Part, Result};
@@ -100,28 +100,17 @@ fn read_claims_twice<'b, T: Deserialize<'b>>(
     validation: &Validation,
 ) -> Result<T> {
     let mut de = serde_json::Deserializer::from_slice(payload);
+    let failure = ClaimFailure::default();
     let registered = de
         .deserialize_map(RegisteredVisitor {
             required: &validation.required,
+            failure: &failure,
         })
-        .map_err(claims_error)?;
-    de.end().map_err(claims_error)?;
+        .map_err(|e| failure.error(&e))?;
+    de.end().map_err(|e| failure.error(&e))?;
     validation.check_claims(&registered)?;
     drop(registered);
     serde_json::from_slice(payload).map_err(|e| Error::ClaimsType(crate::error::serde_message(&e)))
-}
-
-fn claims_error(e: serde_json::Error) -> Error {
-    let msg = e.to_string();
-    if let Some(rest) = msg.strip_prefix(CLAIM_PREFIX) {
-        if let Some((name, reason)) = rest.split_once(": ") {
-            return Error::InvalidClaim {
-                name: name.to_owned(),
-                reason: crate::error::scrub(reason),
-            };
-        }
-    }
-    Error::json(Part::Payload, &e)
 }
 
 #[cfg(test)]

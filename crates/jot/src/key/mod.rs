@@ -22,7 +22,7 @@ pub use verify::VerifyingKey;
 
 use crate::alg::{Algorithm, Family};
 use crate::error::{Error, Result};
-use crate::jwk::{EcCurve, Jwk, KeyParams, OkpCurve};
+use crate::jwk::{EcCurve, Jwk, KeyParams, KeyUse, OkpCurve};
 
 /// Minimum RSA modulus for signatures (RFC 7518 §3.3: 2048 bits or larger).
 pub const MIN_RSA_BITS: usize = 2048;
@@ -56,7 +56,7 @@ pub(crate) fn check_compatible(jwk: &Jwk, alg: Algorithm) -> Result<()> {
             return Err(Error::key_alg(alg, format!("the key is for {key_alg}")));
         }
     }
-    if jwk.key_use.as_deref().is_some_and(|u| u != "sig") {
+    if jwk.key_use.as_ref().is_some_and(|u| *u != KeyUse::Sig) {
         return Err(Error::key_alg(alg, "the key's \"use\" is not \"sig\""));
     }
     let ok = match (alg.family(), &jwk.params) {

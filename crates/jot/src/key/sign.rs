@@ -10,7 +10,7 @@ use aws_lc_rs::{hmac, rsa};
 use super::{check, check_compatible, min_hmac_key_len, VerifyingKey};
 use crate::alg::{Algorithm, Family};
 use crate::error::{Error, Result};
-use crate::jwk::{EcCurve, Jwk, KeyParams, OkpCurve};
+use crate::jwk::{EcCurve, Jwk, KeyOp, KeyParams, OkpCurve};
 
 /// A private or secret key prepared for signing with one algorithm.
 ///
@@ -84,7 +84,7 @@ impl SigningKey {
     /// weak (RSA under 2048 bits, HMAC secret shorter than the hash).
     pub fn from_jwk(jwk: &Jwk, alg: Algorithm) -> Result<Self> {
         check_compatible(jwk, alg)?;
-        if !jwk.permits("sign") {
+        if !jwk.permits(KeyOp::Sign) {
             return Err(Error::key_alg(
                 alg,
                 "the key's key_ops do not include \"sign\"",

@@ -13,7 +13,7 @@ use aws_lc_rs::{constant_time, hmac};
 use super::{check, check_compatible, min_hmac_key_len};
 use crate::alg::{Algorithm, Family};
 use crate::error::{Error, Result};
-use crate::jwk::{Jwk, KeyParams, OkpCurve};
+use crate::jwk::{Jwk, KeyOp, KeyParams, OkpCurve};
 
 use super::sign::hmac_algorithm;
 
@@ -106,7 +106,7 @@ impl VerifyingKey {
 
     fn prepare(jwk: &Jwk, alg: Algorithm, enforce_hmac_len: bool) -> Result<Self> {
         check_compatible(jwk, alg)?;
-        if !jwk.permits("verify") {
+        if !jwk.permits(KeyOp::Verify) {
             return Err(Error::key_alg(
                 alg,
                 "the key's key_ops do not include \"verify\"",

@@ -278,8 +278,9 @@ fn pbes2_p2c_rejected_before_derivation() {
         assert!(is_header_error(&r, "p2c"), "p2c {what}: {r:?}");
     }
     // The cap is configurable; within it the same count is accepted.
-    let mut strict = opts.clone();
-    strict.limits = Limits::default().with_max_pbes2_count(999).unwrap();
+    let strict = opts
+        .clone()
+        .limits(Limits::default().with_max_pbes2_count(999).unwrap());
     assert!(is_header_error(
         &jwe::compact::decrypt(&token, &dk, &strict),
         "p2c"
@@ -292,8 +293,8 @@ fn pbes2_p2c_rejected_before_derivation() {
 /// still takes under 10 ms.
 #[test]
 fn pbes2_short_p2s_rejected_before_derivation() {
-    let (token, dk, mut opts) = pbes2_token();
-    opts.limits = opts.limits.with_max_pbes2_count(5_000_000).unwrap();
+    let (token, dk, opts) = pbes2_token();
+    let opts = opts.limits(Limits::default().with_max_pbes2_count(5_000_000).unwrap());
     let bad: Vec<(&str, Option<Value>)> = vec![
         ("7 bytes", Some(json!(b64u([1u8; 7])))),
         ("1 byte", Some(json!(b64u([1u8])))),
@@ -373,8 +374,8 @@ fn zip_bomb_stopped_at_cap() {
     assert!(elapsed < Duration::from_millis(500), "took {elapsed:?}");
 
     // The cap is configurable: raised above the content, it decrypts.
-    let mut opts = DecryptOptions::new();
-    opts.limits = opts.limits.with_max_inflated_len(2 << 20).unwrap();
+    let opts =
+        DecryptOptions::new().limits(Limits::default().with_max_inflated_len(2 << 20).unwrap());
     assert_eq!(
         jwe::compact::decrypt(&token, &a128kw_dk(), &opts)
             .unwrap()
@@ -906,8 +907,11 @@ fn oversized_token_rejected() {
         jwe::compact::decrypt(&junk, &dk, &opts),
         Err(Error::TooLarge { .. })
     ));
-    let mut small = DecryptOptions::new();
-    small.limits = small.limits.with_max_token_len(token.len() - 1).unwrap();
+    let small = DecryptOptions::new().limits(
+        Limits::default()
+            .with_max_token_len(token.len() - 1)
+            .unwrap(),
+    );
     assert!(matches!(
         jwe::compact::decrypt(&token, &dk, &small),
         Err(Error::TooLarge { .. })

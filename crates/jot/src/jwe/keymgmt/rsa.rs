@@ -151,12 +151,45 @@ fn rsa1_5_implicit_rejection(
     Ok(out)
 }
 
-fn rejected(e: aws_lc_rs::error::KeyRejected) -> Error {
-    match e.description_() {
-        "TooSmall" => Error::WeakKey("RSA keys must be at least 2048 bits (RFC 7518 §4.2)".into()),
-        "TooLarge" => Error::invalid_key("RSA keys over 8192 bits are not supported"),
+/// Smallest and largest modulus aws-lc-rs encrypts and decrypts with.
+const MIN_BITS: usize = 2048;
+const MAX_BITS: usize = 8192;
+
+/// Why aws-lc-rs refused a key, told from the modulus size Jot reads itself:
+/// aws-lc-rs's `KeyRejected` gives its reason only as a text.
+fn rejected(modulus_bits: Option<usize>) -> Error {
+    match modulus_bits {
+        Some(bits) if bits < MIN_BITS => {
+            Error::WeakKey("RSA keys must be at least 2048 bits (RFC 7518 §4.2)".into())
+        }
+        Some(bits) if bits > MAX_BITS => {
+            Error::invalid_key("RSA keys over 8192 bits are not supported")
+        }
         _ => Error::invalid_key("not a valid RSA key"),
     }
+}
+
+fn bit_len(uint: &[u8]) -> usize {
+    match uint.first() {
+        Some(&b) => uint.len() * 8 - b.leading_zeros() as usize,
+        None => 0,
+    }
+}
+
+/// The modulus size of a DER SubjectPublicKeyInfo holding an RSA key.
+fn spki_modulus_bits(der: &[u8]) -> Option<usize> {
+    use der::Decode;
+    let info = spki::SubjectPublicKeyInfoRef::from_der(der).ok()?;
+    let key = pkcs1::RsaPublicKeyRef::from_der(info.subject_public_key.as_bytes()?).ok()?;
+    Some(bit_len(key.modulus.as_bytes()))
+}
+
+/// The modulus size of a DER PKCS #8 PrivateKeyInfo holding an RSA key.
+fn pkcs8_modulus_bits(der: &[u8]) -> Option<usize> {
+    use der::Decode;
+    let info = pkcs8::PrivateKeyInfoRef::from_der(der).ok()?;
+    let key = pkcs1::RsaPrivateKeyRef::from_der(info.private_key.as_bytes()).ok()?;
+    Some(bit_len(key.modulus.as_bytes()))
 }
 
 /// An RSA public key for encrypting CEKs.
@@ -170,7 +203,7 @@ impl RsaPublicKey {
     pub fn from_spki_der(der: &[u8]) -> Result<Self> {
         PublicEncryptingKey::from_der(der)
             .map(|key| RsaPublicKey { key })
-            .map_err(rejected)
+            .map_err(|_| rejected(spki_modulus_bits(der)))
     }
 
     /// The modulus size in bits.
@@ -198,7 +231,7 @@ impl RsaPrivateKey {
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self> {
         PrivateDecryptingKey::from_pkcs8(der)
             .map(|key| RsaPrivateKey { key })
-            .map_err(rejected)
+            .map_err(|_| rejected(pkcs8_modulus_bits(der)))
     }
 
     /// The matching public key.
