@@ -19,19 +19,26 @@ use tracing::Level;
 use crate::clients::Clients;
 use crate::clock::{SharedClock, SystemClock};
 use crate::error::{Error, Result};
+use crate::forward_auth::TokenCache;
 use crate::keys::{Kek, KekSource, KeyManager};
 use crate::refresh::RefreshTokens;
 use crate::revocation::{self, RevocationView};
 use crate::settings::{ServeArgs, Settings};
 use crate::state::{AppState, KeyCache, TrustedIssuer};
 use crate::store::Store;
-use crate::{health, jwks, maintenance, metadata, token};
+use crate::{
+    forward_auth, health, introspect, jwks, maintenance, metadata, revoke, sessions, token,
+};
 
 /// Every route of the service, with its layers, over `state`.
 pub fn router(state: AppState) -> Router {
     let settings = Arc::clone(&state.settings);
     Router::new()
         .merge(token::routes())
+        .merge(introspect::routes())
+        .merge(revoke::routes())
+        .merge(sessions::routes())
+        .merge(forward_auth::routes())
         .merge(jwks::routes())
         .merge(metadata::routes())
         .merge(health::routes())
@@ -126,7 +133,9 @@ pub async fn start(
     let refresh = RefreshTokens::new(Arc::clone(&store), clock.clone(), settings.refresh);
     let clients = Clients::new(Arc::clone(&store), clock.clone());
     let revoked = RevocationView::load(Arc::clone(&store), clock.now()).await?;
+    let token_cache = Arc::new(TokenCache::new(settings.auth_cache_entries));
     let state = AppState {
+        token_cache,
         settings: Arc::new(settings),
         issuer: Arc::from(issuer.as_str()),
         store,

@@ -21,7 +21,9 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod form;
+pub mod forward_auth;
 pub mod health;
+pub mod introspect;
 pub mod jwks;
 pub mod keys;
 pub mod maintenance;
@@ -29,13 +31,16 @@ pub mod metadata;
 pub mod oauth_error;
 pub mod refresh;
 pub mod revocation;
+pub mod revoke;
 mod seal;
+pub mod sessions;
 pub mod settings;
 pub mod state;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod token;
+pub mod verify;
 
 pub use clock::{Clock, FakeClock, SharedClock, SystemClock};
 pub use error::{Error, Result};

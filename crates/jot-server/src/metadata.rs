@@ -45,6 +45,10 @@ pub fn document(state: &AppState) -> Value {
         "jwks_uri": format!("{iss}{}", crate::jwks::PATH),
         "grant_types_supported": GRANTS.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
         "token_endpoint_auth_methods_supported": auth_methods,
+        "introspection_endpoint": format!("{iss}{}", crate::introspect::PATH),
+        "introspection_endpoint_auth_methods_supported": auth_methods,
+        "revocation_endpoint": format!("{iss}{}", crate::revoke::PATH),
+        "revocation_endpoint_auth_methods_supported": auth_methods,
         "response_types_supported": [],
         "access_token_signing_alg_values_supported": signing,
     })

@@ -95,6 +95,11 @@ impl OAuthError {
         )
     }
 
+    /// `access_denied` (403): the authenticated client may not do this.
+    pub fn access_denied(description: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "access_denied", description)
+    }
+
     /// `server_error` (500): the store or the key ring failed.
     pub fn server_error() -> Self {
         OAuthError {

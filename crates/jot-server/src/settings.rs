@@ -91,6 +91,12 @@ pub struct ServeOptions {
     #[arg(long, env = "JOT_KEY_REFRESH", value_name = "DURATION")]
     pub key_refresh: Option<Span>,
 
+    /// How many verified access tokens forward auth (`/auth`) keeps, keyed by
+    /// their SHA-256 digest; 0 turns the cache off. Expiry and revocation are
+    /// checked again on every hit [default: 65536].
+    #[arg(long, env = "JOT_AUTH_CACHE_ENTRIES", value_name = "N")]
+    pub auth_cache_entries: Option<usize>,
+
     /// A backend trusted to assert users for the jwt-bearer grant
     /// (RFC 7523 §2.1): ISSUER=JWKS_FILE, repeatable (comma-separated in the
     /// variable) [default: none].
@@ -152,6 +158,8 @@ pub struct Settings {
     pub key_refresh: Duration,
     /// jwt-bearer issuers.
     pub trusted_issuers: Vec<TrustedIssuerConfig>,
+    /// Forward auth's verified-token cache size (0: off).
+    pub auth_cache_entries: usize,
 }
 
 impl Default for Settings {
@@ -166,6 +174,7 @@ impl Default for Settings {
             request_timeout: Duration::from_secs(10),
             key_refresh: Duration::from_secs(10),
             trusted_issuers: Vec::new(),
+            auth_cache_entries: 65_536,
         }
     }
 }
@@ -198,6 +207,7 @@ impl Settings {
         s.body_limit = o.body_limit.unwrap_or(s.body_limit);
         s.request_timeout = span(o.request_timeout, s.request_timeout);
         s.key_refresh = span(o.key_refresh, s.key_refresh);
+        s.auth_cache_entries = o.auth_cache_entries.unwrap_or(s.auth_cache_entries);
         for t in o.trusted_issuers.unwrap_or_default() {
             let (issuer, file) = t.split_once('=').ok_or_else(|| {
                 Error::Config(format!("--trusted-issuer {t:?}: expected ISSUER=JWKS_FILE"))
@@ -231,6 +241,7 @@ impl ServeOptions {
             request_timeout: self.request_timeout.or(other.request_timeout),
             key_refresh: self.key_refresh.or(other.key_refresh),
             trusted_issuers: self.trusted_issuers.or(other.trusted_issuers),
+            auth_cache_entries: self.auth_cache_entries.or(other.auth_cache_entries),
         }
     }
 }

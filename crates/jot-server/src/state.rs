@@ -13,6 +13,7 @@ use jot::Algorithm;
 use crate::clients::Clients;
 use crate::clock::SharedClock;
 use crate::error::{Error, Result};
+use crate::forward_auth::TokenCache;
 use crate::keys::{ActiveKeys, KeyManager, Signer};
 use crate::refresh::RefreshTokens;
 use crate::revocation::RevocationView;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub refresh: RefreshTokens,
     /// Backends trusted to assert users (jwt-bearer).
     pub trusted: Arc<Vec<TrustedIssuer>>,
+    /// Forward auth's verified-token cache.
+    pub token_cache: Arc<TokenCache>,
 }
 
 impl AppState {

@@ -22,6 +22,7 @@ fn new_client(id: &str) -> NewClient {
         token_ttl: Duration::from_secs(300),
         jwks: None,
         jwks_uri: None,
+        admin: false,
     }
 }
 

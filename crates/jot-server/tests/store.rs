@@ -20,6 +20,8 @@ fn client(id: &str, secret: &[u8]) -> Client {
         token_ttl: 600,
         jwks: None,
         jwks_uri: Some("https://c.example/jwks".into()),
+        // Both values, so the round trip shows the column is stored.
+        admin: id.starts_with('a'),
         created_at: T0,
         secret_rotated_at: T0,
     }
@@ -33,6 +35,7 @@ async fn clients_round_trip(t: TestStore) {
         .await
         .unwrap();
     assert_eq!(s.client("b-svc").await.unwrap(), Some(b.clone()));
+    assert!(s.client("a-svc").await.unwrap().unwrap().admin);
     assert_eq!(s.client("nobody").await.unwrap(), None);
     let err = s
         .create_client(&client("b-svc", b"other"))

@@ -7,9 +7,6 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use jot::jwk::ThumbprintHash;
-use jot::key::SigningKey;
-use jot::Algorithm;
 use jot_server::both_backends;
 use jot_server::store::Grant;
 use jot_server::testing::TestStore;
@@ -255,47 +252,6 @@ async fn error_codes(t: TestStore) {
 }
 both_backends!(errors, error_codes);
 
-/// A backend's key, its public JWKS file, and a settings trusting it.
-pub struct Backend {
-    pub key: SigningKey,
-    pub settings: jot_server::settings::Settings,
-    _dir: tempfile::TempDir,
-}
-
-pub const BACKEND: &str = "https://login.example";
-
-pub fn backend() -> Backend {
-    let dir = tempfile::tempdir().unwrap();
-    let jwk = jot::key::generate_for(Algorithm::ES256).unwrap();
-    let kid = jwk.thumbprint(ThumbprintHash::Sha256);
-    let jwk = jwk.with_kid(kid.clone());
-    let path = dir.path().join("login.jwks");
-    std::fs::write(&path, jwk.to_public().unwrap().to_json()).unwrap();
-    let mut settings = settings();
-    settings.trusted_issuers = vec![jot_server::settings::TrustedIssuerConfig {
-        issuer: BACKEND.into(),
-        jwks_file: path,
-    }];
-    Backend {
-        key: SigningKey::from_jwk(&jwk, Algorithm::ES256)
-            .unwrap()
-            .with_kid(kid),
-        settings,
-        _dir: dir,
-    }
-}
-
-pub fn assertion(key: &SigningKey, aud: &str, sub: &str) -> String {
-    jot::jwt::Builder::new()
-        .issuer(BACKEND)
-        .subject(sub)
-        .audience(aud)
-        .random_jwt_id()
-        .expires_in(Duration::from_secs(60))
-        .sign(key)
-        .unwrap()
-}
-
 async fn jwt_bearer_then_refresh_rotation_and_reuse(t: TestStore) {
     let b = backend();
     let h = start(t, b.settings.clone()).await;
@@ -412,18 +368,6 @@ both_backends!(
     jwt_bearer_and_refresh,
     jwt_bearer_then_refresh_rotation_and_reuse
 );
-
-const BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
-
-/// A jwt-bearer grant for `sub` by client "app": the first refresh token.
-async fn first_refresh(h: &Harness, b: &Backend, sub: &str) -> String {
-    let a = assertion(&b.key, &h.server.issuer, sub);
-    let (status, body) = h
-        .token("app", &[("grant_type", BEARER), ("assertion", &a)])
-        .await;
-    assert_eq!(status, 200, "{body}");
-    body["refresh_token"].as_str().unwrap().to_string()
-}
 
 async fn fifty_concurrent_refreshes_one_wins(t: TestStore) {
     let b = backend();

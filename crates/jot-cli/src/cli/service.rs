@@ -50,6 +50,11 @@ pub struct ClientAddArgs {
     /// A JWK Set URL with its public keys, for private_key_jwt authentication.
     #[arg(long, value_name = "URL")]
     pub jwks_uri: Option<String>,
+    /// May log any subject out everywhere over HTTP (POST /admin/sessions/revoke,
+    /// what `jot sessions revoke` does on the store): for the login system that
+    /// hands its users to jot.
+    #[arg(long)]
+    pub admin: bool,
     /// Print {"client_id":…,"client_secret":…} instead of text.
     #[arg(long)]
     pub json: bool,
@@ -185,6 +190,10 @@ pub const CLIENT_ADD_EXAMPLES: &[super::Example] = &[
     ex(
         "A login system's client: jwt-bearer plus refresh tokens, 5-minute tokens",
         "jot client add web --scope profile --audience api://app --grant jwt-bearer --grant refresh_token --token-ttl 5m",
+    ),
+    ex(
+        "The login system, also allowed to log a user out everywhere over HTTP",
+        "jot client add login --audience api://app --grant jwt-bearer --admin",
     ),
     ex(
         "For a script: the id and secret as JSON",

@@ -41,6 +41,7 @@ pub fn add(a: ClientAddArgs) -> Result<u8> {
         token_ttl: a.token_ttl,
         jwks,
         jwks_uri: a.jwks_uri,
+        admin: a.admin,
     };
     let (client, secret) = block_on(async {
         let store = open(&a.store).await?;
@@ -170,6 +171,7 @@ fn describe(c: &Client) -> Value {
         "token_ttl": lifetime(c.token_ttl),
         "jwks": c.jwks.is_some(),
         "jwks_uri": c.jwks_uri,
+        "admin": c.admin,
         "created_at": time(c.created_at),
         "secret_rotated_at": time(c.secret_rotated_at),
     })

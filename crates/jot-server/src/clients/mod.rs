@@ -36,6 +36,8 @@ pub struct NewClient {
     pub jwks: Option<String>,
     /// JWK Set URL for `private_key_jwt`.
     pub jwks_uri: Option<String>,
+    /// May log subjects out everywhere over HTTP.
+    pub admin: bool,
 }
 
 /// A client secret, shown once. Debug hides it.
@@ -102,6 +104,7 @@ impl Clients {
             token_ttl: ttl,
             jwks: new.jwks,
             jwks_uri: new.jwks_uri,
+            admin: new.admin,
             created_at: now,
             secret_rotated_at: now,
         };

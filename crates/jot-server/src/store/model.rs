@@ -103,6 +103,9 @@ pub struct Client {
     pub jwks: Option<String>,
     /// A JWK Set URL for `private_key_jwt` authentication.
     pub jwks_uri: Option<String>,
+    /// May log a subject out everywhere over HTTP
+    /// (`POST /admin/sessions/revoke`).
+    pub admin: bool,
     /// When the client was registered.
     pub created_at: i64,
     /// When its secret was last replaced (equals `created_at` until then).

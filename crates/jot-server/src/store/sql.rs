@@ -76,6 +76,7 @@ macro_rules! impl_store {
                     token_ttl: row.try_get("token_ttl")?,
                     jwks: row.try_get("jwks")?,
                     jwks_uri: row.try_get("jwks_uri")?,
+                    admin: row.try_get("admin")?,
                     created_at: row.try_get("created_at")?,
                     secret_rotated_at: row.try_get("secret_rotated_at")?,
                 })
@@ -191,8 +192,8 @@ macro_rules! impl_store {
                 use $crate::store::sql::{grants_to_json, list_to_json};
                 let done = sqlx::query(
                     "INSERT INTO clients (id, secret_digest, scopes, audiences, grants, token_ttl, \
-                     jwks, jwks_uri, created_at, secret_rotated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING",
+                     jwks, jwks_uri, created_at, secret_rotated_at, admin) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING",
                 )
                 .bind(&c.id)
                 .bind(&c.secret_digest.0[..])
@@ -204,6 +205,7 @@ macro_rules! impl_store {
                 .bind(&c.jwks_uri)
                 .bind(c.created_at)
                 .bind(c.secret_rotated_at)
+                .bind(c.admin)
                 .execute(&self.pool)
                 .await?;
                 if done.rows_affected() == 0 {

@@ -37,9 +37,12 @@ pub async fn grant(
     {
         Refreshed::Issued(issued) => issued,
         Refreshed::Reused(_) => {
+            // The family's access tokens are on the denylist now: this
+            // replica honours that before answering, not at its next poll.
+            state.revoked.refresh(state.clock.now()).await?;
             return Err(OAuthError::invalid_grant(
                 "the refresh token was already used: every token of its family is revoked",
-            ))
+            ));
         }
         Refreshed::Expired => return Err(OAuthError::invalid_grant("the refresh token expired")),
         Refreshed::Revoked => {

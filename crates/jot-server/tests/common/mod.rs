@@ -3,9 +3,12 @@
 #![allow(dead_code)]
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use jot::jwk::ThumbprintHash;
 use jot::jwks::LocalKeySet;
 use jot::jwt::{self, Claims, Validation};
+use jot::key::SigningKey;
 use jot::Algorithm;
 use jot_server::app::{self, Running};
 use jot_server::keys::Kek;
@@ -66,6 +69,7 @@ pub fn client(id: &str, grants: &[Grant]) -> Client {
         token_ttl: 300,
         jwks: None,
         jwks_uri: None,
+        admin: false,
         created_at: SystemClock.now(),
         secret_rotated_at: SystemClock.now(),
     }
@@ -82,15 +86,38 @@ impl Harness {
 
     /// POSTs a form to the token endpoint with HTTP Basic as `id`.
     pub async fn token(&self, id: &str, form: &[(&str, &str)]) -> (u16, Value) {
+        self.post_form("/oauth2/token", id, form).await
+    }
+
+    /// POSTs a form to `path` with HTTP Basic as `id`.
+    pub async fn post_form(&self, path: &str, id: &str, form: &[(&str, &str)]) -> (u16, Value) {
         let r = self
             .http
-            .post(self.url("/oauth2/token"))
+            .post(self.url(path))
             .basic_auth(basic_part(id), Some(basic_part(SECRET)))
             .form(form)
             .send()
             .await
             .unwrap();
         status_json(r).await
+    }
+
+    /// Introspects `token` as client `id`.
+    pub async fn introspect(&self, id: &str, token: &str) -> Value {
+        let (status, body) = self
+            .post_form("/oauth2/introspect", id, &[("token", token)])
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    /// A client_credentials access token for `id` (its first audience).
+    pub async fn cc_token(&self, id: &str) -> String {
+        let (status, body) = self
+            .token(id, &[("grant_type", "client_credentials")])
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body["access_token"].as_str().unwrap().to_string()
     }
 
     /// The service's JWKS, prepared.
@@ -129,4 +156,57 @@ pub async fn status_json(r: reqwest::Response) -> (u16, Value) {
     let text = r.text().await.unwrap();
     let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
     (status, json)
+}
+
+/// A backend's key, its public JWKS file, and a settings trusting it.
+pub struct Backend {
+    pub key: SigningKey,
+    pub settings: jot_server::settings::Settings,
+    _dir: tempfile::TempDir,
+}
+
+pub const BACKEND: &str = "https://login.example";
+
+pub fn backend() -> Backend {
+    let dir = tempfile::tempdir().unwrap();
+    let jwk = jot::key::generate_for(Algorithm::ES256).unwrap();
+    let kid = jwk.thumbprint(ThumbprintHash::Sha256);
+    let jwk = jwk.with_kid(kid.clone());
+    let path = dir.path().join("login.jwks");
+    std::fs::write(&path, jwk.to_public().unwrap().to_json()).unwrap();
+    let mut settings = settings();
+    settings.trusted_issuers = vec![jot_server::settings::TrustedIssuerConfig {
+        issuer: BACKEND.into(),
+        jwks_file: path,
+    }];
+    Backend {
+        key: SigningKey::from_jwk(&jwk, Algorithm::ES256)
+            .unwrap()
+            .with_kid(kid),
+        settings,
+        _dir: dir,
+    }
+}
+
+pub fn assertion(key: &SigningKey, aud: &str, sub: &str) -> String {
+    jot::jwt::Builder::new()
+        .issuer(BACKEND)
+        .subject(sub)
+        .audience(aud)
+        .random_jwt_id()
+        .expires_in(Duration::from_secs(60))
+        .sign(key)
+        .unwrap()
+}
+
+pub const BEARER: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+/// A jwt-bearer grant for `sub` by client "app": the first refresh token.
+pub async fn first_refresh(h: &Harness, b: &Backend, sub: &str) -> String {
+    let a = assertion(&b.key, &h.server.issuer, sub);
+    let (status, body) = h
+        .token("app", &[("grant_type", BEARER), ("assertion", &a)])
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body["refresh_token"].as_str().unwrap().to_string()
 }

@@ -1,0 +1,347 @@
+//! `/auth`: forward authentication for API gateways (nginx `auth_request`,
+//! Traefik ForwardAuth, Envoy `ext_authz` over HTTP). The gateway forwards
+//! the client's `Authorization: Bearer` header; the answer is
+//!
+//! - `200` with `X-Auth-Subject`, `X-Auth-Client` and `X-Auth-Scope` for the
+//!   upstream, when the token is an access token of this service, live (not
+//!   expired, not revoked), for the route's audience, with its scopes;
+//! - `401` with an RFC 6750 `WWW-Authenticate: Bearer` challenge when there
+//!   is no token or it is not good for the route (`invalid_token`);
+//! - `403` `insufficient_scope` when it lacks a required scope.
+//!
+//! What a route requires comes from the gateway's configuration:
+//! `aud` and `scope` query parameters on `/auth` itself (nginx, Traefik),
+//! and/or `X-Auth-Require-Audience` / `X-Auth-Require-Scope` headers
+//! (nginx, Envoy). Every requirement from every source must hold, so a
+//! client that adds a parameter or header of its own can only make its
+//! request fail, never pass. Envoy appends the client's path and query to
+//! the configured prefix (`/auth/…?…`), so query parameters are read only on
+//! exactly `/auth`: below it the query is the client's. A route must name
+//! an audience; one that does not is a gateway misconfiguration, answered
+//! `400 invalid_request` (the gateway then fails closed).
+//!
+//! Every method is accepted: nginx and Envoy forward the client's.
+
+mod cache;
+
+pub use cache::TokenCache;
+
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::Router;
+
+use crate::state::AppState;
+use crate::store::Digest;
+use crate::verify::{self, AccessClaims, Rejected};
+
+/// The endpoint's path (and the prefix of Envoy's requests).
+pub const PATH: &str = "/auth";
+
+/// A route's required audience, as a request header.
+pub const REQUIRE_AUDIENCE: HeaderName = HeaderName::from_static("x-auth-require-audience");
+/// A route's required scopes (space-separated), as a request header.
+pub const REQUIRE_SCOPE: HeaderName = HeaderName::from_static("x-auth-require-scope");
+/// The token's `sub`, for the upstream.
+pub const SUBJECT: HeaderName = HeaderName::from_static("x-auth-subject");
+/// The token's `client_id`, for the upstream.
+pub const CLIENT: HeaderName = HeaderName::from_static("x-auth-client");
+/// The token's `scope`, for the upstream.
+pub const SCOPE: HeaderName = HeaderName::from_static("x-auth-scope");
+
+/// The forward-auth routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(PATH, any(check))
+        .route("/auth/{*rest}", any(check))
+}
+
+async fn check(State(state): State<AppState>, request: Request) -> Response {
+    let exact = request.uri().path() == PATH;
+    let query = if exact { request.uri().query() } else { None };
+    let outcome = Requirements::read(query, request.headers())
+        .and_then(|rules| authorize(&state, request.headers(), &rules));
+    match outcome {
+        Ok(claims) => allow(&claims),
+        Err(denied) => {
+            tracing::debug!(reason = denied.reason(), "forward auth denied");
+            denied.into_response()
+        }
+    }
+}
+
+/// What a route requires of a token.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Requirements {
+    /// Audiences the token's `aud` must each name.
+    pub audiences: Vec<String>,
+    /// Scopes the token must each have.
+    pub scopes: Vec<String>,
+}
+
+impl Requirements {
+    /// Reads them from the query (`aud`, `scope`; `None` where it is not
+    /// the gateway's) and the `X-Auth-Require-*` headers.
+    pub fn read(query: Option<&str>, headers: &HeaderMap) -> Result<Requirements, Denied> {
+        let mut r = Requirements::default();
+        for (name, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+            match name.as_ref() {
+                "aud" => r.audiences.push(value.into_owned()),
+                "scope" => r.add_scopes(&value)?,
+                _ => {}
+            }
+        }
+        for value in headers.get_all(REQUIRE_AUDIENCE) {
+            let value = value
+                .to_str()
+                .map_err(|_| misconfigured("X-Auth-Require-Audience"))?;
+            r.audiences.push(value.trim().to_string());
+        }
+        for value in headers.get_all(REQUIRE_SCOPE) {
+            let value = value
+                .to_str()
+                .map_err(|_| misconfigured("X-Auth-Require-Scope"))?;
+            r.add_scopes(value)?;
+        }
+        r.audiences.retain(|a| !a.is_empty());
+        if r.audiences.is_empty() {
+            return Err(misconfigured("aud"));
+        }
+        Ok(r)
+    }
+
+    fn add_scopes(&mut self, value: &str) -> Result<(), Denied> {
+        for s in value.split_whitespace() {
+            // RFC 6749 §3.3 scope-token: it goes into a quoted challenge.
+            if !s
+                .bytes()
+                .all(|b| b == 0x21 || (0x23..=0x7e).contains(&b) && b != 0x5c)
+            {
+                return Err(misconfigured("scope"));
+            }
+            if !self.scopes.iter().any(|have| have == s) {
+                self.scopes.push(s.to_string());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The token of the request if it passes `rules`.
+fn authorize(
+    state: &AppState,
+    headers: &HeaderMap,
+    rules: &Requirements,
+) -> Result<AccessClaims, Denied> {
+    let token = bearer(headers)?;
+    let claims = verified(state, token).map_err(Denied::Invalid)?;
+    if !rules.audiences.iter().all(|a| claims.has_audience(a)) {
+        return Err(Denied::Audience);
+    }
+    if !claims.has_scopes(rules.scopes.iter().map(String::as_str)) {
+        return Err(Denied::Scope(rules.scopes.join(" ")));
+    }
+    Ok(claims)
+}
+
+/// The token's claims if it is a live access token of this service, from
+/// the cache when it was verified before.
+fn verified(state: &AppState, token: &str) -> Result<AccessClaims, Rejected> {
+    let now = state.clock.now();
+    let digest = Digest::of(token.as_bytes());
+    let epoch = state.keys.get().active.epoch;
+    if let Some(entry) = state.token_cache.get(&digest, epoch) {
+        return match entry.claims.is_live(state, now) {
+            Ok(()) => Ok(entry.claims.clone()),
+            Err(e) => {
+                state.token_cache.remove(&digest);
+                Err(e)
+            }
+        };
+    }
+    let claims = verify::access_token(state, token, now)?;
+    state.token_cache.insert(
+        digest,
+        cache::Entry {
+            claims: claims.clone(),
+            epoch,
+        },
+    );
+    Ok(claims)
+}
+
+/// The bearer token of `Authorization` (RFC 6750 §2.1).
+fn bearer(headers: &HeaderMap) -> Result<&str, Denied> {
+    let mut values = headers.get_all(header::AUTHORIZATION).iter();
+    let (Some(value), None) = (values.next(), values.next()) else {
+        return Err(Denied::NoToken);
+    };
+    let value = value
+        .to_str()
+        .map_err(|_| Denied::Invalid(Rejected::Malformed))?;
+    match value.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(token.trim())
+        }
+        _ => Err(Denied::NoToken),
+    }
+}
+
+/// 200 with the token's subject, client and scope for the upstream.
+fn allow(claims: &AccessClaims) -> Response {
+    let values = (
+        HeaderValue::from_str(&claims.sub),
+        HeaderValue::from_str(&claims.client_id),
+        HeaderValue::from_str(&claims.scope),
+    );
+    // A value that cannot be a header (a control character in a `sub` some
+    // login system asserted) must not pass unannounced to the upstream.
+    let (Ok(sub), Ok(client), Ok(scope)) = values else {
+        return Denied::Invalid(Rejected::Claims).into_response();
+    };
+    let mut response = StatusCode::OK.into_response();
+    let h = response.headers_mut();
+    h.insert(SUBJECT, sub);
+    h.insert(CLIENT, client);
+    h.insert(SCOPE, scope);
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Why forward auth said no.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Denied {
+    /// No bearer token (401, a bare challenge, RFC 6750 §3.1).
+    NoToken,
+    /// Not a live access token of this service (401 `invalid_token`).
+    Invalid(Rejected),
+    /// Not for the route's audience (401 `invalid_token`).
+    Audience,
+    /// Lacks some of these scopes (403 `insufficient_scope`).
+    Scope(String),
+    /// The route's requirements are missing or malformed (400).
+    Misconfigured(&'static str),
+}
+
+fn misconfigured(what: &'static str) -> Denied {
+    Denied::Misconfigured(what)
+}
+
+impl Denied {
+    /// The stable name of the reason (metrics label, log field).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Denied::NoToken => "no_token",
+            Denied::Invalid(r) => r.as_str(),
+            Denied::Audience => "audience",
+            Denied::Scope(_) => "scope",
+            Denied::Misconfigured(_) => "misconfigured",
+        }
+    }
+}
+
+impl IntoResponse for Denied {
+    fn into_response(self) -> Response {
+        const REALM: &str = "Bearer realm=\"jot\"";
+        let (status, challenge) = match &self {
+            Denied::NoToken => (StatusCode::UNAUTHORIZED, REALM.to_string()),
+            Denied::Invalid(_) | Denied::Audience => (
+                StatusCode::UNAUTHORIZED,
+                format!(
+                    "{REALM}, error=\"invalid_token\", error_description=\"{}\"",
+                    self.reason()
+                ),
+            ),
+            Denied::Scope(scopes) => (
+                StatusCode::FORBIDDEN,
+                format!("{REALM}, error=\"insufficient_scope\", scope=\"{scopes}\""),
+            ),
+            Denied::Misconfigured(what) => {
+                tracing::warn!(
+                    missing = what,
+                    "forward auth: the gateway's route sends no valid {what} requirement"
+                );
+                (
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "{REALM}, error=\"invalid_request\", error_description=\"the route's {what} requirement is missing or invalid\""
+                    ),
+                )
+            }
+        };
+        let mut response = status.into_response();
+        if let Ok(v) = HeaderValue::from_str(&challenge) {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+        }
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&HeaderName, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (n, v) in pairs {
+            h.append((*n).clone(), HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn requirements_from_query_and_headers_add_up() {
+        let r = Requirements::read(
+            Some("aud=api%3A%2F%2Fa&scope=read+write&x=1"),
+            &headers(&[
+                (&REQUIRE_AUDIENCE, "api://b"),
+                (&REQUIRE_SCOPE, "write admin"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(r.audiences, ["api://a", "api://b"]);
+        assert_eq!(r.scopes, ["read", "write", "admin"]);
+    }
+
+    #[test]
+    fn a_route_without_audience_or_with_a_bad_scope_is_misconfigured() {
+        for (query, h) in [
+            (None, headers(&[])),
+            (Some("scope=read"), headers(&[])),
+            (Some("aud="), headers(&[])),
+            (Some("aud=a&scope=%22x%22"), headers(&[])),
+            (
+                None,
+                headers(&[(&REQUIRE_AUDIENCE, "a"), (&REQUIRE_SCOPE, "a\\b")]),
+            ),
+        ] {
+            assert!(
+                matches!(Requirements::read(query, &h), Err(Denied::Misconfigured(_))),
+                "{query:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn bearer_needs_one_authorization_header_with_the_bearer_scheme() {
+        let ok = headers(&[(&header::AUTHORIZATION, "bearer abc")]);
+        assert_eq!(bearer(&ok).unwrap(), "abc");
+        for bad in [
+            headers(&[]),
+            headers(&[(&header::AUTHORIZATION, "Basic abc")]),
+            headers(&[(&header::AUTHORIZATION, "Bearer ")]),
+            headers(&[
+                (&header::AUTHORIZATION, "Bearer a"),
+                (&header::AUTHORIZATION, "Bearer b"),
+            ]),
+        ] {
+            assert_eq!(bearer(&bad), Err(Denied::NoToken));
+        }
+    }
+}
