@@ -142,7 +142,10 @@ async fn a_key_in_the_header_is_never_used() {
     let token = jwt::Builder::new()
         .audience("api")
         .expires_in(Duration::from_secs(60))
-        .header("jwk", Value::clone(&attacker.to_public().unwrap().to_value()))
+        .header(
+            "jwk",
+            Value::clone(&attacker.to_public().unwrap().to_value()),
+        )
         .unwrap()
         .sign(&key)
         .unwrap();

@@ -9,7 +9,7 @@
 //! (OIDC / RFC 8414) and `verifier::Verifier` (several issuers, each with
 //! its keys and rules), on reqwest with rustls and tokio's sync primitives.
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 // Panic discipline: the library reads untrusted input (tokens, keys, key
 // sets, HTTP responses) and may not unwrap, expect, index or panic outside
 // its unit tests, so no input can abort the caller's process. Failures are
@@ -28,6 +28,7 @@
     )
 )]
 pub mod alg;
+pub(crate) mod backend;
 pub mod decode;
 #[cfg(feature = "remote")]
 pub mod discovery;

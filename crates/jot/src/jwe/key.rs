@@ -82,9 +82,9 @@ fn ecdh_curve(p: &KeyParams) -> Option<EcdhCurve> {
         KeyParams::Okp(o) => match o.crv {
             OkpCurve::X25519 => Some(EcdhCurve::X25519),
             OkpCurve::X448 => Some(EcdhCurve::X448),
-            _ => None,
+            OkpCurve::Ed25519 | OkpCurve::Ed448 => None,
         },
-        _ => None,
+        KeyParams::Oct { .. } | KeyParams::Rsa(_) => None,
     }
 }
 
@@ -107,22 +107,27 @@ fn check(jwk: &Jwk, alg: KeyManagement, ops: &[KeyOp]) -> Result<()> {
             return Err(Error::key_alg(alg, "the key's key_ops do not permit this"));
         }
     }
-    let ok = match (alg, &jwk.params) {
-        (KeyManagement::Rsa(_), KeyParams::Rsa(r)) => {
-            if r.modulus_bits() < MIN_RSA_BITS {
+    // One arm per algorithm: what key each takes.
+    let ok = match alg {
+        KeyManagement::Rsa(_) => match &jwk.params {
+            KeyParams::Rsa(r) if r.modulus_bits() < MIN_RSA_BITS => {
                 return Err(Error::WeakKey(format!(
                     "RSA key of {} bits; at least {MIN_RSA_BITS} are required",
                     r.modulus_bits()
                 )));
             }
-            true
+            p => matches!(p, KeyParams::Rsa(_)),
+        },
+        KeyManagement::AesKw(kw) => {
+            matches!(&jwk.params, KeyParams::Oct { k } if k.len() == kw.kek_len())
         }
-        (KeyManagement::AesKw(kw), KeyParams::Oct { k }) => k.len() == kw.kek_len(),
-        (KeyManagement::AesGcmKw(kw), KeyParams::Oct { k }) => k.len() == kw.kek_len(),
-        (KeyManagement::Dir, KeyParams::Oct { .. }) => true,
-        (KeyManagement::Pbes2(_), KeyParams::Oct { .. }) => true,
-        (KeyManagement::EcdhEs(_), p) => ecdh_curve(p).is_some(),
-        _ => false,
+        KeyManagement::AesGcmKw(kw) => {
+            matches!(&jwk.params, KeyParams::Oct { k } if k.len() == kw.kek_len())
+        }
+        KeyManagement::Dir | KeyManagement::Pbes2(_) => {
+            matches!(jwk.params, KeyParams::Oct { .. })
+        }
+        KeyManagement::EcdhEs(_) => ecdh_curve(&jwk.params).is_some(),
     };
     if ok {
         Ok(())
@@ -132,6 +137,11 @@ fn check(jwk: &Jwk, alg: KeyManagement, ops: &[KeyOp]) -> Result<()> {
             "the key's type, curve or size does not fit",
         ))
     }
+}
+
+fn mismatch(alg: KeyManagement) -> Error {
+    // check() refused every other pairing already.
+    Error::key_alg(alg, "the key's type, curve or size does not fit")
 }
 
 fn rsa_public(r: &RsaParams) -> Result<RsaPublicKey> {
@@ -157,7 +167,7 @@ fn ecdh_public(jwk: &Jwk, curve: EcdhCurve) -> Result<EcdhPublicKey> {
     match &jwk.params {
         KeyParams::Ec(e) => EcdhPublicKey::from_ec_coordinates(curve, &e.x, &e.y),
         KeyParams::Okp(o) => EcdhPublicKey::from_okp(curve, &o.x),
-        _ => Err(Error::invalid_key("not an ECDH key")),
+        KeyParams::Oct { .. } | KeyParams::Rsa(_) => Err(Error::invalid_key("not an ECDH key")),
     }
 }
 
@@ -172,17 +182,28 @@ impl EncryptionKey {
             KeyOp::DeriveBits,
         ];
         check(jwk, alg, &ops)?;
-        let inner = match (&jwk.params, alg) {
-            (KeyParams::Rsa(r), _) => EncKey::Rsa(Arc::new(rsa_public(r)?)),
-            (KeyParams::Oct { k }, KeyManagement::Pbes2(_)) => {
+        let inner = match (alg, &jwk.params) {
+            (KeyManagement::Rsa(_), KeyParams::Rsa(r)) => EncKey::Rsa(Arc::new(rsa_public(r)?)),
+            (KeyManagement::Pbes2(_), KeyParams::Oct { k }) => {
                 EncKey::Password(k.clone(), DEFAULT_PBES2_COUNT)
             }
-            (KeyParams::Oct { k }, _) => EncKey::Secret(k.clone()),
-            (p, _) => {
+            (
+                KeyManagement::Dir | KeyManagement::AesKw(_) | KeyManagement::AesGcmKw(_),
+                KeyParams::Oct { k },
+            ) => EncKey::Secret(k.clone()),
+            (KeyManagement::EcdhEs(_), p) => {
                 let curve =
                     ecdh_curve(p).ok_or_else(|| Error::key_alg(alg, "not an ECDH curve"))?;
                 EncKey::Ecdh(Arc::new(ecdh_public(jwk, curve)?))
             }
+            (
+                KeyManagement::Rsa(_)
+                | KeyManagement::Pbes2(_)
+                | KeyManagement::Dir
+                | KeyManagement::AesKw(_)
+                | KeyManagement::AesGcmKw(_),
+                _,
+            ) => return Err(mismatch(alg)),
         };
         Ok(EncryptionKey {
             alg,
@@ -256,17 +277,30 @@ impl DecryptionKey {
             KeyOp::DeriveBits,
         ];
         check(jwk, alg, &ops)?;
-        let inner = match (&jwk.params, alg) {
-            (KeyParams::Rsa(r), _) => DecKey::Rsa(Arc::new(rsa_private(r, alg)?)),
-            (KeyParams::Oct { k }, KeyManagement::Pbes2(_)) => DecKey::Password(k.clone()),
-            (KeyParams::Oct { k }, _) => DecKey::Secret(k.clone()),
-            (p, _) => {
+        let inner = match (alg, &jwk.params) {
+            (KeyManagement::Rsa(_), KeyParams::Rsa(r)) => {
+                DecKey::Rsa(Arc::new(rsa_private(r, alg)?))
+            }
+            (KeyManagement::Pbes2(_), KeyParams::Oct { k }) => DecKey::Password(k.clone()),
+            (
+                KeyManagement::Dir | KeyManagement::AesKw(_) | KeyManagement::AesGcmKw(_),
+                KeyParams::Oct { k },
+            ) => DecKey::Secret(k.clone()),
+            (
+                KeyManagement::Rsa(_)
+                | KeyManagement::Pbes2(_)
+                | KeyManagement::Dir
+                | KeyManagement::AesKw(_)
+                | KeyManagement::AesGcmKw(_),
+                _,
+            ) => return Err(mismatch(alg)),
+            (KeyManagement::EcdhEs(_), p) => {
                 let curve =
                     ecdh_curve(p).ok_or_else(|| Error::key_alg(alg, "not an ECDH curve"))?;
                 let d = match p {
                     KeyParams::Ec(e) => e.d.as_ref(),
                     KeyParams::Okp(o) => o.d.as_ref(),
-                    _ => None,
+                    KeyParams::Oct { .. } | KeyParams::Rsa(_) => None,
                 }
                 .ok_or_else(|| Error::key_alg(alg, "decryption needs a private key"))?;
                 let key = EcdhPrivateKey::from_bytes(curve, d.expose())?;

@@ -78,7 +78,7 @@ impl EcCurve {
     }
 
     /// Length of a coordinate or private scalar in bytes (RFC 7518 §6.2.1.2).
-    pub fn coordinate_len(self) -> usize {
+    pub const fn coordinate_len(self) -> usize {
         match self {
             EcCurve::P256 | EcCurve::Secp256k1 => 32,
             EcCurve::P384 => 48,

@@ -11,7 +11,8 @@ use aws_lc_rs::{agreement, rand, rsa};
 use zeroize::Zeroizing;
 
 use super::import::{self, ecdsa_signing};
-use crate::alg::{Algorithm, Family};
+use crate::alg::Algorithm;
+use crate::backend::{descriptor, KeyKind};
 use crate::error::{Error, Result};
 use crate::jwk::{EcCurve, Jwk, OkpCurve};
 
@@ -99,23 +100,11 @@ pub fn generate(spec: KeySpec) -> Result<Jwk> {
 /// ES256/384/512/256K a key on their curve, EdDSA and Ed25519 an Ed25519
 /// key, Ed448 an Ed448 key.
 pub fn generate_for(alg: Algorithm) -> Result<Jwk> {
-    let spec = match alg.family() {
-        Family::Hmac => KeySpec::Oct {
-            bytes: super::min_hmac_key_len(alg),
-        },
-        Family::RsaPkcs1 | Family::RsaPss => KeySpec::Rsa {
-            bits: super::MIN_RSA_BITS,
-        },
-        Family::Ecdsa => KeySpec::Ec(match alg {
-            Algorithm::ES384 => EcCurve::P384,
-            Algorithm::ES512 => EcCurve::P521,
-            Algorithm::ES256K => EcCurve::Secp256k1,
-            _ => EcCurve::P256,
-        }),
-        Family::EdDsa => KeySpec::Okp(match alg {
-            Algorithm::Ed448 => OkpCurve::Ed448,
-            _ => OkpCurve::Ed25519,
-        }),
+    let spec = match descriptor(alg).key {
+        KeyKind::Secret { min_len } => KeySpec::Oct { bytes: min_len },
+        KeyKind::Rsa { min_bits, .. } => KeySpec::Rsa { bits: min_bits },
+        KeyKind::Ec(curve) => KeySpec::Ec(curve),
+        KeyKind::Okp { generate, .. } => KeySpec::Okp(generate),
     };
     Ok(generate(spec)?.with_alg(alg.name()))
 }

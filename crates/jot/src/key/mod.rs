@@ -20,22 +20,22 @@ pub(crate) use resolve::{known_to_any, resolve_checked, select};
 pub use sign::SigningKey;
 pub use verify::VerifyingKey;
 
-use crate::alg::{Algorithm, Family};
+use crate::alg::Algorithm;
+use crate::backend::{descriptor, KeyKind};
 use crate::error::{Error, Result};
-use crate::jwk::{EcCurve, Jwk, KeyParams, KeyUse, OkpCurve};
+use crate::jwk::{Jwk, KeyParams, KeyUse};
 
 /// Minimum RSA modulus for signatures (RFC 7518 §3.3: 2048 bits or larger).
-pub const MIN_RSA_BITS: usize = 2048;
+pub const MIN_RSA_BITS: usize = crate::backend::MIN_RSA_BITS;
 /// Largest RSA modulus aws-lc-rs verifies signatures for.
-pub const MAX_RSA_SIGNATURE_BITS: usize = 8192;
+pub const MAX_RSA_SIGNATURE_BITS: usize = crate::backend::MAX_RSA_BITS;
 
 /// The minimum HMAC key length for an algorithm: the hash output size
-/// (RFC 7518 §3.2).
+/// (RFC 7518 §3.2). Zero for an algorithm that takes no secret.
 pub fn min_hmac_key_len(alg: Algorithm) -> usize {
-    match alg {
-        Algorithm::HS384 => 48,
-        Algorithm::HS512 => 64,
-        _ => 32,
+    match descriptor(alg).key {
+        KeyKind::Secret { min_len } => min_len,
+        KeyKind::Rsa { .. } | KeyKind::Ec(_) | KeyKind::Okp { .. } => 0,
     }
 }
 
@@ -48,8 +48,9 @@ pub fn algorithms_for(jwk: &Jwk) -> Vec<Algorithm> {
         .collect()
 }
 
-/// Checks that the key's material fits the algorithm (kty, curve, size) and
-/// that its own `alg`, `use` and `key_ops` do not forbid it.
+/// Checks that the key's material fits the algorithm (kty, curve, size, as
+/// its descriptor says) and that its own `alg`, `use` and `key_ops` do not
+/// forbid it.
 pub(crate) fn check_compatible(jwk: &Jwk, alg: Algorithm) -> Result<()> {
     if let Some(key_alg) = &jwk.alg {
         if key_alg != alg.name() {
@@ -59,37 +60,30 @@ pub(crate) fn check_compatible(jwk: &Jwk, alg: Algorithm) -> Result<()> {
     if jwk.key_use.as_ref().is_some_and(|u| *u != KeyUse::Sig) {
         return Err(Error::key_alg(alg, "the key's \"use\" is not \"sig\""));
     }
-    let ok = match (alg.family(), &jwk.params) {
-        (Family::Hmac, KeyParams::Oct { .. }) => true,
-        (Family::RsaPkcs1 | Family::RsaPss, KeyParams::Rsa(r)) => {
+    let ok = match (descriptor(alg).key, &jwk.params) {
+        (KeyKind::Secret { .. }, KeyParams::Oct { .. }) => true,
+        (KeyKind::Rsa { min_bits, max_bits }, KeyParams::Rsa(r)) => {
             let bits = r.modulus_bits();
-            if bits < MIN_RSA_BITS {
+            if bits < min_bits {
                 return Err(Error::WeakKey(format!(
-                    "RSA key of {bits} bits; at least {MIN_RSA_BITS} are required"
+                    "RSA key of {bits} bits; at least {min_bits} are required"
                 )));
             }
-            if bits > MAX_RSA_SIGNATURE_BITS {
+            if bits > max_bits {
                 return Err(Error::key_alg(
                     alg,
-                    format!("RSA keys over {MAX_RSA_SIGNATURE_BITS} bits are not supported"),
+                    format!("RSA keys over {max_bits} bits are not supported"),
                 ));
             }
             true
         }
-        (Family::Ecdsa, KeyParams::Ec(e)) => matches!(
-            (alg, e.crv),
-            (Algorithm::ES256, EcCurve::P256)
-                | (Algorithm::ES384, EcCurve::P384)
-                | (Algorithm::ES512, EcCurve::P521)
-                | (Algorithm::ES256K, EcCurve::Secp256k1)
-        ),
-        (Family::EdDsa, KeyParams::Okp(o)) => matches!(
-            (alg, o.crv),
-            (Algorithm::EdDSA, OkpCurve::Ed25519 | OkpCurve::Ed448)
-                | (Algorithm::Ed25519, OkpCurve::Ed25519)
-                | (Algorithm::Ed448, OkpCurve::Ed448)
-        ),
-        _ => false,
+        (KeyKind::Ec(curve), KeyParams::Ec(e)) => e.crv == curve,
+        (KeyKind::Okp { curves, .. }, KeyParams::Okp(o)) => curves.contains(&o.crv),
+        // A key of another type: no descriptor takes it.
+        (
+            KeyKind::Secret { .. } | KeyKind::Rsa { .. } | KeyKind::Ec(_) | KeyKind::Okp { .. },
+            _,
+        ) => false,
     };
     if ok {
         Ok(())

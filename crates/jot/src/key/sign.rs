@@ -4,13 +4,14 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{self, EcdsaKeyPair, Ed25519KeyPair, RsaEncoding};
+use aws_lc_rs::signature::{EcdsaKeyPair, Ed25519KeyPair, RsaEncoding};
 use aws_lc_rs::{hmac, rsa};
 
 use super::{check, check_compatible, min_hmac_key_len, VerifyingKey};
 use crate::alg::{Algorithm, Family};
+use crate::backend::{descriptor, Imp};
 use crate::error::{Error, Result};
-use crate::jwk::{EcCurve, Jwk, KeyOp, KeyParams, OkpCurve};
+use crate::jwk::{Jwk, KeyOp, KeyParams, OkpCurve};
 
 /// A private or secret key prepared for signing with one algorithm.
 ///
@@ -48,32 +49,17 @@ impl fmt::Debug for SigningKey {
     }
 }
 
-pub(crate) fn hmac_algorithm(alg: Algorithm) -> hmac::Algorithm {
-    match alg {
-        Algorithm::HS384 => hmac::HMAC_SHA384,
-        Algorithm::HS512 => hmac::HMAC_SHA512,
-        _ => hmac::HMAC_SHA256,
+/// The aws-lc-rs HMAC algorithm of `alg`'s descriptor (`None`: not HMAC).
+pub(crate) fn hmac_algorithm(alg: Algorithm) -> Option<hmac::Algorithm> {
+    match descriptor(alg).imp {
+        Imp::Hmac(h) => Some(*h),
+        Imp::Rsa { .. } | Imp::Ecdsa { .. } | Imp::EdDsa => None,
     }
 }
 
-fn rsa_encoding(alg: Algorithm) -> &'static dyn RsaEncoding {
-    match alg {
-        Algorithm::RS256 => &signature::RSA_PKCS1_SHA256,
-        Algorithm::RS384 => &signature::RSA_PKCS1_SHA384,
-        Algorithm::RS512 => &signature::RSA_PKCS1_SHA512,
-        Algorithm::PS256 => &signature::RSA_PSS_SHA256,
-        Algorithm::PS384 => &signature::RSA_PSS_SHA384,
-        _ => &signature::RSA_PSS_SHA512,
-    }
-}
-
-fn ecdsa_signing(crv: EcCurve) -> &'static signature::EcdsaSigningAlgorithm {
-    match crv {
-        EcCurve::P256 => &signature::ECDSA_P256_SHA256_FIXED_SIGNING,
-        EcCurve::P384 => &signature::ECDSA_P384_SHA384_FIXED_SIGNING,
-        EcCurve::P521 => &signature::ECDSA_P521_SHA512_FIXED_SIGNING,
-        EcCurve::Secp256k1 => &signature::ECDSA_P256K1_SHA256_FIXED_SIGNING,
-    }
+pub(crate) fn mismatch(alg: Algorithm) -> Error {
+    // check_compatible matched the key to the descriptor already.
+    Error::key_alg(alg, "the key does not fit the algorithm")
 }
 
 impl SigningKey {
@@ -100,19 +86,26 @@ impl SigningKey {
                         k.len()
                     )));
                 }
-                Signer::Hmac(Arc::new(hmac::Key::new(hmac_algorithm(alg), k.expose())))
+                let h = hmac_algorithm(alg).ok_or_else(|| mismatch(alg))?;
+                Signer::Hmac(Arc::new(hmac::Key::new(h, k.expose())))
             }
             KeyParams::Rsa(r) => {
+                let Imp::Rsa { sign, .. } = descriptor(alg).imp else {
+                    return Err(mismatch(alg));
+                };
                 let pair = check::rsa_key_pair(r)?
                     .ok_or_else(|| Error::key_alg(alg, "signing needs a private key"))?;
-                Signer::Rsa(Arc::new(pair), rsa_encoding(alg))
+                Signer::Rsa(Arc::new(pair), sign)
             }
             KeyParams::Ec(e) => {
                 let d =
                     e.d.as_ref()
                         .ok_or_else(|| Error::key_alg(alg, "signing needs a private key"))?;
+                let Imp::Ecdsa { sign, .. } = descriptor(alg).imp else {
+                    return Err(mismatch(alg));
+                };
                 let pair = EcdsaKeyPair::from_private_key_and_public_key(
-                    ecdsa_signing(e.crv),
+                    sign,
                     d.expose(),
                     &check::uncompressed_point(e),
                 )

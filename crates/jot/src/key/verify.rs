@@ -15,7 +15,8 @@ use crate::alg::{Algorithm, Family};
 use crate::error::{Error, Result};
 use crate::jwk::{Jwk, KeyOp, KeyParams, OkpCurve};
 
-use super::sign::hmac_algorithm;
+use super::sign::{hmac_algorithm, mismatch};
+use crate::backend::{descriptor, Imp, SignatureLen};
 
 /// A public key (or HMAC secret) prepared for verifying one algorithm.
 ///
@@ -51,17 +52,6 @@ impl fmt::Debug for VerifyingKey {
             .field("alg", &self.alg)
             .field("kid", &self.kid)
             .finish_non_exhaustive()
-    }
-}
-
-fn rsa_params(alg: Algorithm) -> &'static signature::RsaParameters {
-    match alg {
-        Algorithm::RS256 => &signature::RSA_PKCS1_2048_8192_SHA256,
-        Algorithm::RS384 => &signature::RSA_PKCS1_2048_8192_SHA384,
-        Algorithm::RS512 => &signature::RSA_PKCS1_2048_8192_SHA512,
-        Algorithm::PS256 => &signature::RSA_PSS_2048_8192_SHA256,
-        Algorithm::PS384 => &signature::RSA_PSS_2048_8192_SHA384,
-        _ => &signature::RSA_PSS_2048_8192_SHA512,
     }
 }
 
@@ -121,7 +111,8 @@ impl VerifyingKey {
                         k.len()
                     )));
                 }
-                Verifier::Hmac(Arc::new(hmac::Key::new(hmac_algorithm(alg), k.expose())))
+                let h = hmac_algorithm(alg).ok_or_else(|| mismatch(alg))?;
+                Verifier::Hmac(Arc::new(hmac::Key::new(h, k.expose())))
             }
             KeyParams::Rsa(r) => {
                 let der = PublicKeyComponents {
@@ -130,13 +121,26 @@ impl VerifyingKey {
                 }
                 .as_der()
                 .map_err(|_| Error::invalid_key("invalid RSA public key"))?;
-                let key = ParsedPublicKey::new(rsa_params(alg), der.as_ref())
+                let Imp::Rsa { verify, .. } = descriptor(alg).imp else {
+                    return Err(mismatch(alg));
+                };
+                let key = ParsedPublicKey::new(verify, der.as_ref())
                     .map_err(|_| Error::invalid_key("invalid RSA public key"))?;
                 Verifier::Parsed(Arc::new(key), 0)
             }
             KeyParams::Ec(e) => {
-                let key = check::ec_public_point(e)?;
-                Verifier::Parsed(Arc::new(key), 2 * e.crv.coordinate_len())
+                let d = descriptor(alg);
+                let (Imp::Ecdsa { verify, .. }, SignatureLen::Fixed(len)) =
+                    (&d.imp, d.signature_len)
+                else {
+                    return Err(mismatch(alg));
+                };
+                // aws-lc-rs checks the point is on the curve when parsing it.
+                let key =
+                    ParsedPublicKey::new(*verify, check::uncompressed_point(e)).map_err(|_| {
+                        Error::invalid_key(format!("the point is not on curve {}", e.crv.name()))
+                    })?;
+                Verifier::Parsed(Arc::new(key), len)
             }
             KeyParams::Okp(o) => match o.crv {
                 OkpCurve::Ed25519 => {
