@@ -1,5 +1,9 @@
 //! Hard limits applied to untrusted input before any expensive work.
 
+/// Largest RSA modulus Jot parses by default, in bits (bounds the cost of
+/// a hostile key). Also [`crate::jwk::MAX_RSA_BITS`].
+pub const MAX_RSA_BITS: usize = 16384;
+
 /// Limits for parsing and verifying tokens. Every limit has a safe default
 /// and a hard range: a setter refuses a value outside it
 /// ([`crate::Error::InvalidLimit`]), so no configuration can turn a limit
@@ -126,7 +130,7 @@ impl Default for Limits {
             max_recipients: 16,
             max_pbes2_count: 10_000,
             max_inflated_len: 250_000,
-            max_rsa_bits: crate::jwk::MAX_RSA_BITS,
+            max_rsa_bits: MAX_RSA_BITS,
             max_jwks_len: 1 << 20,
         }
     }

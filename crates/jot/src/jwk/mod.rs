@@ -38,8 +38,9 @@ pub(crate) fn check_document_len(len: usize, limits: &Limits) -> Result<()> {
     Ok(())
 }
 
-/// Largest RSA modulus Jot parses, in bits (bounds the cost of a hostile key).
-pub const MAX_RSA_BITS: usize = 16384;
+/// Largest RSA modulus Jot parses, in bits (bounds the cost of a hostile
+/// key): the default of [`Limits::max_rsa_bits`], defined with the limits.
+pub use crate::limits::MAX_RSA_BITS;
 
 /// A JSON Web Key.
 ///
