@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::Request;
 use axum::http::StatusCode;
@@ -21,13 +22,15 @@ use crate::clock::{SharedClock, SystemClock};
 use crate::error::{Error, Result};
 use crate::forward_auth::TokenCache;
 use crate::keys::{Kek, KekSource, KeyManager};
+use crate::metrics::Metrics;
+use crate::rate_limit::RateLimits;
 use crate::refresh::RefreshTokens;
 use crate::revocation::{self, RevocationView};
 use crate::settings::{ServeArgs, Settings};
 use crate::state::{AppState, KeyCache, TrustedIssuer};
 use crate::store::Store;
 use crate::{
-    forward_auth, health, introspect, jwks, maintenance, metadata, revoke, sessions, token,
+    forward_auth, health, introspect, jwks, maintenance, metadata, metrics, revoke, sessions, token,
 };
 
 /// Every route of the service, with its layers, over `state`.
@@ -42,6 +45,11 @@ pub fn router(state: AppState) -> Router {
         .merge(jwks::routes())
         .merge(metadata::routes())
         .merge(health::routes())
+        .merge(metrics::routes())
+        .route_layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&state.metrics),
+            metrics::track,
+        ))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(settings.body_limit))
         .layer(TimeoutLayer::with_status_code(
@@ -134,8 +142,14 @@ pub async fn start(
     let clients = Clients::new(Arc::clone(&store), clock.clone());
     let revoked = RevocationView::load(Arc::clone(&store), clock.now()).await?;
     let token_cache = Arc::new(TokenCache::new(settings.auth_cache_entries));
+    let rate_limits = Arc::new(RateLimits::new(
+        settings.rate_limit_address,
+        settings.rate_limit_client,
+    ));
     let state = AppState {
         token_cache,
+        metrics: Metrics::new(),
+        rate_limits,
         settings: Arc::new(settings),
         issuer: Arc::from(issuer.as_str()),
         store,
@@ -158,15 +172,20 @@ pub async fn start(
         state
             .revoked
             .spawn(revocation::DEFAULT_POLL_INTERVAL, state.clock.clone()),
+        state.rate_limits.spawn_pruning(Duration::from_secs(60)),
     ];
     let (stop, mut stopped) = watch::channel(false);
     let app = router(state.clone());
     let server = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stopped.wait_for(|s| *s).await;
-            })
-            .await
+        // The peer address is the per-address rate limit's key.
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        })
+        .await
     });
     tracing::info!(%addr, %issuer, backend = state.store.backend(), "jot serve listening");
     Ok(Running {

@@ -51,7 +51,14 @@ pub async fn introspection(
 ) -> Result<Introspection, OAuthError> {
     let now = state.clock.now();
     if looks_like_jws(token) {
-        return Ok(match verify::access_token(state, token, now) {
+        let checked = verify::access_token(state, token, now);
+        let outcome = match &checked {
+            Ok(c) if visible_to(client, c) => "ok",
+            Ok(_) => "not_visible",
+            Err(r) => r.as_str(),
+        };
+        state.metrics.verified("introspect", outcome);
+        return Ok(match checked {
             Ok(c) if visible_to(client, &c) => Introspection::active(ActiveToken {
                 scope: c.scope.clone(),
                 client_id: c.client_id.clone(),
@@ -72,23 +79,27 @@ pub async fn introspection(
         });
     }
     let info = state.store.refresh_token(&refresh::digest(token)).await?;
+    let active = info
+        .as_ref()
+        .is_some_and(|i| i.family.client_id == client.id && i.is_active(now));
+    state
+        .metrics
+        .verified("introspect", if active { "ok" } else { "refresh_inactive" });
     Ok(match info {
         // Refresh tokens are only ever the client's own business
         // (RFC 6749 §1.5: never sent to resource servers).
-        Some(info) if info.family.client_id == client.id && info.is_active(now) => {
-            Introspection::active(ActiveToken {
-                scope: info.family.scope.clone(),
-                client_id: info.family.client_id.clone(),
-                sub: info.family.subject.clone(),
-                aud: vec![info.family.audience.clone()],
-                iss: state.issuer.to_string(),
-                iat: info.created_at,
-                exp: info.expires_at.min(info.family.expires_at),
-                jti: None,
-                token_type: None,
-                token_use: "refresh_token",
-            })
-        }
+        Some(info) if active => Introspection::active(ActiveToken {
+            scope: info.family.scope.clone(),
+            client_id: info.family.client_id.clone(),
+            sub: info.family.subject.clone(),
+            aud: vec![info.family.audience.clone()],
+            iss: state.issuer.to_string(),
+            iat: info.created_at,
+            exp: info.expires_at.min(info.family.expires_at),
+            jti: None,
+            token_type: None,
+            token_use: "refresh_token",
+        }),
         _ => Introspection::inactive(),
     })
 }

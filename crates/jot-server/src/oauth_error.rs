@@ -20,6 +20,7 @@ pub struct OAuthError {
     code: &'static str,
     description: Option<Cow<'static, str>>,
     challenge: Option<&'static str>,
+    retry_after: Option<u64>,
 }
 
 impl OAuthError {
@@ -33,6 +34,7 @@ impl OAuthError {
             code,
             description: Some(description.into()),
             challenge: None,
+            retry_after: None,
         }
     }
 
@@ -100,6 +102,20 @@ impl OAuthError {
         Self::new(StatusCode::FORBIDDEN, "access_denied", description)
     }
 
+    /// 429 over a rate limit, with `Retry-After`. The code is RFC 6749's
+    /// `temporarily_unavailable` (its "temporary overloading"), which OAuth
+    /// client libraries treat as retryable.
+    pub fn rate_limited(retry_after: u64) -> Self {
+        OAuthError {
+            retry_after: Some(retry_after),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "temporarily_unavailable",
+                "rate limit exceeded: retry later",
+            )
+        }
+    }
+
     /// `server_error` (500): the store or the key ring failed.
     pub fn server_error() -> Self {
         OAuthError {
@@ -107,6 +123,7 @@ impl OAuthError {
             code: "server_error",
             description: None,
             challenge: None,
+            retry_after: None,
         }
     }
 
@@ -155,6 +172,9 @@ impl IntoResponse for OAuthError {
         let mut response = (self.status, Json(body)).into_response();
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(secs) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if let Some(challenge) = self.challenge {
             headers.insert(
                 header::WWW_AUTHENTICATE,

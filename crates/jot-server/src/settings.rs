@@ -97,6 +97,18 @@ pub struct ServeOptions {
     #[arg(long, env = "JOT_AUTH_CACHE_ENTRIES", value_name = "N")]
     pub auth_cache_entries: Option<usize>,
 
+    /// Token-endpoint requests per second from one source address (the TCP
+    /// peer; behind a proxy that is the proxy, so set 0 there), checked
+    /// before client authentication; 0 turns it off [default: 200].
+    #[arg(long, env = "JOT_RATE_LIMIT_ADDRESS", value_name = "PER_SECOND")]
+    pub rate_limit_address: Option<u32>,
+
+    /// Token-endpoint requests per second of one authenticated client (a
+    /// login system's client refreshes for all its users); 0 turns it off
+    /// [default: 1000].
+    #[arg(long, env = "JOT_RATE_LIMIT_CLIENT", value_name = "PER_SECOND")]
+    pub rate_limit_client: Option<u32>,
+
     /// A backend trusted to assert users for the jwt-bearer grant
     /// (RFC 7523 §2.1): ISSUER=JWKS_FILE, repeatable (comma-separated in the
     /// variable) [default: none].
@@ -160,6 +172,10 @@ pub struct Settings {
     pub trusted_issuers: Vec<TrustedIssuerConfig>,
     /// Forward auth's verified-token cache size (0: off).
     pub auth_cache_entries: usize,
+    /// Token requests per second per source address (0: no limit).
+    pub rate_limit_address: u32,
+    /// Token requests per second per client (0: no limit).
+    pub rate_limit_client: u32,
 }
 
 impl Default for Settings {
@@ -175,6 +191,8 @@ impl Default for Settings {
             key_refresh: Duration::from_secs(10),
             trusted_issuers: Vec::new(),
             auth_cache_entries: 65_536,
+            rate_limit_address: 200,
+            rate_limit_client: 1_000,
         }
     }
 }
@@ -208,6 +226,8 @@ impl Settings {
         s.request_timeout = span(o.request_timeout, s.request_timeout);
         s.key_refresh = span(o.key_refresh, s.key_refresh);
         s.auth_cache_entries = o.auth_cache_entries.unwrap_or(s.auth_cache_entries);
+        s.rate_limit_address = o.rate_limit_address.unwrap_or(s.rate_limit_address);
+        s.rate_limit_client = o.rate_limit_client.unwrap_or(s.rate_limit_client);
         for t in o.trusted_issuers.unwrap_or_default() {
             let (issuer, file) = t.split_once('=').ok_or_else(|| {
                 Error::Config(format!("--trusted-issuer {t:?}: expected ISSUER=JWKS_FILE"))
@@ -242,6 +262,8 @@ impl ServeOptions {
             key_refresh: self.key_refresh.or(other.key_refresh),
             trusted_issuers: self.trusted_issuers.or(other.trusted_issuers),
             auth_cache_entries: self.auth_cache_entries.or(other.auth_cache_entries),
+            rate_limit_address: self.rate_limit_address.or(other.rate_limit_address),
+            rate_limit_client: self.rate_limit_client.or(other.rate_limit_client),
         }
     }
 }

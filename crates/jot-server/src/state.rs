@@ -15,6 +15,8 @@ use crate::clock::SharedClock;
 use crate::error::{Error, Result};
 use crate::forward_auth::TokenCache;
 use crate::keys::{ActiveKeys, KeyManager, Signer};
+use crate::metrics::Metrics;
+use crate::rate_limit::RateLimits;
 use crate::refresh::RefreshTokens;
 use crate::revocation::RevocationView;
 use crate::settings::{Settings, TrustedIssuerConfig};
@@ -45,6 +47,10 @@ pub struct AppState {
     pub trusted: Arc<Vec<TrustedIssuer>>,
     /// Forward auth's verified-token cache.
     pub token_cache: Arc<TokenCache>,
+    /// Counters and histograms (`/metrics`).
+    pub metrics: Arc<Metrics>,
+    /// The token endpoint's rate limits.
+    pub rate_limits: Arc<RateLimits>,
 }
 
 impl AppState {

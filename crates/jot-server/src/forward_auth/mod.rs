@@ -62,6 +62,10 @@ async fn check(State(state): State<AppState>, request: Request) -> Response {
     let query = if exact { request.uri().query() } else { None };
     let outcome = Requirements::read(query, request.headers())
         .and_then(|rules| authorize(&state, request.headers(), &rules));
+    state.metrics.verified(
+        "auth",
+        outcome.as_ref().map_or_else(Denied::reason, |_| "ok"),
+    );
     match outcome {
         Ok(claims) => allow(&claims),
         Err(denied) => {

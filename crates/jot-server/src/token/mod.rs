@@ -8,7 +8,9 @@ mod jwt_bearer;
 mod refresh;
 mod request;
 
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -19,6 +21,7 @@ use zeroize::Zeroizing;
 use crate::client_auth;
 use crate::form::Form;
 use crate::oauth_error::OAuthError;
+use crate::rate_limit::Limited;
 use crate::state::AppState;
 use crate::store::Grant;
 
@@ -34,13 +37,17 @@ pub fn routes() -> Router<AppState> {
 
 async fn token(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     form: Form,
 ) -> Result<TokenResponse, OAuthError> {
+    // Before authentication: a flood of bad credentials costs little.
+    limit(&state, state.rate_limits.check_address(peer.ip()))?;
     // RFC 6749 §5.2 checks the grant type after authenticating the client,
     // but a request with no grant_type at all is malformed either way.
     let grant_type = form.require("grant_type")?;
     let (client, _) = client_auth::authenticate(&state.clients, &headers, &form).await?;
+    limit(&state, state.rate_limits.check_client(&client.id))?;
     let grant = Grant::parse(grant_type)
         .filter(|g| g.as_str() == grant_type)
         .ok_or_else(OAuthError::unsupported_grant_type)?;
@@ -55,7 +62,15 @@ async fn token(
         Grant::JwtBearer => jwt_bearer::grant(&state, &client, &form).await?,
     };
     tracing::info!(grant = grant.as_str(), client = %client.id, "token issued");
+    state.metrics.issued(grant.as_str());
     Ok(response)
+}
+
+fn limit(state: &AppState, checked: Result<(), Limited>) -> Result<(), OAuthError> {
+    checked.map_err(|l| {
+        state.metrics.limited(l.by);
+        OAuthError::rate_limited(l.retry_after)
+    })
 }
 
 /// A successful token response (RFC 6749 §5.1).
