@@ -149,6 +149,7 @@ pub async fn start(
     let state = AppState {
         token_cache,
         metrics: Metrics::new(),
+        client_keys: Arc::default(),
         rate_limits,
         settings: Arc::new(settings),
         issuer: Arc::from(issuer.as_str()),

@@ -1,8 +1,9 @@
 //! Client authentication at the token, introspection and revocation
 //! endpoints: `client_secret_basic` and `client_secret_post` (RFC 6749
-//! §2.3.1).
+//! §2.3.1), and `private_key_jwt` (RFC 7523 §2.2, in
+//! [`client_assertion`](crate::client_assertion)).
 //!
-//! The secret check itself is [`Clients::authenticate`]: constant time,
+//! The secret check itself is [`Clients::authenticate`](crate::clients::Clients::authenticate): constant time,
 //! and an unknown id costs and answers the same as a wrong secret
 //! (`invalid_client`).
 
@@ -11,9 +12,10 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use zeroize::Zeroizing;
 
-use crate::clients::Clients;
+use crate::client_assertion;
 use crate::form::Form;
 use crate::oauth_error::OAuthError;
+use crate::state::AppState;
 use crate::store::Client;
 
 /// How the client presented its credentials.
@@ -23,6 +25,8 @@ pub enum Method {
     Basic,
     /// In the form body (`client_secret_post`).
     Post,
+    /// A JWT signed with the client's key (`private_key_jwt`).
+    PrivateKeyJwt,
 }
 
 impl Method {
@@ -31,20 +35,31 @@ impl Method {
         match self {
             Method::Basic => "client_secret_basic",
             Method::Post => "client_secret_post",
+            Method::PrivateKeyJwt => "private_key_jwt",
         }
     }
 }
 
 /// The methods the service supports, as discovery lists them.
-pub const SUPPORTED: [Method; 2] = [Method::Basic, Method::Post];
+pub const SUPPORTED: [Method; 3] = [Method::Basic, Method::Post, Method::PrivateKeyJwt];
 
 /// Authenticates the client of a request, or answers `invalid_client`
 /// (401) or `invalid_request` (several methods at once, RFC 6749 §2.3).
 pub async fn authenticate(
-    clients: &Clients,
+    state: &AppState,
     headers: &HeaderMap,
     form: &Form,
 ) -> Result<(Client, Method), OAuthError> {
+    if form.get("client_assertion").is_some() || form.get("client_assertion_type").is_some() {
+        if headers.contains_key(header::AUTHORIZATION) || form.get("client_secret").is_some() {
+            return Err(OAuthError::invalid_request(
+                "use one client authentication method: a client assertion, HTTP Basic or client_secret",
+            ));
+        }
+        let client = client_assertion::authenticate(state, form).await?;
+        return Ok((client, Method::PrivateKeyJwt));
+    }
+    let clients = &state.clients;
     let (id, secret, method) = presented(headers, form)?;
     let basic = method == Method::Basic;
     match clients.authenticate(&id, &secret).await? {
@@ -73,9 +88,6 @@ fn presented(
 ) -> Result<(String, Zeroizing<String>, Method), OAuthError> {
     let authorization = headers.get(header::AUTHORIZATION);
     let in_body = form.get("client_secret").is_some();
-    if form.get("client_assertion").is_some() || form.get("client_assertion_type").is_some() {
-        return Err(OAuthError::invalid_client(authorization.is_some()));
-    }
     match authorization {
         Some(value) => {
             if in_body {

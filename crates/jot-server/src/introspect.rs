@@ -35,7 +35,7 @@ async fn introspect(
     headers: HeaderMap,
     form: Form,
 ) -> Result<Introspection, OAuthError> {
-    let (client, _) = client_auth::authenticate(&state.clients, &headers, &form).await?;
+    let (client, _) = client_auth::authenticate(&state, &headers, &form).await?;
     let token = form.require("token")?;
     // token_type_hint (§2.1) is only a hint, and the two kinds cannot be
     // mistaken for each other: an access token is a JWS (two dots), a

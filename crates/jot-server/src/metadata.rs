@@ -45,6 +45,10 @@ pub fn document(state: &AppState) -> Value {
         "jwks_uri": format!("{iss}{}", crate::jwks::PATH),
         "grant_types_supported": GRANTS.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
         "token_endpoint_auth_methods_supported": auth_methods,
+        "token_endpoint_auth_signing_alg_values_supported": crate::state::asymmetric_algorithms()
+            .iter()
+            .map(|a| a.name())
+            .collect::<Vec<_>>(),
         "introspection_endpoint": format!("{iss}{}", crate::introspect::PATH),
         "introspection_endpoint_auth_methods_supported": auth_methods,
         "revocation_endpoint": format!("{iss}{}", crate::revoke::PATH),

@@ -40,7 +40,7 @@ async fn revoke(
     headers: HeaderMap,
     form: Form,
 ) -> Result<Revoked, OAuthError> {
-    let (client, _) = client_auth::authenticate(&state.clients, &headers, &form).await?;
+    let (client, _) = client_auth::authenticate(&state, &headers, &form).await?;
     let token = form.require("token")?;
     match form.get("token_type_hint") {
         None | Some("access_token" | "refresh_token") => {}

@@ -35,7 +35,7 @@ async fn revoke_subject(
     headers: HeaderMap,
     form: Form,
 ) -> Result<impl IntoResponse, OAuthError> {
-    let (client, _) = client_auth::authenticate(&state.clients, &headers, &form).await?;
+    let (client, _) = client_auth::authenticate(&state, &headers, &form).await?;
     if !client.admin {
         return Err(OAuthError::access_denied(
             "this client may not revoke sessions (jot client add --admin)",

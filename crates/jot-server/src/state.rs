@@ -10,6 +10,7 @@ use jot::jwk::JwkSet;
 use jot::jwks::LocalKeySet;
 use jot::Algorithm;
 
+use crate::client_assertion::ClientKeySets;
 use crate::clients::Clients;
 use crate::clock::SharedClock;
 use crate::error::{Error, Result};
@@ -47,6 +48,8 @@ pub struct AppState {
     pub trusted: Arc<Vec<TrustedIssuer>>,
     /// Forward auth's verified-token cache.
     pub token_cache: Arc<TokenCache>,
+    /// Remote key sets of `private_key_jwt` clients registered by URL.
+    pub client_keys: Arc<ClientKeySets>,
     /// Counters and histograms (`/metrics`).
     pub metrics: Arc<Metrics>,
     /// The token endpoint's rate limits.
@@ -142,6 +145,18 @@ impl KeyCache {
     }
 }
 
+/// Every public-key JWS algorithm jot supports: what a key someone else
+/// holds the private half of (a trusted backend, a `private_key_jwt`
+/// client) may sign with. HMAC is never among them: a shared secret
+/// registered as a public key would let anyone who reads it sign.
+pub fn asymmetric_algorithms() -> Vec<Algorithm> {
+    Algorithm::ALL
+        .iter()
+        .copied()
+        .filter(|a| !a.is_symmetric())
+        .collect()
+}
+
 /// A backend trusted to assert users, with its keys prepared.
 pub struct TrustedIssuer {
     /// Its `iss`.
@@ -170,12 +185,7 @@ impl TrustedIssuer {
                 &jot::limits::Limits::default(),
             )?]),
         };
-        let asymmetric: Vec<Algorithm> = Algorithm::ALL
-            .iter()
-            .copied()
-            .filter(|a| !a.is_symmetric())
-            .collect();
-        let keys = LocalKeySet::from_jwks(&set, &asymmetric);
+        let keys = LocalKeySet::from_jwks(&set, &asymmetric_algorithms());
         if keys.is_empty() {
             return Err(Error::Config(format!(
                 "{}: no usable public key for the trusted issuer {}",

@@ -46,7 +46,7 @@ async fn token(
     // RFC 6749 §5.2 checks the grant type after authenticating the client,
     // but a request with no grant_type at all is malformed either way.
     let grant_type = form.require("grant_type")?;
-    let (client, _) = client_auth::authenticate(&state.clients, &headers, &form).await?;
+    let (client, _) = client_auth::authenticate(&state, &headers, &form).await?;
     limit(&state, state.rate_limits.check_client(&client.id))?;
     let grant = Grant::parse(grant_type)
         .filter(|g| g.as_str() == grant_type)
