@@ -12,7 +12,8 @@ use std::path::Path;
 use jot::jwk::{Jwk, JwkSet};
 use jot::jwks::LocalKeySet;
 use jot::jws::Header;
-use jot::key::{algorithms_for, KeyResolver, SigningKey, VerifyingKey};
+use jot::jws::KeyResolver;
+use jot::key::{algorithms_for, SigningKey, VerifyingKey};
 use jot::Algorithm;
 use zeroize::Zeroizing;
 

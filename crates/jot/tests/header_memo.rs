@@ -3,8 +3,9 @@
 //! header decoding. It must never change what verification accepts.
 
 use jot::jwks::LocalKeySet;
+use jot::jws::KeyResolver;
 use jot::jws::{compact, Header};
-use jot::key::{KeyResolver, SigningKey, VerifyingKey};
+use jot::key::{SigningKey, VerifyingKey};
 use jot::limits::Limits;
 use jot::{jwt, Algorithm, Error};
 

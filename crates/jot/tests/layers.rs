@@ -64,16 +64,6 @@ const EXCEPTIONS: &[(&str, &str, &str)] = &[
         "key::check",
         "a JWK's EC point is checked when it is parsed (invalid-curve attacks), by the backend",
     ),
-    (
-        "key::resolve",
-        "jws",
-        "KeyResolver and the header memo still live in key (VerifyingKey carries the memo of a jws::Header); they belong with the JWS code",
-    ),
-    (
-        "key::sign",
-        "jws",
-        "SigningKey caches its encoded JWS/JWT header, built from a jws::Header; the cache should be filled by jws",
-    ),
 ];
 
 /// Files outside the backend that still call a crypto crate, with why.

@@ -6,7 +6,8 @@ use crate::alg::Algorithm;
 use crate::error::Result;
 use crate::jwk::JwkSet;
 use crate::jws::Header;
-use crate::key::{algorithms_for, known_to_any, select, KeyResolver, VerifyingKey};
+use crate::jws::{known_to_any, select, KeyResolver};
+use crate::key::{algorithms_for, VerifyingKey};
 use crate::limits::Limits;
 
 /// The keys of a JWK Set, each prepared once for every algorithm it may

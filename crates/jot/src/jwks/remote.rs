@@ -19,9 +19,9 @@ use super::LocalKeySet;
 use crate::alg::{Algorithm, Family};
 use crate::error::{Error, Result};
 use crate::http;
+use crate::jws::KeyResolver;
 use crate::jws::{compact, Header};
 use crate::jwt::{self, Validation, Verified};
-use crate::key::KeyResolver;
 
 /// Default lower bound on how long a fetched set is used before revalidation.
 pub const DEFAULT_MIN_TTL: Duration = Duration::from_secs(30);

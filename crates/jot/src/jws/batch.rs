@@ -186,7 +186,7 @@ impl Ed25519Batch {
     ) -> Result<Option<Candidate<'a, JwsRest<'a>>>> {
         let parts = compact::split(token, limits)?;
         let (header, sig) = compact::decode_header_and_signature(&parts, limits)?;
-        crate::key::resolve_checked(&self.key, &header)?;
+        crate::jws::resolve_checked(&self.key, &header)?;
         let Some((r_bytes, r, s)) = precheck(&sig) else {
             return Ok(None);
         };

@@ -4,8 +4,9 @@ use std::mem::MaybeUninit;
 
 use crate::encoding::b64;
 use crate::error::{Error, Part, Result};
+use crate::jws::KeyResolver;
 use crate::jws::{header, header_for, Header, VerifyOptions};
-use crate::key::{KeyResolver, SigningKey};
+use crate::key::SigningKey;
 use crate::limits::Limits;
 
 /// A verified JWS: its header and payload.
@@ -20,7 +21,7 @@ pub struct Verified {
 /// Signs `payload` with a header holding just `alg` and the key's `kid`
 /// (encoded once per key).
 pub fn sign(payload: &[u8], key: &SigningKey) -> Result<String> {
-    sign_with_encoded_header(key.jws_header_b64(), payload, key)
+    sign_with_encoded_header(crate::jws::key_header_b64(key, false), payload, key)
 }
 
 /// `header.BASE64URL(payload).BASE64URL(sig)` for a header already encoded
@@ -239,7 +240,7 @@ fn verify_parts(
         Some(h) => h,
         None => parse_header(parts, limits)?,
     };
-    let key = crate::key::resolve_checked(keys, &header)?;
+    let key = crate::jws::resolve_checked(keys, &header)?;
     // 1 KiB holds every signature Jot can verify (RSA-8192 is 1024 bytes);
     // a longer one is decoded on the heap only to fail verification.
     b64::with_decoded::<1024, _>(parts.signature, Part::Signature, |sig| match detached {
@@ -250,7 +251,7 @@ fn verify_parts(
         }
     })?;
     // A no-op once the key remembers a header (one atomic load).
-    key.memo().remember(parts.header, &header);
+    crate::jws::HeaderMemo::remember(&key, parts.header, &header);
     Ok(header)
 }
 

@@ -8,7 +8,8 @@ use crate::alg::Algorithm;
 use crate::error::{Error, Result};
 use crate::jwk::Jwk;
 use crate::jws::Header;
-use crate::key::{KeyResolver, VerifyingKey};
+use crate::jws::KeyResolver;
+use crate::key::VerifyingKey;
 
 /// A [`KeyResolver`] that verifies with the header's `jwk` **if** `trust`
 /// accepts that key (for example, because its thumbprint is pinned) and the

@@ -6,8 +6,9 @@ use serde_json::{Map, Value};
 use crate::encoding::{b64, json};
 use crate::error::{Error, Part, Result};
 use crate::format;
+use crate::jws::KeyResolver;
 use crate::jws::{header, header_for, signing_input, Header, VerifyOptions};
-use crate::key::{KeyResolver, SigningKey};
+use crate::key::SigningKey;
 use crate::limits::Limits;
 
 /// One signer of a JSON JWS: its key, protected header (optional; `alg` and
@@ -208,7 +209,7 @@ fn verify_inner(
             }
         };
         let sig = b64::decode(e.signature, Part::Signature)?;
-        let key = match crate::key::resolve_checked(keys, &h) {
+        let key = match crate::jws::resolve_checked(keys, &h) {
             Ok(k) => k,
             Err(err) => {
                 first_err.get_or_insert(err);

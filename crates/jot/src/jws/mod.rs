@@ -13,11 +13,14 @@ pub(crate) mod decode;
 mod embedded;
 pub(crate) mod header;
 pub mod json;
+mod resolve;
 pub mod unsecured;
 
 pub use decode::{decode_unverified, UnverifiedJws, UnverifiedSignature};
 pub use embedded::TrustEmbeddedJwk;
 pub use header::Header;
+pub use resolve::KeyResolver;
+pub(crate) use resolve::{known_to_any, resolve_checked, select, HeaderMemo};
 
 use crate::error::{Error, Result};
 use crate::key::SigningKey;
@@ -45,6 +48,18 @@ impl VerifyOptions {
         self.limits = limits;
         self
     }
+}
+
+/// The base64url protected header Jot writes with `key` (`alg`, `kid` if
+/// any, and `typ: JWT` for a JWT), computed once per key.
+pub(crate) fn key_header_b64(key: &SigningKey, jwt: bool) -> &str {
+    key.header_cache(jwt).get_or_init(|| {
+        let mut h = Header::new(key.algorithm());
+        h.kid = key.kid().map(str::to_owned);
+        h.typ = jwt.then(|| "JWT".to_owned());
+        let json = serde_json::Value::Object(h.to_map()).to_string();
+        crate::encoding::b64::encode(json)
+    })
 }
 
 /// Builds the protected header for signing with `key`: the caller's header

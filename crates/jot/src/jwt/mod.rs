@@ -44,5 +44,9 @@ pub(crate) fn sign_payload(payload: &[u8], key: &SigningKey) -> Result<String> {
             "a JWT claims set must be a JSON object".into(),
         ));
     }
-    crate::jws::compact::sign_with_encoded_header(key.jwt_header_b64(), payload, key)
+    crate::jws::compact::sign_with_encoded_header(
+        crate::jws::key_header_b64(key, true),
+        payload,
+        key,
+    )
 }

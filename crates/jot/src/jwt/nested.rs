@@ -14,7 +14,8 @@ use crate::jwe::{
     self, DecryptOptions, DecryptionKeyResolver, EncryptOptions, EncryptionKey, JweHeader,
 };
 use crate::jws::Header;
-use crate::key::{KeyResolver, SigningKey};
+use crate::jws::KeyResolver;
+use crate::key::SigningKey;
 
 /// A nested JWT that was decrypted and verified.
 #[derive(Debug, Clone, PartialEq)]

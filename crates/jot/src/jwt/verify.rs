@@ -7,8 +7,8 @@ use super::registered::{ClaimFailure, RegisteredVisitor};
 use super::single_pass;
 use super::validation::Validation;
 use crate::error::{Error, Part, Result};
+use crate::jws::KeyResolver;
 use crate::jws::{compact, Header};
-use crate::key::KeyResolver;
 
 /// A verified JWT.
 #[derive(Debug, Clone, PartialEq)]

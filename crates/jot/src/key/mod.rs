@@ -10,13 +10,10 @@ pub(crate) mod ed25519;
 mod export;
 mod generate;
 pub mod import;
-mod resolve;
 mod sign;
 mod verify;
 
 pub use generate::{generate, generate_for, KeySpec, MAX_SECRET_BYTES, MIN_SECRET_BYTES};
-pub use resolve::KeyResolver;
-pub(crate) use resolve::{known_to_any, resolve_checked, select};
 pub use sign::SigningKey;
 pub use verify::VerifyingKey;
 

@@ -180,24 +180,15 @@ impl SigningKey {
         self
     }
 
-    /// The base64url protected header Jot writes for a JWT signed with this
-    /// key: `alg`, `kid` (if any) and `typ: JWT`, computed once.
-    pub(crate) fn jwt_header_b64(&self) -> &str {
-        self.jwt_header.get_or_init(|| self.header_b64(Some("JWT")))
-    }
-
-    /// The base64url protected header of [`crate::jws::compact::sign`]:
-    /// `alg` and `kid` (if any), computed once.
-    pub(crate) fn jws_header_b64(&self) -> &str {
-        self.jws_header.get_or_init(|| self.header_b64(None))
-    }
-
-    fn header_b64(&self, typ: Option<&str>) -> String {
-        let mut h = crate::jws::Header::new(self.alg);
-        h.kid = self.kid.clone();
-        h.typ = typ.map(str::to_owned);
-        let json = serde_json::Value::Object(h.to_map()).to_string();
-        crate::encoding::b64::encode(json)
+    /// Where the JWS code keeps the encoded protected header it writes
+    /// with this key (`jwt`: with `typ: JWT`), made on first use; emptied
+    /// when the `kid` changes.
+    pub(crate) fn header_cache(&self, jwt: bool) -> &OnceLock<String> {
+        if jwt {
+            &self.jwt_header
+        } else {
+            &self.jws_header
+        }
     }
 
     /// The public JWK of an asymmetric key (`None` for HMAC).

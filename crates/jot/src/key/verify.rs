@@ -18,6 +18,11 @@ use crate::jwk::{Jwk, KeyOp, KeyParams, OkpCurve};
 use super::sign::{hmac_algorithm, mismatch};
 use crate::backend::{descriptor, Imp, SignatureLen};
 
+/// Room a key keeps for the layer above it: the JWS code stores the first
+/// plain header that verified through the key there (`jws::resolve`). The
+/// key neither reads nor knows its content.
+pub(crate) type MemoSlot = OnceLock<Box<dyn std::any::Any + Send + Sync>>;
+
 /// A public key (or HMAC secret) prepared for verifying one algorithm.
 ///
 /// Cheap to clone and usable from many threads.
@@ -27,7 +32,7 @@ pub struct VerifyingKey {
     kid: Option<String>,
     inner: Verifier,
     /// Shared by clones: it caches parsing, which does not depend on the key.
-    memo: Arc<super::resolve::HeaderMemo>,
+    memo: Arc<MemoSlot>,
 }
 
 #[derive(Clone)]
@@ -56,7 +61,9 @@ impl fmt::Debug for VerifyingKey {
 }
 
 impl VerifyingKey {
-    pub(crate) fn memo(&self) -> &super::resolve::HeaderMemo {
+    /// Where the JWS code remembers the first plain header that verified
+    /// through this key (`jws::resolve`).
+    pub(crate) fn memo_slot(&self) -> &MemoSlot {
         &self.memo
     }
 

@@ -999,7 +999,7 @@ fn small_order_ed25519_keys_refused() {
 /// header says.
 struct LyingResolver(VerifyingKey);
 
-impl jot::key::KeyResolver for LyingResolver {
+impl jot::jws::KeyResolver for LyingResolver {
     fn resolve(&self, _: &Header) -> jot::Result<std::borrow::Cow<'_, VerifyingKey>> {
         Ok(std::borrow::Cow::Borrowed(&self.0))
     }

@@ -1,12 +1,11 @@
-//! Choosing the verification key for a token.
+//! Choosing the verification key for a token, and the header memo the
+//! keys carry for the JWS code.
 
 use std::borrow::Cow;
-use std::fmt;
-use std::sync::OnceLock;
 
-use super::VerifyingKey;
+use super::Header;
 use crate::error::{Error, Result};
-use crate::jws::Header;
+use crate::key::VerifyingKey;
 
 /// Finds the key that may verify a token with the given (not yet verified)
 /// header. The header's `alg` must equal the chosen key's algorithm: the
@@ -35,39 +34,38 @@ pub trait KeyResolver {
 /// decoding and parsing it again (a tenth of an HS256 verification). It is
 /// a cache of a pure function, filled only after a signature checked out:
 /// a token cannot put anything into it, and a miss just parses as usual.
-#[derive(Default)]
-pub(crate) struct HeaderMemo(OnceLock<(Box<str>, Header)>);
+///
+/// The key holds it as an opaque `MemoSlot` (the key layer knows nothing
+/// of headers); this type is what the JWS code puts in it.
+pub(crate) struct HeaderMemo {
+    encoded: Box<str>,
+    header: Header,
+}
 
 impl HeaderMemo {
-    /// The parsed header if `encoded` is the remembered one.
-    pub(crate) fn get(&self, encoded: &str) -> Option<Header> {
-        match self.0.get() {
-            Some((e, h)) if **e == *encoded => Some(h.clone()),
-            _ => None,
-        }
+    /// The parsed header if `encoded` is the one `key` remembers.
+    pub(crate) fn get(key: &VerifyingKey, encoded: &str) -> Option<Header> {
+        let memo = key.memo_slot().get()?.downcast_ref::<HeaderMemo>()?;
+        (*memo.encoded == *encoded).then(|| memo.header.clone())
     }
 
     /// Remembers a header that just verified, when the memo is empty and the
     /// header is plain: nothing nested, so every depth limit passes it, no
     /// `crit` or `b64`, whose rules are per call, and short, since every
     /// token's header is compared with it.
-    pub(crate) fn remember(&self, encoded: &str, header: &Header) {
-        if self.0.get().is_none()
+    pub(crate) fn remember(key: &VerifyingKey, encoded: &str, header: &Header) {
+        let slot = key.memo_slot();
+        if slot.get().is_none()
             && header.b64
             && header.crit.is_empty()
             && header.other.is_empty()
             && encoded.len() <= 512
         {
-            let _ = self.0.set((encoded.into(), header.clone()));
+            let _ = slot.set(Box::new(HeaderMemo {
+                encoded: encoded.into(),
+                header: header.clone(),
+            }));
         }
-    }
-}
-
-impl fmt::Debug for HeaderMemo {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HeaderMemo")
-            .field("filled", &self.0.get().is_some())
-            .finish()
     }
 }
 
@@ -80,7 +78,7 @@ impl KeyResolver for VerifyingKey {
     }
 
     fn known_header(&self, encoded: &str) -> Option<Header> {
-        self.memo().get(encoded)
+        HeaderMemo::get(self, encoded)
     }
 }
 
@@ -129,7 +127,7 @@ pub(crate) fn resolve_checked<'k, K: KeyResolver + ?Sized>(
 /// A header remembered by any of `keys` (each remembers the first that
 /// verified through it; a set with rotating `kid`s has one per key).
 pub(crate) fn known_to_any(keys: &[VerifyingKey], encoded: &str) -> Option<Header> {
-    keys.iter().find_map(|k| k.memo().get(encoded))
+    keys.iter().find_map(|k| HeaderMemo::get(k, encoded))
 }
 
 /// Picks exactly one key by `kid` and algorithm. More than one candidate
