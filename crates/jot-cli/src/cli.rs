@@ -186,7 +186,7 @@ pub struct SignArgs {
     #[arg(long)]
     pub no_iat: bool,
     /// `kid` header (default: the key's `kid`).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub kid: Option<String>,
     /// `typ` header (default: JWT).
     #[arg(long)]
@@ -318,7 +318,7 @@ pub struct JwsSignArgs {
     #[arg(long)]
     pub unencoded: bool,
     /// `kid` header (default: the key's `kid`).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub kid: Option<String>,
     /// Extra protected header member, VALUE as JSON.
     #[arg(long = "header", value_name = "NAME=JSON")]
@@ -422,7 +422,7 @@ pub struct JweEncryptArgs {
     #[arg(long)]
     pub flattened: bool,
     /// `kid` header (default: the key's `kid`).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub kid: Option<String>,
     /// `cty` header. `JWT` makes a nested JWT: the plaintext is then a
     /// signed JWT, taken without surrounding whitespace (the newline
@@ -523,7 +523,7 @@ pub struct KeyGenerateArgs {
     #[arg(long, value_name = "BITS", requires = "kty")]
     pub size: Option<usize>,
     /// `kid` of the new key.
-    #[arg(long, conflicts_with = "kid_thumbprint")]
+    #[arg(long, conflicts_with = "kid_thumbprint", allow_hyphen_values = true)]
     pub kid: Option<String>,
     /// Set `kid` to the key's RFC 7638 thumbprint.
     #[arg(long)]

@@ -276,3 +276,24 @@ fn claims_and_payload_from_stdin() {
     assert_eq!(code, 0);
     assert_eq!(payload, "piped payload");
 }
+
+/// A `kid` is any string; a base64url thumbprint starts with `-` once in 64
+/// keys, and `--kid` must take it rather than read it as an option.
+#[test]
+fn kid_values_may_start_with_a_hyphen() {
+    let fx = Fixtures::new();
+    ok(
+        fx.path(),
+        &[
+            "key", "generate", "--alg", "ES256", "--kid", "-Oa1", "--out", "h.jwk",
+        ],
+    );
+    let jwk: serde_json::Value = serde_json::from_str(&fx.read("h.jwk")).unwrap();
+    assert_eq!(jwk["kid"], "-Oa1");
+    let token = ok(
+        fx.path(),
+        &["sign", "--key", "h.jwk", "--kid", "-x", "--exp", "5m"],
+    );
+    let header = ok(fx.path(), &["decode", token.trim()]);
+    assert!(header.contains("\"-x\""), "{header}");
+}
