@@ -308,7 +308,19 @@ pub fn verifier(loaded: &Loaded, algs: &[Algorithm], allow_short: bool) -> Resul
             } else {
                 algs
             };
-            let keys = LocalKeySet::from_jwks(set, allowed);
+            let keys = LocalKeySet::from_jwks(set, allowed).map_err(|e| {
+                let f = Failure::config("the JWK Set cannot be used for verification", &e);
+                match e {
+                    jot::Error::MixedKeySet => f.hint(
+                        "split the HMAC secrets and the public keys into two sets, or limit \
+                         --alg to one kind",
+                    ),
+                    jot::Error::DuplicateKid(_) => {
+                        f.hint("give each key its own kid, or remove the duplicate")
+                    }
+                    _ => f,
+                }
+            })?;
             if keys.is_empty() {
                 return Err(Failure::usage(format!(
                     "no key in the JWK Set can verify {} (kids: {})",

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{jot, key_file, ok, run, Fixtures};
+use common::{jot, key_file, ok, run, vector, Fixtures};
 
 fn sign_with(fx: &Fixtures, alg: &str, key: &str) -> String {
     ok(
@@ -161,7 +161,9 @@ fn jwks_selects_by_kid_and_names_the_kids_seen() {
         err.contains("\"other-key\"") && err.contains("bilbo.baggins@hobbiton.example"),
         "{err}"
     );
-    // Two keys with the token's kid: ambiguous, exit 1, never "try both".
+    // Two keys with the token's kid that verify the same algorithm: the set
+    // itself is refused (exit 2) before any token is read, naming the kid;
+    // selection by kid is never left to the order of the keys.
     let kid = serde_json::from_str::<serde_json::Value>(&fx.read("ec.jwk")).unwrap()["kid"]
         .as_str()
         .unwrap()
@@ -176,17 +178,63 @@ fn jwks_selects_by_kid_and_names_the_kids_seen() {
         fx.path(),
         &["jwks", "build", "ec.jwk", "dup.jwk", "--out", "dup.json"],
     );
-    let (code, stdout, err) = run(
+    let (code, _, err) = run(
         fx.path(),
-        &[
-            "verify", &token, "--key", "dup.json", "--aud", "api", "--json",
-        ],
+        &["verify", &token, "--key", "dup.json", "--aud", "api"],
         b"",
     );
-    assert_eq!(code, 1, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(v["error"]["code"], "ERR_AMBIGUOUS_KEY");
-    assert!(v["error"]["message"].as_str().unwrap().contains(&kid));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!("two keys in the set have kid \"{kid}\""))
+            && err.contains("could verify the same algorithm")
+            && err.contains("give each key its own kid"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_set_mixing_hmac_secrets_and_public_keys_is_refused() {
+    let fx = Fixtures::new();
+    let token = fx.token();
+    ok(
+        fx.path(),
+        &[
+            "key", "generate", "--alg", "HS256", "--kid", "hs", "--out", "hs.jwk",
+        ],
+    );
+    let set = format!(
+        "{{\"keys\":[{},{}]}}",
+        fx.read("ec.pub.jwk"),
+        fx.read("hs.jwk")
+    );
+    std::fs::write(fx.file("mixed.json"), set).unwrap();
+    let (code, _, err) = run(
+        fx.path(),
+        &["verify", &token, "--key", "mixed.json", "--aud", "api"],
+        b"",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("mixes HMAC secrets (oct) with public keys")
+            && err.contains("algorithm confusion")
+            && err.contains("split the HMAC secrets"),
+        "{err}"
+    );
+    // One kind of algorithm allowed: only those keys are prepared, and the
+    // token verifies with the public key.
+    ok(
+        fx.path(),
+        &[
+            "verify",
+            &token,
+            "--key",
+            "mixed.json",
+            "--aud",
+            "api",
+            "--alg",
+            "ES256",
+        ],
+    );
 }
 
 #[test]
@@ -296,4 +344,58 @@ fn kid_values_may_start_with_a_hyphen() {
     );
     let header = ok(fx.path(), &["decode", token.trim()]);
     assert!(header.contains("\"-x\""), "{header}");
+}
+
+/// An RSA key with the ROCA fingerprint (CVE-2017-15361) is refused as weak
+/// for verifying and encrypting, alone or named by a token in a set.
+#[test]
+fn roca_keys_are_refused() {
+    let fx = Fixtures::new();
+    std::fs::copy(vector("roca/fingerprint-2048.pub.jwk"), fx.file("roca.jwk")).unwrap();
+    let token = fx.token();
+    let (code, _, err) = run(
+        fx.path(),
+        &["verify", &token, "--key", "roca.jwk", "--aud", "api"],
+        b"",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("weak key") && err.contains("ROCA") && err.contains("CVE-2017-15361"),
+        "{err}"
+    );
+    // The same modulus without "use": "sig" and "alg", for encryption.
+    let mut any_use: serde_json::Value = serde_json::from_str(&fx.read("roca.jwk")).unwrap();
+    any_use.as_object_mut().unwrap().remove("use");
+    any_use.as_object_mut().unwrap().remove("alg");
+    std::fs::write(fx.file("roca-any.jwk"), any_use.to_string()).unwrap();
+    std::fs::write(fx.file("m.txt"), b"hi").unwrap();
+    let (code, _, err) = run(
+        fx.path(),
+        &[
+            "jwe",
+            "encrypt",
+            "m.txt",
+            "--key",
+            "roca-any.jwk",
+            "--alg",
+            "RSA-OAEP-256",
+            "--enc",
+            "A256GCM",
+        ],
+        b"",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("CVE-2017-15361"), "{err}");
+    // In a set: the other keys still work; a token naming the ROCA key is
+    // rejected as weak, not as "no matching key".
+    let set = format!(
+        "{{\"keys\":[{},{}]}}",
+        fx.read("ec.pub.jwk"),
+        fx.read("roca.jwk")
+    );
+    std::fs::write(fx.file("set.json"), set).unwrap();
+    ok(
+        fx.path(),
+        &["verify", &token, "--key", "set.json", "--aud", "api"],
+    );
 }

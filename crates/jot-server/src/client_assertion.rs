@@ -94,8 +94,10 @@ pub async fn authenticate(state: &AppState, form: &Form) -> Result<Client, OAuth
         (Some(inline), _) => {
             let set = JwkSet::from_json(inline.as_bytes(), &Limits::default())
                 .map_err(|_| rejected("the client's stored JWKS does not parse"))?;
-            let keys = LocalKeySet::from_jwks(&set, &asymmetric_algorithms());
-            jwt::verify::<Claims>(assertion, &keys, &rules)
+            // A set with two keys of one kid is refused here (the client's
+            // registration is at fault); the outcome is the same rejection.
+            LocalKeySet::from_jwks(&set, &asymmetric_algorithms())
+                .and_then(|keys| jwt::verify::<Claims>(assertion, &keys, &rules))
         }
         (None, Some(url)) => match state.client_keys.get(url) {
             Ok(remote) => remote.verify::<Claims>(assertion, &rules).await,

@@ -77,19 +77,19 @@ pub struct Published {
 }
 
 impl Published {
-    fn new(active: ActiveKeys, algorithms: &[Algorithm]) -> Self {
+    fn new(active: ActiveKeys, algorithms: &[Algorithm]) -> Result<Self> {
         let jwks_body = Bytes::from(active.jwks.to_json().as_bytes().to_vec());
         let etag = format!(
             "\"{}\"",
             URL_SAFE_NO_PAD.encode(&digest(&SHA256, &jwks_body).as_ref()[..16])
         );
-        let verifier = LocalKeySet::from_jwks(&active.jwks, algorithms);
-        Published {
+        let verifier = LocalKeySet::from_jwks(&active.jwks, algorithms)?;
+        Ok(Published {
             active,
             jwks_body,
             etag,
             verifier,
-        }
+        })
     }
 
     /// The key that signs access tokens: the first configured algorithm's
@@ -112,7 +112,7 @@ impl KeyCache {
 
     async fn published(manager: &KeyManager) -> Result<Published> {
         let active = manager.load().await?;
-        Ok(Published::new(active, &manager.policy().algorithms))
+        Published::new(active, &manager.policy().algorithms)
     }
 
     /// The keys in force.
@@ -185,7 +185,7 @@ impl TrustedIssuer {
                 &jot::limits::Limits::default(),
             )?]),
         };
-        let keys = LocalKeySet::from_jwks(&set, &asymmetric_algorithms());
+        let keys = LocalKeySet::from_jwks(&set, &asymmetric_algorithms())?;
         if keys.is_empty() {
             return Err(Error::Config(format!(
                 "{}: no usable public key for the trusted issuer {}",

@@ -56,7 +56,7 @@ fn sign(keys: &ActiveKeys) -> String {
 
 /// Verifies with what a verifier holding `keys`' JWKS would accept.
 fn verifies(token: &str, keys: &ActiveKeys) -> bool {
-    let set = LocalKeySet::from_jwks(&keys.jwks, &[Algorithm::ES256]);
+    let set = LocalKeySet::from_jwks(&keys.jwks, &[Algorithm::ES256]).unwrap();
     jwt::verify::<Claims>(token, &set, &Validation::new()).is_ok()
 }
 

@@ -119,7 +119,9 @@ pub fn verifier(
             } else {
                 allowed
             };
-            let keys = LocalKeySet::from_jwks(set, algs);
+            let keys = LocalKeySet::from_jwks(set, algs).map_err(|e| {
+                ApiError::input(format!("the JWK Set cannot be used for verification: {e}"))
+            })?;
             if keys.is_empty() {
                 return Err(ApiError::input(
                     "no key in the JWK Set can verify the allowed algorithms",

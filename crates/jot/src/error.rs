@@ -184,6 +184,20 @@ pub enum Error {
     /// duplicate `kid`s). Jot never tries them all.
     #[error("ambiguous key selection: {} keys match ({})", .0, KidNote(.1.as_deref()))]
     AmbiguousKey(usize, Option<String>),
+    /// A key set prepared for verification holds both HMAC secrets (`oct`)
+    /// and public keys. Such a set is how algorithm confusion survives a
+    /// key-bound API: a token can steer selection by `kid` to the secret.
+    /// `LocalKeySet::from_jwks_mixed` takes such a set on purpose.
+    #[error(
+        "the key set mixes HMAC secrets (oct) with public keys, which lets a token pick the \
+         secret by kid (algorithm confusion); keep them in separate sets"
+    )]
+    MixedKeySet,
+    /// Two keys of a set have this `kid` and could verify the same
+    /// algorithm: selection by `kid` would depend on order, not on the key.
+    /// The `kid` comes from the key set (configuration), not from a token.
+    #[error("two keys in the set have kid {0:?} and could verify the same algorithm")]
+    DuplicateKid(String),
     /// The token carries a key (`jwk`, `jku`, `x5u`, `x5c`) and the caller did
     /// not make a trust decision about it.
     #[error(
@@ -291,6 +305,8 @@ impl Error {
             Error::KeyAlgorithmMismatch { .. } => "ERR_KEY_ALG_MISMATCH",
             Error::NoMatchingKey { .. } => "ERR_NO_MATCHING_KEY",
             Error::AmbiguousKey(..) => "ERR_AMBIGUOUS_KEY",
+            Error::MixedKeySet => "ERR_MIXED_KEY_SET",
+            Error::DuplicateKid(_) => "ERR_DUPLICATE_KID",
             Error::UntrustedEmbeddedKey(_) => "ERR_UNTRUSTED_EMBEDDED_KEY",
             Error::Crypto(_) => "ERR_CRYPTO",
             Error::InvalidSignature => "ERR_SIGNATURE_INVALID",

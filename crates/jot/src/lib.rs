@@ -29,6 +29,8 @@
 )]
 pub mod alg;
 pub(crate) mod backend;
+#[cfg(feature = "remote")]
+mod cache;
 pub mod decode;
 #[cfg(feature = "remote")]
 pub mod discovery;

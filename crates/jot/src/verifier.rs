@@ -13,7 +13,6 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::alg::Algorithm;
-use crate::discovery;
 use crate::encoding::b64;
 use crate::error::{Error, Part, Result};
 use crate::jwks::{LocalKeySet, RemoteJwks};
@@ -51,13 +50,16 @@ impl From<Arc<LocalKeySet>> for KeySource {
 
 impl From<VerifyingKey> for KeySource {
     fn from(k: VerifyingKey) -> Self {
-        LocalKeySet::from_keys(vec![k]).into()
+        LocalKeySet::one(k).into()
     }
 }
 
-impl From<Vec<VerifyingKey>> for KeySource {
-    fn from(keys: Vec<VerifyingKey>) -> Self {
-        LocalKeySet::from_keys(keys).into()
+/// Several keys are a set, by the rules of [`LocalKeySet::from_keys`].
+impl TryFrom<Vec<VerifyingKey>> for KeySource {
+    type Error = Error;
+
+    fn try_from(keys: Vec<VerifyingKey>) -> Result<Self> {
+        Ok(LocalKeySet::from_keys(keys)?.into())
     }
 }
 
@@ -85,10 +87,10 @@ impl Issuer {
     }
 
     /// Discovers `issuer` (OIDC, then RFC 8414) and uses its `jwks_uri` with
-    /// the default cache settings.
+    /// the default cache settings; the document is kept and revalidated like
+    /// the key set, so a changed `jwks_uri` is followed.
     pub async fn discover(issuer: &str) -> Result<Self> {
-        let meta = discovery::discover(issuer).await?;
-        Ok(Issuer::new(issuer, RemoteJwks::new(&meta.jwks_uri)?))
+        Ok(Issuer::new(issuer, RemoteJwks::discover(issuer).await?))
     }
 
     /// Accepts this audience. Call again for more.

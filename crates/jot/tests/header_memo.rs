@@ -156,7 +156,8 @@ fn a_key_set_remembers_per_key_and_still_selects_by_kid() {
     let b = SigningKey::hmac(&[2u8; 32], Algorithm::HS256)
         .unwrap()
         .with_kid("b");
-    let set = LocalKeySet::from_keys(vec![a.verifying_key().unwrap(), b.verifying_key().unwrap()]);
+    let set = LocalKeySet::from_keys(vec![a.verifying_key().unwrap(), b.verifying_key().unwrap()])
+        .unwrap();
     let ta = compact::sign(b"from a", &a).unwrap();
     let tb = compact::sign(b"from b", &b).unwrap();
     compact::verify(&ta, &set, &Default::default()).unwrap();

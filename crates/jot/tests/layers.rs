@@ -22,6 +22,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("encoding", 0),
     ("format", 0),
     ("http", 0),
+    ("cache", 0),
     // 1: JWK data: parsed, inspected, serialized; never used.
     ("jwk", 1),
     // 2: the backend, the only code that calls aws-lc-rs and the RustCrypto

@@ -9,14 +9,14 @@ mod server;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use jot::discovery::{self, DiscoveryOptions, WellKnown};
+use jot::discovery::{self, Discovery, DiscoveryOptions, WellKnown};
 use jot::jwk::{Jwk, JwkSet};
 use jot::jwks::{RemoteJwks, RemoteJwksBuilder};
 use jot::jwt::{self, Claims, Validation};
 use jot::key::{generate_for, SigningKey};
 use jot::verifier::{Issuer, Verifier};
 use jot::{Algorithm, Error};
-use server::{Reply, Server, TestClock};
+use server::{Gate, Reply, Server, TestClock};
 
 const ISS: &str = "https://issuer.example";
 const MIN: Duration = Duration::from_secs(1);
@@ -65,6 +65,21 @@ async fn verify(jwks: &RemoteJwks, token: &str) -> jot::Result<()> {
     jwks.verify::<Claims>(token, &rules()).await.map(drop)
 }
 
+/// Waits until `done` holds, yielding to the runtime (background refreshes
+/// run on it). The bound only turns a hang into a failure.
+async fn until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done() {
+        assert!(Instant::now() < deadline, "never happened: {what}");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
+/// Waits for the background refresh a stale lookup started to finish.
+async fn settled(jwks: &RemoteJwks) {
+    until("background refresh finished", || !jwks.refreshing()).await;
+}
+
 #[tokio::test]
 async fn cache_is_honoured_within_max_age() {
     let (server, clock, a) = (Server::start().await, TestClock::new(), key("a"));
@@ -77,8 +92,10 @@ async fn cache_is_honoured_within_max_age() {
     verify(&jwks, &token(&a)).await.unwrap();
     assert_eq!(server.hits(), 1);
     clock.advance(MIN);
+    // Past max-age: served at once, revalidated in the background.
     verify(&jwks, &token(&a)).await.unwrap();
-    assert_eq!(server.hits(), 2, "expired after max-age");
+    settled(&jwks).await;
+    assert_eq!(server.hits(), 2, "refreshed after max-age");
 }
 
 #[tokio::test]
@@ -93,6 +110,7 @@ async fn max_age_is_clamped_to_the_bounds() {
     assert_eq!(server.hits(), 1);
     clock.advance(MIN);
     jwks.key_set().await.unwrap();
+    settled(&jwks).await;
     assert_eq!(server.hits(), 2);
     // ...a year is cut to the 10 min maximum, and so is "no max-age".
     for reply in [
@@ -108,6 +126,7 @@ async fn max_age_is_clamped_to_the_bounds() {
         assert_eq!(server.hits(), before);
         clock.advance(MIN);
         jwks.key_set().await.unwrap();
+        settled(&jwks).await;
         assert_eq!(server.hits(), before + 1);
     }
 }
@@ -191,10 +210,12 @@ async fn rotation_keeps_old_tokens_valid_while_the_old_key_is_published() {
     verify(&jwks, &new_token).await.unwrap();
     verify(&jwks, &old_token).await.unwrap();
     assert_eq!(server.hits(), 2);
-    // The old key is retired: once the cache expires, old tokens fail.
+    // The old key is retired: once the cache expires and the background
+    // refresh has brought the new set, old tokens fail.
     server.set("/jwks", Reply::json(published(&[&new])).max_age(300));
     clock.advance(Duration::from_secs(300));
     verify(&jwks, &new_token).await.unwrap();
+    settled(&jwks).await;
     let e = verify(&jwks, &old_token).await.unwrap_err();
     assert_eq!(e.code(), "ERR_NO_MATCHING_KEY");
     assert_eq!(server.hits(), 3);
@@ -211,6 +232,7 @@ async fn etag_revalidation_keeps_the_set_and_its_freshness() {
     let first = jwks.key_set().await.unwrap();
     clock.advance(Duration::from_secs(60));
     verify(&jwks, &token(&a)).await.unwrap();
+    settled(&jwks).await;
     let seen = server.seen();
     assert_eq!(seen.len(), 2);
     assert_eq!(seen[0].if_none_match, None);
@@ -228,7 +250,10 @@ async fn etag_revalidation_keeps_the_set_and_its_freshness() {
         Reply::json(published(&[&b])).max_age(60).etag("\"v2\""),
     );
     clock.advance(MIN);
+    // The stale set lacks `b`: the unknown kid waits for a refetch (the
+    // background refresh it started is the same request).
     verify(&jwks, &token(&b)).await.unwrap();
+    settled(&jwks).await;
     assert_eq!(server.hits(), 3);
 }
 
@@ -244,19 +269,23 @@ async fn provider_down_serves_the_stale_set_within_the_bound_then_fails() {
     server.set("/jwks", Reply::status(503));
     clock.advance(Duration::from_secs(61));
     verify(&jwks, &token(&a)).await.unwrap();
+    settled(&jwks).await;
     assert_eq!(server.hits(), 2);
     assert_eq!(jwks.last_error().unwrap().code(), "ERR_JWKS_FETCH");
     // A failed provider is not asked again before the cooldown.
     clock.advance(Duration::from_secs(29));
     verify(&jwks, &token(&a)).await.unwrap();
+    settled(&jwks).await;
     assert_eq!(server.hits(), 2);
     clock.advance(Duration::from_secs(1));
     verify(&jwks, &token(&a)).await.unwrap();
+    settled(&jwks).await;
     assert_eq!(server.hits(), 3);
     // Unreachable altogether, past expiry + max_stale: a clear error.
     server.stop();
     clock.advance(Duration::from_secs(268));
     verify(&jwks, &token(&a)).await.unwrap();
+    settled(&jwks).await;
     clock.advance(Duration::from_secs(1));
     let e = verify(&jwks, &token(&a)).await.unwrap_err();
     assert_eq!(e.code(), "ERR_JWKS_STALE", "{e}");
@@ -517,4 +546,234 @@ async fn access_token_profile() {
         .unwrap();
     let e = verifier.verify::<Claims>(&no_client).await.unwrap_err();
     assert_eq!(e, Error::MissingClaim("client_id".into()));
+}
+
+// ---- stale-while-revalidate ------------------------------------------------
+
+/// The provider is slow exactly when the set goes stale: 1 000
+/// verifications run while the refresh's answer is held back by the test,
+/// and all of them finish before it is released (if any waited for the
+/// refresh, the test would hang at the join, not pass). Exactly one
+/// refresh request is made, and once its answer arrives the new set is in
+/// use without another request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_refresh_never_holds_up_1000_verifications() {
+    let (server, clock) = (Server::start().await, TestClock::new());
+    let (a, b) = (key("a"), key("b"));
+    server.set("/jwks", Reply::json(published(&[&a])).max_age(60));
+    let jwks = remote(&server, &clock).build().unwrap();
+    verify(&jwks, &token(&a)).await.unwrap();
+    assert_eq!(server.hits(), 1);
+
+    let gate = Gate::new();
+    server.set(
+        "/jwks",
+        Reply::json(published(&[&a, &b])).max_age(60).gated(&gate),
+    );
+    clock.advance(Duration::from_secs(61));
+    let t = token(&a);
+    let tasks: Vec<_> = (0..1000)
+        .map(|_| {
+            let (jwks, t) = (jwks.clone(), t.clone());
+            tokio::spawn(async move { verify(&jwks, &t).await })
+        })
+        .collect();
+    // The bound only turns "waited for the held-back refresh" (a hang)
+    // into a failure; nothing here depends on how fast the machine is.
+    let ok = tokio::time::timeout(Duration::from_secs(60), async {
+        let mut ok = 0;
+        for task in tasks {
+            task.await.unwrap().unwrap();
+            ok += 1;
+        }
+        ok
+    })
+    .await
+    .expect("verifications waited for the held-back refresh");
+    assert_eq!(ok, 1000);
+    // All done, and the one refresh is still waiting for its answer.
+    until("the refresh reached the provider", || server.hits() == 2).await;
+    assert!(jwks.refreshing(), "the refresh is still held back");
+    assert_eq!(
+        server.hits(),
+        2,
+        "one background refresh for 1 000 stale lookups"
+    );
+
+    gate.open();
+    settled(&jwks).await;
+    verify(&jwks, &token(&b)).await.unwrap();
+    assert_eq!(server.hits(), 2, "the refreshed set has b");
+}
+
+/// What does wait: a cold cache, and an unknown `kid` after the cooldown.
+/// Both are held until the provider answers, and share one request with
+/// every other caller waiting for the same thing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cold_cache_and_an_unknown_kid_wait_for_the_provider() {
+    let (server, clock) = (Server::start().await, TestClock::new());
+    let (a, b) = (key("a"), key("b"));
+    let gate = Gate::new();
+    server.set(
+        "/jwks",
+        Reply::json(published(&[&a])).max_age(600).gated(&gate),
+    );
+    let jwks = remote(&server, &clock).build().unwrap();
+    let waiting: Vec<_> = (0..10)
+        .map(|_| {
+            let (jwks, t) = (jwks.clone(), token(&a));
+            tokio::spawn(async move { verify(&jwks, &t).await })
+        })
+        .collect();
+    until("the cold fetch reached the provider", || server.hits() == 1).await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(
+        waiting.iter().all(|t| !t.is_finished()),
+        "a cold cache has nothing to serve"
+    );
+    gate.open();
+    for t in waiting {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(server.hits(), 1);
+
+    let gate = Gate::new();
+    server.set(
+        "/jwks",
+        Reply::json(published(&[&a, &b])).max_age(600).gated(&gate),
+    );
+    clock.advance(Duration::from_secs(30));
+    let (j, t) = (jwks.clone(), token(&b));
+    let unknown = tokio::spawn(async move { verify(&j, &t).await });
+    until("the refetch reached the provider", || server.hits() == 2).await;
+    // Known kids are not held up meanwhile.
+    verify(&jwks, &token(&a)).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(
+        !unknown.is_finished(),
+        "an unknown kid waits for the refetch"
+    );
+    gate.open();
+    unknown.await.unwrap().unwrap();
+    assert_eq!(server.hits(), 2);
+}
+
+/// Past the staleness bound the set is no longer served: the caller waits
+/// for the fetch as with a cold cache.
+#[tokio::test]
+async fn past_the_staleness_bound_the_caller_waits() {
+    let (server, clock) = (Server::start().await, TestClock::new());
+    let (a, b) = (key("a"), key("b"));
+    server.set("/jwks", Reply::json(published(&[&a])).max_age(60));
+    let jwks = remote(&server, &clock)
+        .max_stale(Duration::from_secs(120))
+        .build()
+        .unwrap();
+    verify(&jwks, &token(&a)).await.unwrap();
+    server.set("/jwks", Reply::json(published(&[&b])).max_age(60));
+    clock.advance(Duration::from_secs(180));
+    // Stale beyond the bound: the old set (with `a`) is not used; the
+    // fetch is waited for and brings `b`.
+    let e = verify(&jwks, &token(&a)).await.unwrap_err();
+    assert_eq!(e.code(), "ERR_NO_MATCHING_KEY");
+    assert_eq!(server.hits(), 2);
+    verify(&jwks, &token(&b)).await.unwrap();
+    assert!(!jwks.refreshing());
+}
+
+/// Discovery documents are kept by the same rules: fresh for their
+/// max-age, then served at once while one background refresh runs; a
+/// `jwks_uri` that changed is followed on the key set's next fetch.
+#[tokio::test]
+async fn discovery_documents_are_cached_and_revalidated() {
+    let (server, clock) = (Server::start().await, TestClock::new());
+    let (a, b) = (key("a"), key("b"));
+    let issuer = server.url("");
+    let doc = |path: &str| {
+        Reply::json(format!(
+            r#"{{"issuer":"{issuer}","jwks_uri":"{}"}}"#,
+            server.url(path)
+        ))
+        .max_age(60)
+    };
+    let well_known = "/.well-known/openid-configuration";
+    server.set(well_known, doc("/jwks"));
+    server.set("/jwks", Reply::json(published(&[&a])).max_age(600));
+    let discovery =
+        Discovery::new(&issuer, DiscoveryOptions::default().clock(clock.clone())).unwrap();
+    assert_eq!(server.hits(), 0, "building fetches nothing");
+    let jwks = RemoteJwks::builder_from_discovery(discovery.clone())
+        .await
+        .unwrap()
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    let rules = Validation::new().issuer(&issuer).audience("api");
+    let check = |k: &Key| {
+        let (jwks, rules, t) = (jwks.clone(), rules.clone(), token_from(k, &issuer));
+        async move { jwks.verify::<Claims>(&t, &rules).await.map(drop) }
+    };
+    check(&a).await.unwrap();
+    for _ in 0..5 {
+        discovery.metadata().await.unwrap();
+    }
+    let paths =
+        |server: &Server| -> Vec<String> { server.seen().into_iter().map(|s| s.path).collect() };
+    assert_eq!(paths(&server), [well_known, "/jwks"], "one request each");
+
+    // The provider moves its keys; the document says so.
+    server.set(well_known, doc("/jwks2"));
+    server.set("/jwks2", Reply::json(published(&[&b])).max_age(600));
+    clock.advance(Duration::from_secs(61));
+    let stale = discovery.metadata().await.unwrap();
+    assert_eq!(stale.jwks_uri, server.url("/jwks"), "served stale at once");
+    until("discovery refreshed", || !discovery.refreshing()).await;
+    assert_eq!(
+        discovery.metadata().await.unwrap().jwks_uri,
+        server.url("/jwks2")
+    );
+    // The unknown kid `b` makes the key set refetch, from the new URL.
+    check(&b).await.unwrap();
+    assert_eq!(
+        paths(&server),
+        [well_known, "/jwks", well_known, "/jwks2"],
+        "the old URL is not asked again"
+    );
+    assert_eq!(jwks.url(), server.url("/jwks2"));
+}
+
+// ---- key-set rules -----------------------------------------------------------
+
+/// A published set that breaks the key-set rules is refused with their own
+/// codes (not a transport error): HMAC secrets next to public keys when
+/// HMAC is allowed, two keys with one kid for the same algorithm.
+#[tokio::test]
+async fn published_sets_follow_the_key_set_rules() {
+    let (server, clock) = (Server::start().await, TestClock::new());
+    let a = key("a");
+    let secret = generate_for(Algorithm::HS256).unwrap().with_kid("hs");
+    let mixed = JwkSet::new(vec![a.public.clone(), secret])
+        .to_json()
+        .to_string();
+    server.set("/jwks", Reply::json(mixed));
+    let both = [Algorithm::ES256, Algorithm::HS256];
+    let jwks = remote(&server, &clock).algorithms(&both).build().unwrap();
+    let e = jwks.key_set().await.unwrap_err();
+    assert_eq!(e.code(), "ERR_MIXED_KEY_SET", "{e}");
+    // The default algorithms leave HMAC out: the secret is never prepared.
+    let jwks = remote(&server, &clock).build().unwrap();
+    verify(&jwks, &token(&a)).await.unwrap();
+    // On purpose, with the explicit opt-in.
+    let jwks = remote(&server, &clock)
+        .algorithms(&both)
+        .allow_mixed_key_types(true)
+        .build()
+        .unwrap();
+    verify(&jwks, &token(&a)).await.unwrap();
+
+    let twin = key("a");
+    server.set("/jwks", Reply::json(published(&[&a, &twin])));
+    let jwks = remote(&server, &clock).build().unwrap();
+    let e = jwks.key_set().await.unwrap_err();
+    assert_eq!(e, Error::DuplicateKid("a".into()));
 }

@@ -349,7 +349,7 @@ fn rfc7520_4_6_unprotected_kid() {
     c.check_attached_outputs();
     // The unprotected kid reaches the merged header and selects the key.
     let set = JwkSet::new(vec![c.jwk()]);
-    let keys = LocalKeySet::from_jwks(&set, &[Algorithm::HS256]);
+    let keys = LocalKeySet::from_jwks(&set, &[Algorithm::HS256]).unwrap();
     for member in ["json", "json_flat"] {
         let v = json::verify(
             &to_json(c.output(member).unwrap()),
@@ -473,9 +473,15 @@ fn rfc7520_4_8_multiple_signatures() {
         matches!(&err, Error::InvalidHeader { name, .. } if name == "alg"),
         "{err:?}"
     );
-    // All three keys in a set: the first verifiable entry wins.
+    // All three keys in a set: the first verifiable entry wins. The set
+    // mixes the HMAC secret with public keys, so only the explicit
+    // constructor takes it.
     let set = JwkSet::new(keys.clone());
-    let local = LocalKeySet::from_jwks(&set, &algs);
+    assert_eq!(
+        LocalKeySet::from_jwks(&set, &algs).unwrap_err(),
+        Error::MixedKeySet
+    );
+    let local = LocalKeySet::from_jwks_mixed(&set, &algs).unwrap();
     let all = json::verify(&jws, &local, &Default::default()).unwrap();
     assert_eq!(all.signature_index, 0);
 

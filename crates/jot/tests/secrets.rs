@@ -87,7 +87,7 @@ fn debug_of_every_key_type_prints_no_secret() {
         VerifyingKey::from_jwk(&oct, Algorithm::HS256).unwrap(),
     ];
     printed.push(("VerifyingKey", format!("{verifiers:?}")));
-    let local = LocalKeySet::from_jwks(&set, Algorithm::ALL);
+    let local = LocalKeySet::from_jwks_mixed(&set, Algorithm::ALL).unwrap();
     printed.push(("LocalKeySet", format!("{local:?}")));
 
     let a128kw = KeyManagement::AesKw(AesKeyWrap::A128Kw);
@@ -194,7 +194,13 @@ fn errors_never_echo_the_token() {
         "kid",
         jws_c(&compact(&json!({"alg": "HS256", "kid": m}), b"x", "AAAA")),
     );
-    let set = LocalKeySet::from_keys(vec![vk.clone(), vk.clone()]);
+    push(
+        "duplicate kid in a set",
+        LocalKeySet::from_keys(vec![vk.clone(), vk.clone()]).map(drop),
+    );
+    // Two keys without kid: selection is ambiguous when the token is read.
+    let anonymous = VerifyingKey::hmac(&secret, Algorithm::HS256).unwrap();
+    let set = LocalKeySet::from_keys(vec![anonymous.clone(), anonymous]).unwrap();
     push(
         "ambiguous kid",
         jws::compact::verify(

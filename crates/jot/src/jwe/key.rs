@@ -116,6 +116,10 @@ fn check(jwk: &Jwk, alg: KeyManagement, ops: &[KeyOp]) -> Result<()> {
                     r.modulus_bits()
                 )));
             }
+            KeyParams::Rsa(r) => {
+                crate::key::refuse_roca(r)?;
+                true
+            }
             p => matches!(p, KeyParams::Rsa(_)),
         },
         KeyManagement::AesKw(kw) => {

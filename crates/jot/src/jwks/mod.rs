@@ -8,10 +8,12 @@ mod local;
 mod remote;
 pub mod select;
 
+#[cfg(feature = "remote")]
+pub use crate::cache::{Clock, SystemClock};
 pub use decryption::DecryptionKeySet;
 pub use local::LocalKeySet;
 #[cfg(feature = "remote")]
 pub use remote::{
-    Clock, RemoteJwks, RemoteJwksBuilder, SystemClock, DEFAULT_COOLDOWN, DEFAULT_MAX_RESPONSE_SIZE,
-    DEFAULT_MAX_STALE, DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_TIMEOUT,
+    RemoteJwks, RemoteJwksBuilder, DEFAULT_COOLDOWN, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_STALE,
+    DEFAULT_MAX_TTL, DEFAULT_MIN_TTL, DEFAULT_TIMEOUT,
 };

@@ -10,6 +10,7 @@ pub(crate) mod ed25519;
 mod export;
 mod generate;
 pub mod import;
+mod roca;
 mod sign;
 mod verify;
 
@@ -45,6 +46,20 @@ pub fn algorithms_for(jwk: &Jwk) -> Vec<Algorithm> {
         .collect()
 }
 
+/// [`Error::WeakKey`] for an RSA modulus with the ROCA fingerprint
+/// (CVE-2017-15361): its factors can be recovered, so every use of the key
+/// is refused, public or private, signature or encryption.
+pub(crate) fn refuse_roca(r: &crate::jwk::RsaParams) -> Result<()> {
+    if roca::has_fingerprint(&r.n) {
+        return Err(Error::WeakKey(
+            "the RSA modulus has the ROCA fingerprint (CVE-2017-15361): it was made by a \
+             vulnerable Infineon library and its factors can be recovered; replace the key"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks that the key's material fits the algorithm (kty, curve, size, as
 /// its descriptor says) and that its own `alg`, `use` and `key_ops` do not
 /// forbid it.
@@ -66,6 +81,7 @@ pub(crate) fn check_compatible(jwk: &Jwk, alg: Algorithm) -> Result<()> {
                     "RSA key of {bits} bits; at least {min_bits} are required"
                 )));
             }
+            refuse_roca(r)?;
             if bits > max_bits {
                 return Err(Error::key_alg(
                     alg,

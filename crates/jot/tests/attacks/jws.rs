@@ -74,7 +74,7 @@ fn token_with_header(header: &str, payload: &[u8], key: &SigningKey) -> String {
 }
 
 fn local_set(keys: Vec<Jwk>, algs: &[Algorithm]) -> LocalKeySet {
-    LocalKeySet::from_jwks(&JwkSet::new(keys), algs)
+    LocalKeySet::from_jwks(&JwkSet::new(keys), algs).unwrap()
 }
 
 // ---- alg none --------------------------------------------------------------
@@ -87,10 +87,13 @@ fn local_set(keys: Vec<Jwk>, algs: &[Algorithm]) -> LocalKeySet {
 fn alg_none_every_casing_and_shape() {
     let (_, hmac) = hs256();
     let rsa = VerifyingKey::from_jwk(&rsa_public(), Algorithm::RS256).unwrap();
-    let set = local_set(
-        vec![hmac_jwk(), rsa_public()],
+    // A secret next to a public key: refused by default, taken here on
+    // purpose so that `none` meets both kinds of key.
+    let set = LocalKeySet::from_jwks_mixed(
+        &JwkSet::new(vec![hmac_jwk(), rsa_public()]),
         &[Algorithm::HS256, Algorithm::RS256],
-    );
+    )
+    .unwrap();
     let payload = b64u(br#"{"sub":"admin"}"#);
     for casing in ["none", "None", "NONE", "nOnE"] {
         let header = b64u(format!(r#"{{"alg":"{casing}"}}"#));
@@ -688,14 +691,24 @@ fn ambiguous_key_selection() {
     let a = Jwk::from_secret(&[1u8; 32]).unwrap();
     let b = Jwk::from_secret(&[2u8; 32]).unwrap();
     let sk_a = SigningKey::from_jwk(&a, Algorithm::HS256).unwrap();
-    // Two keys, same kid.
-    let set = local_set(
-        vec![a.clone().with_kid("k"), b.clone().with_kid("k")],
-        &[Algorithm::HS256],
+    // Two keys, same kid: a set is refused when prepared, naming the kid.
+    assert_eq!(
+        LocalKeySet::from_jwks(
+            &JwkSet::new(vec![a.clone().with_kid("k"), b.clone().with_kid("k")]),
+            &[Algorithm::HS256],
+        )
+        .unwrap_err(),
+        Error::DuplicateKid("k".into())
     );
+    // A plain slice of prepared keys (no preparation step) is ambiguous
+    // when the token is read.
+    let same_kid = vec![
+        VerifyingKey::from_jwk(&a.clone().with_kid("k"), Algorithm::HS256).unwrap(),
+        VerifyingKey::from_jwk(&b.clone().with_kid("k"), Algorithm::HS256).unwrap(),
+    ];
     let token = compact::sign(b"x", &sk_a.clone().with_kid("k")).unwrap();
     assert_eq!(
-        compact::verify(&token, &set, &Default::default()),
+        compact::verify(&token, &same_kid, &Default::default()),
         Err(Error::AmbiguousKey(2, Some("k".into())))
     );
     // Two keys, no kid anywhere.

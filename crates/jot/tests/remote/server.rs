@@ -28,6 +28,29 @@ pub struct Reply {
     pub etag: Option<String>,
     /// Announce the body length (otherwise the body ends with the connection).
     pub content_length: bool,
+    /// Hold the answer until the gate opens.
+    pub gate: Option<Gate>,
+}
+
+/// Holds answers back until the test opens it: a provider exactly as slow as
+/// the test needs, with no clock involved.
+#[derive(Debug, Clone)]
+pub struct Gate(Arc<tokio::sync::Semaphore>);
+
+impl Gate {
+    pub fn new() -> Gate {
+        Gate(Arc::new(tokio::sync::Semaphore::new(0)))
+    }
+
+    /// Releases every held answer, and lets later ones through at once.
+    pub fn open(&self) {
+        self.0.close();
+    }
+
+    async fn pass(&self) {
+        // A closed semaphore answers every acquire at once (with an error).
+        let _ = self.0.acquire().await;
+    }
 }
 
 impl Reply {
@@ -39,6 +62,7 @@ impl Reply {
             delay: Duration::ZERO,
             etag: None,
             content_length: true,
+            gate: None,
         }
     }
 
@@ -65,6 +89,11 @@ impl Reply {
 
     pub fn delay(mut self, d: Duration) -> Self {
         self.delay = d;
+        self
+    }
+
+    pub fn gated(mut self, gate: &Gate) -> Self {
+        self.gate = Some(gate.clone());
         self
     }
 
@@ -186,6 +215,9 @@ async fn serve(mut conn: TcpStream, hits: Arc<AtomicUsize>, state: Arc<Mutex<Sta
     let mut reply = reply.unwrap_or_else(|| Reply::status(404));
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
+    }
+    if let Some(gate) = &reply.gate {
+        gate.pass().await;
     }
     if reply.etag.is_some() && reply.etag == if_none_match {
         reply.status = 304;
