@@ -83,7 +83,11 @@ async fn jwks_metadata_and_health(t: TestStore) {
         );
         assert_eq!(
             doc["token_endpoint_auth_methods_supported"],
-            serde_json::json!(["client_secret_basic", "client_secret_post"])
+            serde_json::json!([
+                "client_secret_basic",
+                "client_secret_post",
+                "private_key_jwt"
+            ])
         );
         assert_eq!(doc["response_types_supported"], serde_json::json!([]));
     }
