@@ -22,7 +22,9 @@ pub fn verifying_keys() -> &'static LocalKeySet {
     KEYS.get_or_init(|| {
         let set = JwkSet::from_json(include_bytes!("../keys/jws.jwks"), &Default::default())
             .expect("fixed JWKS");
-        LocalKeySet::from_jwks(
+        // The examples' keys mix an HMAC secret with public keys on purpose
+        // (the fuzzers try every one): the explicit opt-in constructor.
+        LocalKeySet::from_jwks_mixed(
             &set,
             &[
                 Algorithm::RS256,
@@ -32,6 +34,7 @@ pub fn verifying_keys() -> &'static LocalKeySet {
                 Algorithm::EdDSA,
             ],
         )
+        .expect("fixed JWKS prepares")
     })
 }
 
