@@ -3,55 +3,26 @@
 //! timeout test waits, for a fraction of a second.
 #![cfg(feature = "remote")]
 
+#[path = "remote/keys.rs"]
+mod keys;
 #[path = "remote/server.rs"]
 mod server;
+
+use keys::*;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jot::discovery::{self, Discovery, DiscoveryOptions, WellKnown};
-use jot::jwk::{Jwk, JwkSet};
+use jot::jwk::JwkSet;
 use jot::jwks::{RemoteJwks, RemoteJwksBuilder};
 use jot::jwt::{self, Claims, Validation};
-use jot::key::{generate_for, SigningKey};
+use jot::key::generate_for;
 use jot::verifier::{Issuer, Verifier};
 use jot::{Algorithm, Error};
 use server::{Gate, Reply, Server, TestClock};
 
-const ISS: &str = "https://issuer.example";
 const MIN: Duration = Duration::from_secs(1);
-
-struct Key {
-    signer: SigningKey,
-    public: Jwk,
-}
-
-fn key(kid: &str) -> Key {
-    let jwk = generate_for(Algorithm::ES256).unwrap().with_kid(kid);
-    Key {
-        signer: SigningKey::from_jwk(&jwk, Algorithm::ES256).unwrap(),
-        public: jwk.to_public().unwrap(),
-    }
-}
-
-fn published(keys: &[&Key]) -> String {
-    JwkSet::new(keys.iter().map(|k| k.public.clone()).collect())
-        .to_json()
-        .to_string()
-}
-
-fn token(k: &Key) -> String {
-    token_from(k, ISS)
-}
-
-fn token_from(k: &Key, iss: &str) -> String {
-    jwt::Builder::new()
-        .issuer(iss)
-        .audience("api")
-        .expires_in(Duration::from_secs(600))
-        .sign(&k.signer)
-        .unwrap()
-}
 
 fn rules() -> Validation {
     Validation::new().issuer(ISS).audience("api")

@@ -4,48 +4,19 @@
 //! call sites before this test installs its own.
 #![cfg(feature = "remote")]
 
+#[path = "remote/keys.rs"]
+mod keys;
 #[path = "remote/server.rs"]
 mod server;
+
+use keys::*;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use jot::jwk::JwkSet;
 use jot::jwks::RemoteJwks;
-use jot::jwt::{self, Claims, Validation};
-use jot::key::{generate_for, SigningKey};
-use jot::Algorithm;
+use jot::jwt::{Claims, Validation};
 use server::{Reply, Server, TestClock};
-
-const ISS: &str = "https://issuer.example";
-
-struct Key {
-    signer: SigningKey,
-    public: jot::jwk::Jwk,
-}
-
-fn key(kid: &str) -> Key {
-    let jwk = generate_for(Algorithm::ES256).unwrap().with_kid(kid);
-    Key {
-        signer: SigningKey::from_jwk(&jwk, Algorithm::ES256).unwrap(),
-        public: jwk.to_public().unwrap(),
-    }
-}
-
-fn published(keys: &[&Key]) -> String {
-    JwkSet::new(keys.iter().map(|k| k.public.clone()).collect())
-        .to_json()
-        .to_string()
-}
-
-fn token(k: &Key) -> String {
-    jwt::Builder::new()
-        .issuer(ISS)
-        .audience("api")
-        .expires_in(Duration::from_secs(600))
-        .sign(&k.signer)
-        .unwrap()
-}
 
 async fn verify(jwks: &RemoteJwks, token: &str) -> jot::Result<()> {
     let rules = Validation::new().issuer(ISS).audience("api");
