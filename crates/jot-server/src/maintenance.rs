@@ -15,7 +15,9 @@ use crate::store::Store;
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Runs [`run_once`] every `every` until the task is aborted. The first run
-/// is immediate, so a fresh store gets its signing keys at start-up.
+/// is one interval after the spawn: start-up has just applied the due steps
+/// itself (so a fresh store has its signing keys before serving), and an
+/// immediate second round would race with whatever the caller does next.
 pub fn spawn(
     store: Arc<dyn Store>,
     keys: KeyManager,
@@ -23,7 +25,7 @@ pub fn spawn(
     every: Duration,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
