@@ -1,4 +1,5 @@
-//! JWS algorithm identifiers (RFC 7518 §3, RFC 8037, RFC 8812, RFC 9864).
+//! JWS algorithm identifiers (RFC 7518 §3, RFC 8037, RFC 8812, RFC 9864,
+//! RFC 9964 for ML-DSA).
 
 use std::fmt;
 use std::str::FromStr;
@@ -45,6 +46,12 @@ pub enum Algorithm {
     Ed25519,
     /// Ed448 (RFC 9864 fully-specified name).
     Ed448,
+    /// ML-DSA-44 (FIPS 204, NIST security category 2) on an `AKP` key.
+    MlDsa44,
+    /// ML-DSA-65 (FIPS 204, category 3) on an `AKP` key.
+    MlDsa65,
+    /// ML-DSA-87 (FIPS 204, category 5) on an `AKP` key.
+    MlDsa87,
 }
 
 /// The family an algorithm belongs to; decides which key type it needs.
@@ -60,6 +67,9 @@ pub enum Family {
     Ecdsa,
     /// EdDSA on an `OKP` key.
     EdDsa,
+    /// ML-DSA (FIPS 204, the pure variant with an empty context) on an
+    /// `AKP` key.
+    MlDsa,
 }
 
 impl Algorithm {
@@ -82,6 +92,9 @@ impl Algorithm {
         Algorithm::EdDSA,
         Algorithm::Ed25519,
         Algorithm::Ed448,
+        Algorithm::MlDsa44,
+        Algorithm::MlDsa65,
+        Algorithm::MlDsa87,
     ];
 
     /// The registered name (`"HS256"`, ...).
@@ -103,6 +116,9 @@ impl Algorithm {
             Algorithm::EdDSA => "EdDSA",
             Algorithm::Ed25519 => "Ed25519",
             Algorithm::Ed448 => "Ed448",
+            Algorithm::MlDsa44 => "ML-DSA-44",
+            Algorithm::MlDsa65 => "ML-DSA-65",
+            Algorithm::MlDsa87 => "ML-DSA-87",
         }
     }
 
@@ -116,6 +132,7 @@ impl Algorithm {
                 Family::Ecdsa
             }
             Algorithm::EdDSA | Algorithm::Ed25519 | Algorithm::Ed448 => Family::EdDsa,
+            Algorithm::MlDsa44 | Algorithm::MlDsa65 | Algorithm::MlDsa87 => Family::MlDsa,
         }
     }
 

@@ -11,11 +11,12 @@
 
 use aws_lc_rs::hmac;
 use aws_lc_rs::signature::{
-    self, EcdsaSigningAlgorithm, EcdsaVerificationAlgorithm, RsaEncoding, RsaParameters,
+    self, EcdsaSigningAlgorithm, EcdsaVerificationAlgorithm, PqdsaSigningAlgorithm,
+    PqdsaVerificationAlgorithm, RsaEncoding, RsaParameters,
 };
 
 use crate::alg::Algorithm;
-use crate::jwk::{EcCurve, OkpCurve};
+use crate::jwk::{AkpAlgorithm, EcCurve, OkpCurve};
 
 /// Smallest RSA modulus for any JOSE algorithm (RFC 7518 §3.3, §4.2).
 pub(crate) const MIN_RSA_BITS: usize = 2048;
@@ -76,6 +77,9 @@ pub(crate) enum KeyKind {
         curves: &'static [OkpCurve],
         generate: OkpCurve,
     },
+    /// An `AKP` key whose `alg` member is this algorithm (its public key and
+    /// seed lengths come with it, as a curve's coordinate length does).
+    Akp(AkpAlgorithm),
 }
 
 /// The length of a signature in JOSE form.
@@ -103,6 +107,11 @@ pub(crate) enum Imp {
     },
     /// Ed25519 on aws-lc-rs, Ed448 on ed448-goldilocks, by the key's curve.
     EdDsa,
+    /// ML-DSA (FIPS 204 pure mode, empty context, hedged signing).
+    MlDsa {
+        sign: &'static PqdsaSigningAlgorithm,
+        verify: &'static PqdsaVerificationAlgorithm,
+    },
 }
 
 const fn hmac(alg: Algorithm, hash: Hash, imp: &'static hmac::Algorithm) -> SigAlg {
@@ -158,6 +167,24 @@ const fn eddsa(alg: Algorithm, curves: &'static [OkpCurve], generate: OkpCurve) 
         key: KeyKind::Okp { curves, generate },
         signature_len: SignatureLen::ByCurve,
         imp: Imp::EdDsa,
+    }
+}
+
+/// FIPS 204 Table 2 signature sizes; RFC 9964 §5 carries them as they are.
+const fn ml_dsa(
+    alg: Algorithm,
+    key: AkpAlgorithm,
+    signature_len: usize,
+    sign: &'static PqdsaSigningAlgorithm,
+    verify: &'static PqdsaVerificationAlgorithm,
+) -> SigAlg {
+    SigAlg {
+        alg,
+        // ML-DSA hashes internally (SHAKE256); HashML-DSA is not used.
+        hash: None,
+        key: KeyKind::Akp(key),
+        signature_len: SignatureLen::Fixed(signature_len),
+        imp: Imp::MlDsa { sign, verify },
     }
 }
 
@@ -239,6 +266,27 @@ static EDDSA: SigAlg = eddsa(
 );
 static ED25519: SigAlg = eddsa(A::Ed25519, &[OkpCurve::Ed25519], OkpCurve::Ed25519);
 static ED448: SigAlg = eddsa(A::Ed448, &[OkpCurve::Ed448], OkpCurve::Ed448);
+static ML_DSA_44: SigAlg = ml_dsa(
+    A::MlDsa44,
+    AkpAlgorithm::MlDsa44,
+    2420,
+    &signature::ML_DSA_44_SIGNING,
+    &signature::ML_DSA_44,
+);
+static ML_DSA_65: SigAlg = ml_dsa(
+    A::MlDsa65,
+    AkpAlgorithm::MlDsa65,
+    3309,
+    &signature::ML_DSA_65_SIGNING,
+    &signature::ML_DSA_65,
+);
+static ML_DSA_87: SigAlg = ml_dsa(
+    A::MlDsa87,
+    AkpAlgorithm::MlDsa87,
+    4627,
+    &signature::ML_DSA_87_SIGNING,
+    &signature::ML_DSA_87,
+);
 
 /// The descriptor of `alg`. Exhaustive: a new [`Algorithm`] does not
 /// compile until it has one.
@@ -260,6 +308,9 @@ pub(crate) const fn descriptor(alg: Algorithm) -> &'static SigAlg {
         A::EdDSA => &EDDSA,
         A::Ed25519 => &ED25519,
         A::Ed448 => &ED448,
+        A::MlDsa44 => &ML_DSA_44,
+        A::MlDsa65 => &ML_DSA_65,
+        A::MlDsa87 => &ML_DSA_87,
     }
 }
 
@@ -286,6 +337,15 @@ mod tests {
                 }
                 (Family::EdDsa, KeyKind::Okp { curves, generate }, Imp::EdDsa) => {
                     curves.contains(&generate) && d.hash.is_none()
+                }
+                // The key's alg member is the algorithm, and aws-lc-rs
+                // agrees on the lengths the JWK layer checks.
+                (Family::MlDsa, KeyKind::Akp(key), Imp::MlDsa { sign, .. }) => {
+                    key.name() == alg.name()
+                        && d.signature_len == SignatureLen::Fixed(sign.signature_len())
+                        && key.public_len() == sign.public_key_len()
+                        && key.seed_len() == sign.seed_len()
+                        && d.hash.is_none()
                 }
                 _ => false,
             };

@@ -83,6 +83,7 @@ fn curves_and_types_are_identified() {
         KeyParams::Okp(o) => format!("OKP {}", o.crv.name()),
         KeyParams::Rsa(r) => format!("RSA {}", r.modulus_bits()),
         KeyParams::Oct { .. } => "oct".into(),
+        KeyParams::Akp(a) => format!("AKP {}", a.alg.name()),
     };
     assert_eq!(crv("rsa2048"), "RSA 2048");
     assert_eq!(crv("ec-p256"), "EC P-256");

@@ -84,13 +84,23 @@ fn ecdh_curve(p: &KeyParams) -> Option<EcdhCurve> {
             OkpCurve::X448 => Some(EcdhCurve::X448),
             OkpCurve::Ed25519 | OkpCurve::Ed448 => None,
         },
-        KeyParams::Oct { .. } | KeyParams::Rsa(_) => None,
+        KeyParams::Oct { .. } | KeyParams::Rsa(_) | KeyParams::Akp(_) => None,
     }
 }
 
 /// Checks kty/curve/size against `alg`, and the key's own `alg`, `use` and
 /// `key_ops` (`ops` are the operations that would permit this use).
 fn check(jwk: &Jwk, alg: KeyManagement, ops: &[KeyOp]) -> Result<()> {
+    // Said first, before its `alg` member (which it always has) is compared.
+    if let KeyParams::Akp(a) = &jwk.params {
+        return Err(Error::key_alg(
+            alg,
+            format!(
+                "the key is an AKP {} key: ML-DSA keys sign, they never encrypt or decrypt",
+                a.alg.name()
+            ),
+        ));
+    }
     if let Some(a) = &jwk.alg {
         // A `dir` key is the CEK itself, so its `alg` may name the content
         // encryption it is for (RFC 7520 §5.6 gives `"alg": "A128GCM"`).
@@ -171,7 +181,9 @@ fn ecdh_public(jwk: &Jwk, curve: EcdhCurve) -> Result<EcdhPublicKey> {
     match &jwk.params {
         KeyParams::Ec(e) => EcdhPublicKey::from_ec_coordinates(curve, &e.x, &e.y),
         KeyParams::Okp(o) => EcdhPublicKey::from_okp(curve, &o.x),
-        KeyParams::Oct { .. } | KeyParams::Rsa(_) => Err(Error::invalid_key("not an ECDH key")),
+        KeyParams::Oct { .. } | KeyParams::Rsa(_) | KeyParams::Akp(_) => {
+            Err(Error::invalid_key("not an ECDH key"))
+        }
     }
 }
 
@@ -304,7 +316,7 @@ impl DecryptionKey {
                 let d = match p {
                     KeyParams::Ec(e) => e.d.as_ref(),
                     KeyParams::Okp(o) => o.d.as_ref(),
-                    KeyParams::Oct { .. } | KeyParams::Rsa(_) => None,
+                    KeyParams::Oct { .. } | KeyParams::Rsa(_) | KeyParams::Akp(_) => None,
                 }
                 .ok_or_else(|| Error::key_alg(alg, "decryption needs a private key"))?;
                 let key = EcdhPrivateKey::from_bytes(curve, d.expose())?;

@@ -12,7 +12,8 @@ mod usage;
 
 pub(crate) use params::check_rsa_public;
 pub use params::{
-    EcCurve, EcParams, KeyParams, KeyType, OkpCurve, OkpParams, RsaParams, RsaPrimes, RsaPrivate,
+    AkpAlgorithm, AkpParams, EcCurve, EcParams, KeyParams, KeyType, OkpCurve, OkpParams, RsaParams,
+    RsaPrimes, RsaPrivate,
 };
 pub use set::JwkSet;
 pub use thumbprint::ThumbprintHash;
@@ -89,14 +90,19 @@ const KNOWN_COMMON: [&str; 9] = [
 ];
 
 impl Jwk {
-    /// A JWK with the given material and no metadata.
+    /// A JWK with the given material and no metadata (except `alg` for an
+    /// `AKP` key, which names what its material is).
     pub fn new(params: KeyParams) -> Self {
+        let alg = match &params {
+            KeyParams::Akp(a) => Some(a.alg.name().to_owned()),
+            _ => None,
+        };
         Jwk {
             params,
             kid: None,
             key_use: None,
             key_ops: None,
-            alg: None,
+            alg,
             x5u: None,
             x5c: None,
             x5t: None,
@@ -230,7 +236,9 @@ impl Jwk {
             let ops = v.iter().map(|o| Value::String(o.name().to_owned()));
             m.insert("key_ops".into(), Value::Array(ops.collect()));
         }
-        if let Some(v) = &self.alg {
+        // An AKP key's material wrote its own `alg` already; the material
+        // decides what the key is.
+        if let Some(v) = self.alg.as_ref().filter(|_| !m.contains_key("alg")) {
             m.insert("alg".into(), s(v));
         }
         if let Some(v) = &self.x5u {

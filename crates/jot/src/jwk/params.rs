@@ -21,6 +21,9 @@ pub enum KeyType {
     Ec,
     /// `OKP`: an octet key pair (Ed25519, Ed448, X25519, X448).
     Okp,
+    /// `AKP`: an algorithm key pair (RFC 9964 §3), whose `alg` member says
+    /// what its `pub` and `priv` hold (ML-DSA-44/65/87).
+    Akp,
 }
 
 impl KeyType {
@@ -31,6 +34,7 @@ impl KeyType {
             KeyType::Rsa => "RSA",
             KeyType::Ec => "EC",
             KeyType::Okp => "OKP",
+            KeyType::Akp => "AKP",
         }
     }
 }
@@ -133,6 +137,64 @@ impl OkpCurve {
     }
 }
 
+/// The algorithm of an `AKP` key (its required `alg` member): what its
+/// `pub` and `priv` members hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AkpAlgorithm {
+    /// ML-DSA-44.
+    MlDsa44,
+    /// ML-DSA-65.
+    MlDsa65,
+    /// ML-DSA-87.
+    MlDsa87,
+}
+
+impl AkpAlgorithm {
+    /// The `alg` value (the JWS algorithm name).
+    pub fn name(self) -> &'static str {
+        match self {
+            AkpAlgorithm::MlDsa44 => "ML-DSA-44",
+            AkpAlgorithm::MlDsa65 => "ML-DSA-65",
+            AkpAlgorithm::MlDsa87 => "ML-DSA-87",
+        }
+    }
+
+    /// Parses an `alg` value (exact, case-sensitive).
+    pub fn from_name(s: &str) -> Option<Self> {
+        [
+            AkpAlgorithm::MlDsa44,
+            AkpAlgorithm::MlDsa65,
+            AkpAlgorithm::MlDsa87,
+        ]
+        .into_iter()
+        .find(|a| a.name() == s)
+    }
+
+    /// The JWS algorithm of the same name.
+    pub const fn algorithm(self) -> crate::alg::Algorithm {
+        match self {
+            AkpAlgorithm::MlDsa44 => crate::alg::Algorithm::MlDsa44,
+            AkpAlgorithm::MlDsa65 => crate::alg::Algorithm::MlDsa65,
+            AkpAlgorithm::MlDsa87 => crate::alg::Algorithm::MlDsa87,
+        }
+    }
+
+    /// Length of `pub`: the FIPS 204 public key encoding (Table 2).
+    pub const fn public_len(self) -> usize {
+        match self {
+            AkpAlgorithm::MlDsa44 => 1312,
+            AkpAlgorithm::MlDsa65 => 1952,
+            AkpAlgorithm::MlDsa87 => 2592,
+        }
+    }
+
+    /// Length of `priv`: the 32-byte seed ξ of ML-DSA.KeyGen (RFC 9964 §4
+    /// allows the seed only, never the expanded private key).
+    pub const fn seed_len(self) -> usize {
+        32
+    }
+}
+
 /// Key material of a JWK.
 #[derive(Clone, PartialEq, Eq)]
 pub enum KeyParams {
@@ -147,6 +209,8 @@ pub enum KeyParams {
     Ec(EcParams),
     /// `OKP`.
     Okp(OkpParams),
+    /// `AKP` (ML-DSA).
+    Akp(AkpParams),
 }
 
 /// RSA key material (RFC 7518 §6.3). Integers are big-endian without
@@ -210,6 +274,17 @@ pub struct OkpParams {
     pub d: Option<SecretBytes>,
 }
 
+/// AKP key material (RFC 9964 §3, §4).
+#[derive(Clone, PartialEq, Eq)]
+pub struct AkpParams {
+    /// The algorithm, which the JWK's `alg` member names.
+    pub alg: AkpAlgorithm,
+    /// `pub`: the public key, exactly `alg.public_len()` bytes.
+    pub public: Vec<u8>,
+    /// `priv`: the seed, exactly `alg.seed_len()` bytes.
+    pub private: Option<SecretBytes>,
+}
+
 impl fmt::Debug for KeyParams {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -234,6 +309,15 @@ impl fmt::Debug for KeyParams {
                 b64::encode(&o.x),
                 o.d.is_some()
             ),
+            // `pub` is kilobytes long: its length says enough, and `priv`
+            // (the seed) is never printed.
+            KeyParams::Akp(a) => write!(
+                f,
+                "Akp {{ alg: {}, pub: <{} bytes>, private: {} }}",
+                a.alg.name(),
+                a.public.len(),
+                a.private.is_some()
+            ),
         }
     }
 }
@@ -256,6 +340,7 @@ impl KeyParams {
             KeyParams::Rsa(_) => KeyType::Rsa,
             KeyParams::Ec(_) => KeyType::Ec,
             KeyParams::Okp(_) => KeyType::Okp,
+            KeyParams::Akp(_) => KeyType::Akp,
         }
     }
 
@@ -266,6 +351,7 @@ impl KeyParams {
             KeyParams::Rsa(r) => r.private.is_some(),
             KeyParams::Ec(e) => e.d.is_some(),
             KeyParams::Okp(o) => o.d.is_some(),
+            KeyParams::Akp(a) => a.private.is_some(),
         }
     }
 
@@ -292,6 +378,11 @@ impl KeyParams {
                 crv: o.crv,
                 x: o.x.clone(),
                 d: None,
+            }),
+            KeyParams::Akp(a) => KeyParams::Akp(AkpParams {
+                alg: a.alg,
+                public: a.public.clone(),
+                private: None,
             }),
         })
     }
@@ -334,6 +425,15 @@ impl KeyParams {
                 m.insert("x".into(), bin(&o.x));
                 if let Some(d) = &o.d {
                     m.insert("d".into(), bin(d.expose()));
+                }
+            }
+            // `alg` is part of the material here (RFC 9964 §3: REQUIRED);
+            // it is written with it, so a JWK of this key always has it.
+            KeyParams::Akp(a) => {
+                m.insert("alg".into(), text(a.alg.name()));
+                m.insert("pub".into(), bin(&a.public));
+                if let Some(seed) = &a.private {
+                    m.insert("priv".into(), bin(seed.expose()));
                 }
             }
         }
@@ -426,11 +526,48 @@ pub(super) fn parse(map: &mut Map<String, Value>, max_rsa_bits: usize) -> Result
             }
             Ok(KeyParams::Okp(OkpParams { crv, x, d }))
         }
+        "AKP" => parse_akp(map).map(KeyParams::Akp),
         other => Err(Error::invalid_key(format!(
             "unsupported key type {}",
             Shown(other)
         ))),
     }
+}
+
+/// RFC 9964 §3: `alg` is required and decides the rest; it stays in the
+/// map, where the common members are read, so [`super::Jwk::alg`] holds the
+/// same name.
+fn parse_akp(map: &mut Map<String, Value>) -> Result<AkpParams> {
+    let alg = match map.get("alg") {
+        None => return Err(Error::invalid_key("AKP keys need an \"alg\" member")),
+        Some(Value::String(s)) => AkpAlgorithm::from_name(s)
+            .ok_or_else(|| Error::invalid_key(format!("unsupported AKP algorithm {}", Shown(s))))?,
+        Some(_) => return Err(Error::invalid_key("alg must be a string")),
+    };
+    let public = required_b64(map, "pub")?;
+    let private = optional_secret(map, "priv")?;
+    if public.len() != alg.public_len() {
+        return Err(Error::invalid_key(format!(
+            "{} public keys (pub) must be {} bytes, not {}",
+            alg.name(),
+            alg.public_len(),
+            public.len()
+        )));
+    }
+    // §4: priv is the seed and nothing else (an expanded private key is
+    // refused by its length).
+    if private.as_ref().is_some_and(|s| s.len() != alg.seed_len()) {
+        return Err(Error::invalid_key(format!(
+            "{} private keys (priv) must be the {}-byte seed",
+            alg.name(),
+            alg.seed_len()
+        )));
+    }
+    Ok(AkpParams {
+        alg,
+        public,
+        private,
+    })
 }
 
 fn parse_rsa(map: &mut Map<String, Value>, max_rsa_bits: usize) -> Result<RsaParams> {

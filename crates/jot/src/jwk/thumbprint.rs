@@ -59,6 +59,12 @@ impl Jwk {
                 o.crv.name(),
                 b64::encode(&o.x)
             ),
+            // RFC 9964 §6: alg, kty and pub, in that (lexicographic) order.
+            KeyParams::Akp(a) => format!(
+                r#"{{"alg":"{}","kty":"AKP","pub":"{}"}}"#,
+                a.alg.name(),
+                b64::encode(&a.public)
+            ),
         }
     }
 

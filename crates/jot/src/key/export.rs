@@ -79,6 +79,11 @@ fn algorithm<'a>(
             oid: oid::okp_oid(o.crv),
             parameters: None,
         },
+        // RFC 9881 §2: parameters absent.
+        KeyParams::Akp(a) => AlgorithmIdentifierRef {
+            oid: oid::akp_oid(a.alg),
+            parameters: None,
+        },
     })
 }
 
@@ -107,6 +112,7 @@ fn spki_der(params: &KeyParams) -> Result<Vec<u8>> {
         .map_err(encoding_failed)?,
         KeyParams::Ec(e) => check::uncompressed_point(e),
         KeyParams::Okp(o) => o.x.clone(),
+        KeyParams::Akp(a) => a.public.clone(),
     };
     SubjectPublicKeyInfoRef {
         algorithm,
@@ -162,6 +168,20 @@ fn pkcs8_der(params: &KeyParams) -> Result<Zeroizing<Vec<u8>>> {
                 .map_err(encoding_failed)?
                 .to_der()
                 .map_err(encoding_failed)?
+        }
+        KeyParams::Akp(a) => {
+            let seed = a.private.as_ref().ok_or_else(not_private)?;
+            // RFC 9881 §6, the seed choice: `[0] IMPLICIT OCTET STRING`
+            // (primitive context tag 0x80, one-byte length: 32 < 128), the
+            // form aws-lc writes too. The JWK has no expanded key to add.
+            let len = u8::try_from(seed.len())
+                .ok()
+                .filter(|&l| l < 0x80)
+                .ok_or_else(|| Error::invalid_key("the ML-DSA seed has the wrong length"))?;
+            let mut inner = Vec::with_capacity(2 + seed.len());
+            inner.extend_from_slice(&[0x80, len]);
+            inner.extend_from_slice(seed.expose());
+            inner
         }
     });
     let info = PrivateKeyInfoRef {

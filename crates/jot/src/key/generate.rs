@@ -6,15 +6,15 @@
 //! PKCS#8 form are built from random bytes and go through the same checks.
 
 use aws_lc_rs::encoding::{AsBigEndian, AsDer, Curve25519SeedBin, Pkcs8V1Der};
-use aws_lc_rs::signature::{EcdsaKeyPair, Ed25519KeyPair};
+use aws_lc_rs::signature::{EcdsaKeyPair, Ed25519KeyPair, PqdsaKeyPair};
 use aws_lc_rs::{agreement, rand, rsa};
 use zeroize::Zeroizing;
 
-use super::import::{self, ecdsa_signing};
+use super::import::{self, ecdsa_signing, ml_dsa_signing};
 use crate::alg::Algorithm;
 use crate::backend::{descriptor, KeyKind};
 use crate::error::{Error, Result};
-use crate::jwk::{EcCurve, Jwk, OkpCurve};
+use crate::jwk::{AkpAlgorithm, EcCurve, Jwk, OkpCurve};
 
 /// Smallest secret [`generate`] makes: 128 bits, the least any JOSE
 /// algorithm uses (A128KW, A128GCM).
@@ -41,6 +41,8 @@ pub enum KeySpec {
     Ec(EcCurve),
     /// An OKP key (Ed25519, Ed448, X25519, X448).
     Okp(OkpCurve),
+    /// An AKP key for ML-DSA-44/65/87 (its seed and public key).
+    Akp(AkpAlgorithm),
 }
 
 /// Generates a new private key (or secret).
@@ -91,6 +93,13 @@ pub fn generate(spec: KeySpec) -> Result<Jwk> {
         KeySpec::Okp(crv @ (OkpCurve::Ed448 | OkpCurve::X448)) => {
             import::okp_private(crv, &random(crv.key_len())?, None)?
         }
+        // aws-lc draws the seed (its FIPS-approved path) and writes it in
+        // PKCS#8; the import code reads the seed back and derives `pub`.
+        KeySpec::Akp(alg) => {
+            let pair = PqdsaKeyPair::generate(ml_dsa_signing(alg)?).map_err(|_| failed())?;
+            let der = pair.to_pkcs8v1().map_err(|_| failed())?;
+            import::from_pkcs8_der(der.as_ref())?
+        }
     };
     Ok(Jwk::new(params))
 }
@@ -98,13 +107,14 @@ pub fn generate(spec: KeySpec) -> Result<Jwk> {
 /// Generates a key for a JWS algorithm, with `alg` set: HS256/384/512 get a
 /// secret as long as the hash (RFC 7518 §3.2), RS*/PS* an RSA-2048 key,
 /// ES256/384/512/256K a key on their curve, EdDSA and Ed25519 an Ed25519
-/// key, Ed448 an Ed448 key.
+/// key, Ed448 an Ed448 key, ML-DSA-44/65/87 an AKP key for that algorithm.
 pub fn generate_for(alg: Algorithm) -> Result<Jwk> {
     let spec = match descriptor(alg).key {
         KeyKind::Secret { min_len } => KeySpec::Oct { bytes: min_len },
         KeyKind::Rsa { min_bits, .. } => KeySpec::Rsa { bits: min_bits },
         KeyKind::Ec(curve) => KeySpec::Ec(curve),
         KeyKind::Okp { generate, .. } => KeySpec::Okp(generate),
+        KeyKind::Akp(alg) => KeySpec::Akp(alg),
     };
     Ok(generate(spec)?.with_alg(alg.name()))
 }

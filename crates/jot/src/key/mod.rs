@@ -33,7 +33,7 @@ pub const MAX_RSA_SIGNATURE_BITS: usize = crate::backend::MAX_RSA_BITS;
 pub fn min_hmac_key_len(alg: Algorithm) -> usize {
     match descriptor(alg).key {
         KeyKind::Secret { min_len } => min_len,
-        KeyKind::Rsa { .. } | KeyKind::Ec(_) | KeyKind::Okp { .. } => 0,
+        KeyKind::Rsa { .. } | KeyKind::Ec(_) | KeyKind::Okp { .. } | KeyKind::Akp(_) => 0,
     }
 }
 
@@ -92,9 +92,15 @@ pub(crate) fn check_compatible(jwk: &Jwk, alg: Algorithm) -> Result<()> {
         }
         (KeyKind::Ec(curve), KeyParams::Ec(e)) => e.crv == curve,
         (KeyKind::Okp { curves, .. }, KeyParams::Okp(o)) => curves.contains(&o.crv),
+        // The material's own algorithm, whatever the JWK's `alg` says.
+        (KeyKind::Akp(a), KeyParams::Akp(p)) => p.alg == a,
         // A key of another type: no descriptor takes it.
         (
-            KeyKind::Secret { .. } | KeyKind::Rsa { .. } | KeyKind::Ec(_) | KeyKind::Okp { .. },
+            KeyKind::Secret { .. }
+            | KeyKind::Rsa { .. }
+            | KeyKind::Ec(_)
+            | KeyKind::Okp { .. }
+            | KeyKind::Akp(_),
             _,
         ) => false,
     };
@@ -111,5 +117,6 @@ fn describe(p: &KeyParams) -> String {
         KeyParams::Rsa(_) => "the key is an RSA key".into(),
         KeyParams::Ec(e) => format!("the key is an EC {} key", e.crv.name()),
         KeyParams::Okp(o) => format!("the key is an OKP {} key", o.crv.name()),
+        KeyParams::Akp(a) => format!("the key is an AKP {} key", a.alg.name()),
     }
 }

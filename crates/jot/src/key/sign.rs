@@ -4,12 +4,12 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{EcdsaKeyPair, Ed25519KeyPair, RsaEncoding};
+use aws_lc_rs::signature::{EcdsaKeyPair, Ed25519KeyPair, KeyPair, PqdsaKeyPair, RsaEncoding};
 use aws_lc_rs::{hmac, rsa};
 
 use super::{check, check_compatible, min_hmac_key_len, VerifyingKey};
 use crate::alg::{Algorithm, Family};
-use crate::backend::{descriptor, Imp};
+use crate::backend::{descriptor, Imp, SignatureLen};
 use crate::error::{Error, Result};
 use crate::jwk::{Jwk, KeyOp, KeyParams, OkpCurve};
 
@@ -38,6 +38,9 @@ enum Signer {
     Ecdsa(Arc<EcdsaKeyPair>),
     Ed25519(Arc<Ed25519KeyPair>),
     Ed448(Arc<ed448_goldilocks::SigningKey>),
+    /// ML-DSA, expanded from the seed once; the signature length is the
+    /// descriptor's.
+    MlDsa(Arc<PqdsaKeyPair>, usize),
 }
 
 impl fmt::Debug for SigningKey {
@@ -53,7 +56,7 @@ impl fmt::Debug for SigningKey {
 pub(crate) fn hmac_algorithm(alg: Algorithm) -> Option<hmac::Algorithm> {
     match descriptor(alg).imp {
         Imp::Hmac(h) => Some(*h),
-        Imp::Rsa { .. } | Imp::Ecdsa { .. } | Imp::EdDsa => None,
+        Imp::Rsa { .. } | Imp::Ecdsa { .. } | Imp::EdDsa | Imp::MlDsa { .. } => None,
     }
 }
 
@@ -138,6 +141,27 @@ impl SigningKey {
                     }
                     OkpCurve::X25519 | OkpCurve::X448 => unreachable_curve(alg)?,
                 }
+            }
+            KeyParams::Akp(a) => {
+                let seed = a
+                    .private
+                    .as_ref()
+                    .ok_or_else(|| Error::key_alg(alg, "signing needs a private key"))?;
+                let d = descriptor(alg);
+                let (Imp::MlDsa { sign, .. }, SignatureLen::Fixed(len)) = (&d.imp, d.signature_len)
+                else {
+                    return Err(mismatch(alg));
+                };
+                let pair = PqdsaKeyPair::from_seed(sign, seed.expose())
+                    .map_err(|_| Error::invalid_key(format!("invalid {alg} seed")))?;
+                // RFC 9964 §7.4: a `pub` that is not the seed's would publish
+                // a key that verifies none of this key's signatures.
+                if pair.public_key().as_ref() != a.public.as_slice() {
+                    return Err(Error::invalid_key(format!(
+                        "{alg} private key (seed) does not match its public key"
+                    )));
+                }
+                Signer::MlDsa(Arc::new(pair), len)
             }
         };
         Ok(SigningKey {
@@ -233,6 +257,13 @@ impl SigningKey {
                 .map_err(|_| Error::Crypto("ECDSA signing failed")),
             Signer::Ed25519(pair) => Ok(f(pair.sign(message).as_ref())),
             Signer::Ed448(key) => Ok(f(&key.sign_raw(message).to_bytes())),
+            Signer::MlDsa(pair, len) => {
+                let mut sig = vec![0u8; *len];
+                let written = pair
+                    .sign(message, &mut sig)
+                    .map_err(|_| Error::Crypto("ML-DSA signing failed"))?;
+                Ok(f(sig.get(..written).unwrap_or_default()))
+            }
         }
     }
 

@@ -38,7 +38,8 @@ pub struct VerifyingKey {
 #[derive(Clone)]
 enum Verifier {
     Hmac(Arc<hmac::Key>),
-    /// RSA, ECDSA (with the fixed R||S length) and Ed25519.
+    /// RSA, ECDSA (with the fixed R||S length) and ML-DSA (with its fixed
+    /// signature length).
     Parsed(Arc<ParsedPublicKey>, usize),
     Ed448(Arc<ed448_goldilocks::VerifyingKey>),
     /// Ed25519: aws-lc-rs decides. The key's point is made on first need,
@@ -180,6 +181,19 @@ impl VerifyingKey {
                     ))
                 }
             },
+            KeyParams::Akp(a) => {
+                let d = descriptor(alg);
+                let (Imp::MlDsa { verify, .. }, SignatureLen::Fixed(len)) =
+                    (&d.imp, d.signature_len)
+                else {
+                    return Err(mismatch(alg));
+                };
+                // `pub` has the raw length (checked when the JWK was parsed),
+                // so aws-lc-rs reads it as a raw key, never as an SPKI.
+                let key = ParsedPublicKey::new(*verify, &a.public)
+                    .map_err(|_| Error::invalid_key(format!("invalid {alg} public key")))?;
+                Verifier::Parsed(Arc::new(key), len)
+            }
         };
         Ok(VerifyingKey {
             alg,
@@ -241,8 +255,8 @@ impl VerifyingKey {
                 constant_time::verify_slices_are_equal(tag.as_ref(), sig).is_ok()
             }
             Verifier::Parsed(key, fixed_len) => {
-                // ECDSA must be exactly R||S (no DER, no short forms). RSA
-                // checks its own length.
+                // ECDSA must be exactly R||S (no DER, no short forms), ML-DSA
+                // exactly its FIPS 204 length. RSA checks its own length.
                 (*fixed_len == 0 || sig.len() == *fixed_len) && key.verify_sig(message, sig).is_ok()
             }
             // aws-lc-rs alone (RFC 8032 §5.1.7's cofactorless check): a

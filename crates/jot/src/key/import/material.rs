@@ -4,16 +4,20 @@
 //! Every format parser ends here, so PEM, DER and generated keys share one
 //! set of checks.
 
-use aws_lc_rs::agreement;
-use aws_lc_rs::signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair};
+use aws_lc_rs::encoding::AsRawBytes;
+use aws_lc_rs::signature::{
+    self, EcdsaKeyPair, Ed25519KeyPair, KeyPair, PqdsaKeyPair, PqdsaSigningAlgorithm,
+};
+use aws_lc_rs::{agreement, constant_time};
 use der::asn1::UintRef;
 use der::Encode;
 use zeroize::Zeroizing;
 
+use crate::backend::{descriptor, Imp};
 use crate::error::{Error, Result};
 use crate::jwk::{
-    check_rsa_public, EcCurve, EcParams, KeyParams, OkpCurve, OkpParams, RsaParams, RsaPrimes,
-    RsaPrivate,
+    check_rsa_public, AkpAlgorithm, AkpParams, EcCurve, EcParams, KeyParams, OkpCurve, OkpParams,
+    RsaParams, RsaPrimes, RsaPrivate,
 };
 use crate::key::check;
 use crate::secret::SecretBytes;
@@ -241,4 +245,70 @@ fn derive_okp_public(crv: OkpCurve, d: &[u8]) -> Result<Vec<u8>> {
                 .ok_or_else(bad)
         }
     }
+}
+
+/// The aws-lc-rs signing algorithm of an AKP key, from its descriptor.
+pub(crate) fn ml_dsa_signing(alg: AkpAlgorithm) -> Result<&'static PqdsaSigningAlgorithm> {
+    match descriptor(alg.algorithm()).imp {
+        Imp::MlDsa { sign, .. } => Ok(sign),
+        Imp::Hmac(_) | Imp::Rsa { .. } | Imp::Ecdsa { .. } | Imp::EdDsa => Err(Error::invalid_key(
+            format!("{} has no ML-DSA descriptor", alg.name()),
+        )),
+    }
+}
+
+pub(crate) fn akp_public(alg: AkpAlgorithm, public: &[u8]) -> Result<KeyParams> {
+    if public.len() != alg.public_len() {
+        return Err(Error::invalid_key(format!(
+            "{} public keys must be {} bytes",
+            alg.name(),
+            alg.public_len()
+        )));
+    }
+    Ok(KeyParams::Akp(AkpParams {
+        alg,
+        public: public.to_vec(),
+        private: None,
+    }))
+}
+
+/// An ML-DSA private key from its seed: the public key is derived (FIPS 204
+/// ML-DSA.KeyGen_internal) and, when the structure carries one, must match,
+/// as must an expanded private key that comes with the seed.
+pub(crate) fn akp_private(
+    alg: AkpAlgorithm,
+    seed: &[u8],
+    expanded: Option<&[u8]>,
+    public: Option<&[u8]>,
+) -> Result<KeyParams> {
+    if seed.len() != alg.seed_len() {
+        return Err(Error::invalid_key(format!(
+            "{} private keys must be the {}-byte seed",
+            alg.name(),
+            alg.seed_len()
+        )));
+    }
+    let bad = || Error::invalid_key(format!("invalid {} private key", alg.name()));
+    let pair = PqdsaKeyPair::from_seed(ml_dsa_signing(alg)?, seed).map_err(|_| bad())?;
+    if let Some(expanded) = expanded {
+        let ours = pair.private_key().as_raw_bytes().map_err(|_| bad())?;
+        if constant_time::verify_slices_are_equal(ours.as_ref(), expanded).is_err() {
+            return Err(Error::invalid_key(format!(
+                "{} expanded private key does not match its seed",
+                alg.name()
+            )));
+        }
+    }
+    let derived = pair.public_key().as_ref();
+    if public.is_some_and(|p| p != derived) {
+        return Err(Error::invalid_key(format!(
+            "{} private key does not match its public key",
+            alg.name()
+        )));
+    }
+    Ok(KeyParams::Akp(AkpParams {
+        alg,
+        public: derived.to_vec(),
+        private: Some(SecretBytes::from_slice(seed)),
+    }))
 }

@@ -9,7 +9,7 @@
 //!
 //! | PEM label | structure |
 //! |---|---|
-//! | `PRIVATE KEY` | PKCS#8 (RSA, EC P-256/P-384/P-521/secp256k1, Ed25519, Ed448, X25519, X448) |
+//! | `PRIVATE KEY` | PKCS#8 (RSA, EC P-256/P-384/P-521/secp256k1, Ed25519, Ed448, X25519, X448, ML-DSA-44/65/87 with its seed) |
 //! | `ENCRYPTED PRIVATE KEY` | PKCS#8 encrypted with PBES2 ([`from_encrypted_pem`]) |
 //! | `RSA PRIVATE KEY` | PKCS#1 |
 //! | `EC PRIVATE KEY` | SEC1 |
@@ -36,7 +36,7 @@ pub(crate) mod oid;
 pub(crate) mod pem;
 mod structures;
 
-pub(crate) use material::{ecdsa_signing, okp_private};
+pub(crate) use material::{ecdsa_signing, ml_dsa_signing, okp_private};
 
 use zeroize::Zeroizing;
 

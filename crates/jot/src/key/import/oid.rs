@@ -5,7 +5,7 @@ use der::asn1::{AnyRef, ObjectIdentifier};
 use spki::AlgorithmIdentifierRef;
 
 use crate::error::{Error, Result};
-use crate::jwk::{EcCurve, OkpCurve};
+use crate::jwk::{AkpAlgorithm, EcCurve, OkpCurve};
 
 /// rsaEncryption (RFC 8017 §A.1).
 pub(crate) const RSA_ENCRYPTION: ObjectIdentifier =
@@ -35,12 +35,23 @@ pub(crate) const ED25519: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.1
 /// id-Ed448.
 pub(crate) const ED448: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.101.113");
 
+/// id-ml-dsa-44 (RFC 9881 §2, NIST's arc).
+pub(crate) const ML_DSA_44: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.3.17");
+/// id-ml-dsa-65.
+pub(crate) const ML_DSA_65: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.3.18");
+/// id-ml-dsa-87.
+pub(crate) const ML_DSA_87: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.3.19");
+
 /// The kind of key an `AlgorithmIdentifier` names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum KeyAlg {
     Rsa,
     Ec(EcCurve),
     Okp(OkpCurve),
+    Akp(AkpAlgorithm),
 }
 
 pub(crate) fn curve_oid(crv: EcCurve) -> ObjectIdentifier {
@@ -70,6 +81,14 @@ pub(crate) fn okp_oid(crv: OkpCurve) -> ObjectIdentifier {
         OkpCurve::Ed448 => ED448,
         OkpCurve::X25519 => X25519,
         OkpCurve::X448 => X448,
+    }
+}
+
+pub(crate) fn akp_oid(alg: AkpAlgorithm) -> ObjectIdentifier {
+    match alg {
+        AkpAlgorithm::MlDsa44 => ML_DSA_44,
+        AkpAlgorithm::MlDsa65 => ML_DSA_65,
+        AkpAlgorithm::MlDsa87 => ML_DSA_87,
     }
 }
 
@@ -112,6 +131,22 @@ pub(crate) fn identify(alg: &AlgorithmIdentifierRef<'_>) -> Result<KeyAlg> {
                 )));
             }
             return Ok(KeyAlg::Okp(crv));
+        }
+    }
+    for a in [
+        AkpAlgorithm::MlDsa44,
+        AkpAlgorithm::MlDsa65,
+        AkpAlgorithm::MlDsa87,
+    ] {
+        if alg.oid == akp_oid(a) {
+            // RFC 9881 §2: the parameters MUST be absent.
+            if params.is_some() {
+                return Err(Error::invalid_key(format!(
+                    "{} algorithm identifier must not have parameters",
+                    a.name()
+                )));
+            }
+            return Ok(KeyAlg::Akp(a));
         }
     }
     Err(Error::invalid_key(format!(

@@ -5,14 +5,14 @@
 
 use der::asn1::{BitStringRef, OctetStringRef};
 use der::referenced::OwnedToRef;
-use der::Decode;
+use der::{Decode, Reader, SliceReader};
 use pkcs8::{EncryptedPrivateKeyInfoRef, PrivateKeyInfoRef};
 use spki::SubjectPublicKeyInfoRef;
 
 use super::material;
 use super::oid::{self, KeyAlg};
 use crate::error::{Error, Result};
-use crate::jwk::{EcCurve, KeyParams};
+use crate::jwk::{AkpAlgorithm, EcCurve, KeyParams};
 
 /// Largest PBKDF2 iteration count accepted in an encrypted key. Common tools
 /// use 2 048 to 600 000; a hostile file asking for 100 million (the most the
@@ -56,6 +56,46 @@ pub(crate) fn pkcs8(info: &PrivateKeyInfoRef<'_>) -> Result<KeyParams> {
             })?;
             material::okp_private(crv, inner.as_bytes(), public.as_deref())
         }
+        KeyAlg::Akp(a) => {
+            let (seed, expanded) = ml_dsa_private_key(a, private)?;
+            material::akp_private(a, seed, expanded, public.as_deref())
+        }
+    }
+}
+
+/// RFC 9881 §6: `ML-DSA-PrivateKey ::= CHOICE { seed [0] IMPLICIT OCTET
+/// STRING, expandedKey OCTET STRING, both SEQUENCE { seed, expandedKey } }`.
+/// A JWK holds the seed only (RFC 9964 §4), so the expanded-only form,
+/// from which the seed cannot be recovered, is refused.
+fn ml_dsa_private_key(alg: AkpAlgorithm, private: &[u8]) -> Result<(&[u8], Option<&[u8]>)> {
+    let malformed =
+        || Error::invalid_key(format!("PKCS#8 {} private key is malformed", alg.name()));
+    match private.split_first() {
+        Some((0x80, rest)) => {
+            // A primitive [0] of at most 127 bytes: a one-byte length.
+            let (&len, seed) = rest.split_first().ok_or_else(malformed)?;
+            if len >= 0x80 || usize::from(len) != seed.len() {
+                return Err(malformed());
+            }
+            Ok((seed, None))
+        }
+        Some((0x04, _)) => Err(Error::invalid_key(format!(
+            "the {} private key is in expanded form only: a JWK holds its seed, \
+             which cannot be recovered from it",
+            alg.name()
+        ))),
+        Some((0x30, _)) => {
+            let mut r = SliceReader::new(private).map_err(|_| malformed())?;
+            let both = r.sequence(|r| {
+                let seed = <&OctetStringRef>::decode(r)?;
+                let expanded = <&OctetStringRef>::decode(r)?;
+                Ok::<_, der::Error>((seed.as_bytes(), expanded.as_bytes()))
+            });
+            let (seed, expanded) = both.map_err(|_| malformed())?;
+            r.finish().map_err(|_| malformed())?;
+            Ok((seed, Some(expanded)))
+        }
+        _ => Err(malformed()),
     }
 }
 
@@ -70,6 +110,8 @@ pub(crate) fn spki(info: &SubjectPublicKeyInfoRef<'_>) -> Result<KeyParams> {
         }
         KeyAlg::Ec(crv) => material::ec_public(crv, &key),
         KeyAlg::Okp(crv) => material::okp_public(crv, &key),
+        // RFC 9881 §4: the subjectPublicKey is the raw FIPS 204 encoding.
+        KeyAlg::Akp(a) => material::akp_public(a, &key),
     }
 }
 
