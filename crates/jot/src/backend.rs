@@ -314,6 +314,19 @@ pub(crate) const fn descriptor(alg: Algorithm) -> &'static SigAlg {
     }
 }
 
+/// SHA-256 of `data` (DPoP `ath`, RFC 9449 §4.2).
+pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
+    let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, data);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(d.as_ref());
+    out
+}
+
+/// Fills `buf` from the system RNG.
+pub(crate) fn fill_random(buf: &mut [u8]) -> crate::error::Result<()> {
+    aws_lc_rs::rand::fill(buf).map_err(|_| crate::error::Error::Crypto("random number generation"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

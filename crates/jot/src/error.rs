@@ -77,6 +77,47 @@ pub enum DiscoveryError {
     IssuerMismatch,
 }
 
+/// Why a DPoP proof (RFC 9449) was refused ([`Error::Dpop`]), one variant
+/// per check of RFC 9449 §4.3 that is not already a JWS or JWT error (a bad
+/// signature is [`Error::InvalidSignature`], a stale `iat`
+/// [`Error::TooOld`]). Callers map [`DpopError::UseNonce`] to the
+/// `use_dpop_nonce` error and everything else to `invalid_dpop_proof`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DpopError {
+    /// The `jwk` header is missing, not a public asymmetric key, or not a
+    /// key for the proof's `alg` (§4.3 steps 5–7).
+    #[error("the jwk header must be the public key that signed the proof")]
+    Key,
+    /// `htm` is not the request's method (§4.3 step 8).
+    #[error("htm is not the request's method")]
+    Method,
+    /// `htu` is not the request's URI, compared without query and fragment
+    /// after normalisation (§4.3 step 9).
+    #[error("htu is not the request's URI")]
+    Uri,
+    /// The request carries an access token and the proof has no `ath`, or
+    /// its `ath` is not the token's SHA-256 hash (§4.3 step 12).
+    #[error("ath is missing or is not the hash of the access token")]
+    AccessTokenHash,
+    /// The proof key is not the key the access token is bound to (its
+    /// `cnf.jkt`, RFC 9449 §6.1).
+    #[error("the proof key is not the key the token is bound to")]
+    KeyBinding,
+    /// The server requires a nonce and the proof has none, or an old or
+    /// unknown one (§8, §9): retry with the nonce the server sends.
+    #[error("a fresh server-provided nonce is required")]
+    UseNonce,
+    /// This proof was presented before (its `jti` within the proof key was
+    /// seen, §11.1).
+    #[error("the proof was already used")]
+    Replay,
+    /// The replay cache is full of live entries: the proof cannot be
+    /// remembered, so it is refused rather than accepted unrecorded.
+    #[error("the replay cache is full")]
+    ReplayCacheFull,
+}
+
 /// Everything that can go wrong in Jot.
 ///
 /// Match on the variant, or on [`Error::code`] when the value crosses a
@@ -281,6 +322,11 @@ pub enum Error {
     /// is invalid, or names another issuer; the payload says which.
     #[error("discovery failed: {0}")]
     Discovery(DiscoveryError),
+
+    // ---- DPoP (RFC 9449) ----------------------------------------------------
+    /// A DPoP proof failed a check of its own (the payload says which).
+    #[error("invalid DPoP proof: {0}")]
+    Dpop(DpopError),
 }
 
 impl Error {
@@ -326,6 +372,9 @@ impl Error {
             Error::JwksFetch(_) => "ERR_JWKS_FETCH",
             Error::JwksStale { .. } => "ERR_JWKS_STALE",
             Error::Discovery(_) => "ERR_DISCOVERY",
+            Error::Dpop(DpopError::UseNonce) => "ERR_DPOP_NONCE",
+            Error::Dpop(DpopError::Replay) => "ERR_DPOP_REPLAY",
+            Error::Dpop(_) => "ERR_DPOP",
         }
     }
 
@@ -409,6 +458,13 @@ fn is_vocabulary(name: &str) -> bool {
         "nbf",
         "iat",
         "jti",
+        // DPoP proof claims (RFC 9449 §4.2) and confirmation (RFC 7800)
+        "htm",
+        "htu",
+        "ath",
+        "nonce",
+        "cnf",
+        "jkt",
         // JWK members (RFC 7517 §4, RFC 7518 §6)
         "kty",
         "use",

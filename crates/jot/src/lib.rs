@@ -34,6 +34,7 @@ mod cache;
 pub mod decode;
 #[cfg(feature = "remote")]
 pub mod discovery;
+pub mod dpop;
 pub mod encoding;
 pub mod error;
 pub mod format;

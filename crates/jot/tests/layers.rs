@@ -47,6 +47,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("decode", 5),
     ("verifier", 5),
     ("discovery", 5),
+    ("dpop", 5),
 ];
 
 const NAMES: [&str; 6] = ["names", "jwk", "backend", "key", "jws/jwe", "jwt"];
