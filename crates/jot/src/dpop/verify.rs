@@ -1,6 +1,5 @@
 //! Checking a DPoP proof (RFC 9449 §4.3), the server's side.
 
-use std::borrow::Cow;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -14,9 +13,8 @@ use super::PROOF_TYP;
 use crate::alg::Algorithm;
 use crate::error::{DpopError, Error, Result};
 use crate::jwk::{Jwk, ThumbprintHash};
-use crate::jws::{Header, KeyResolver};
+use crate::jws::TrustEmbeddedJwk;
 use crate::jwt::{self, NumericDate, Validation};
-use crate::key::VerifyingKey;
 use crate::limits::Limits;
 
 /// How proofs are checked, the same for every request. The defaults: every
@@ -185,32 +183,16 @@ struct ProofClaims {
     nonce: Option<String>,
 }
 
-/// The `jwk` header of a proof as the key that verifies it: only a public
-/// key of an allowed asymmetric algorithm, which is kept for the
-/// thumbprint.
-struct EmbeddedKey<'o> {
-    algorithms: &'o [Algorithm],
-    jwk: OnceLock<Jwk>,
-}
-
-impl KeyResolver for EmbeddedKey<'_> {
-    fn resolve(&self, header: &Header) -> Result<Cow<'_, VerifyingKey>> {
-        if !self.algorithms.contains(&header.alg) || header.alg.is_symmetric() {
-            return Err(Error::AlgorithmNotAllowed(header.alg.name().into()));
+/// Whether a verification error is about the `jwk` header: missing, not a
+/// JWK, private, or not a key for the proof's `alg` (RFC 9449 §4.3 steps
+/// 5–7). [`TrustEmbeddedJwk`] reports these as header and key errors.
+fn is_key_error(e: &Error) -> bool {
+    match e {
+        Error::NoMatchingKey { .. } | Error::KeyAlgorithmMismatch { .. } | Error::InvalidKey(_) => {
+            true
         }
-        let key_error = || Error::Dpop(DpopError::Key);
-        let Some(serde_json::Value::Object(members)) = header.other.get("jwk") else {
-            return Err(key_error());
-        };
-        let jwk = Jwk::from_map(members.clone()).map_err(|_| key_error())?;
-        if jwk.is_private() {
-            // A proof that publishes its private key proves nothing (§4.3
-            // step 7).
-            return Err(key_error());
-        }
-        let key = VerifyingKey::from_jwk(&jwk, header.alg).map_err(|_| key_error())?;
-        let _ = self.jwk.set(jwk);
-        Ok(Cow::Owned(key))
+        Error::InvalidHeader { name, .. } => name == "jwk",
+        _ => false,
     }
 }
 
@@ -226,10 +208,14 @@ impl KeyResolver for EmbeddedKey<'_> {
 /// [`Error::Dpop`] for the DPoP checks.
 pub fn verify(proof: &str, request: &Request<'_>, options: &ProofOptions) -> Result<CheckedProof> {
     let now = options.now.unwrap_or_else(|| NumericDate::now().0);
-    let keys = EmbeddedKey {
-        algorithms: &options.algorithms,
-        jwk: OnceLock::new(),
-    };
+    // The proof brings its own key: that is the point of DPoP, and what
+    // binds it is the thumbprint checked below, so every public key of an
+    // allowed algorithm is "trusted" here and kept for the thumbprint.
+    let proof_key = OnceLock::new();
+    let keys = TrustEmbeddedJwk::new(&options.algorithms, |jwk: &Jwk| {
+        let _ = proof_key.set(jwk.clone());
+        true
+    });
     let validation = Validation::new()
         .typ(PROOF_TYP)
         .algorithms(&options.algorithms)
@@ -244,9 +230,15 @@ pub fn verify(proof: &str, request: &Request<'_>, options: &ProofOptions) -> Res
         .leeway(Duration::from_secs(options.leeway.unsigned_abs()))
         .at(now)
         .limits(options.limits);
-    let verified = jwt::verify::<ProofClaims>(proof, &keys, &validation)?;
+    let verified = jwt::verify::<ProofClaims>(proof, &keys, &validation).map_err(|e| {
+        if is_key_error(&e) {
+            Error::Dpop(DpopError::Key)
+        } else {
+            e
+        }
+    })?;
     let claims = verified.claims;
-    let jwk = keys.jwk.into_inner().ok_or(Error::Dpop(DpopError::Key))?;
+    let jwk = proof_key.into_inner().ok_or(Error::Dpop(DpopError::Key))?;
 
     if claims.htm != request.method {
         return Err(Error::Dpop(DpopError::Method));
