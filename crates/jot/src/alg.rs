@@ -193,6 +193,39 @@ impl<'de> serde::Deserialize<'de> for Algorithm {
     }
 }
 
+/// The JWE `alg` (RFC 7518 §4.1) and `enc` (§5.1) names Jot implements, as
+/// text: for the bottom layer (error messages decide which names from a
+/// token they may echo) without depending on the JWE code above it, which
+/// defines the enums. A test in `jwe::alg` checks that this list is exactly
+/// the names of `KeyManagement::ALL` and `ContentEncryption::ALL`.
+pub(crate) const JWE_NAMES: &[&str] = &[
+    "RSA1_5",
+    "RSA-OAEP",
+    "RSA-OAEP-256",
+    "RSA-OAEP-384",
+    "RSA-OAEP-512",
+    "A128KW",
+    "A192KW",
+    "A256KW",
+    "dir",
+    "ECDH-ES",
+    "ECDH-ES+A128KW",
+    "ECDH-ES+A192KW",
+    "ECDH-ES+A256KW",
+    "A128GCMKW",
+    "A192GCMKW",
+    "A256GCMKW",
+    "PBES2-HS256+A128KW",
+    "PBES2-HS384+A192KW",
+    "PBES2-HS512+A256KW",
+    "A128CBC-HS256",
+    "A192CBC-HS384",
+    "A256CBC-HS512",
+    "A128GCM",
+    "A192GCM",
+    "A256GCM",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

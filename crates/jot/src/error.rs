@@ -505,8 +505,7 @@ fn is_vocabulary(name: &str) -> bool {
     ];
     NAMES.contains(&name)
         || crate::alg::Algorithm::from_name(name).is_some()
-        || crate::jwe::KeyManagement::from_name(name).is_ok()
-        || crate::jwe::ContentEncryption::from_name(name).is_ok()
+        || crate::alg::JWE_NAMES.contains(&name)
 }
 
 /// Displays a name from a token only if it is a registered name

@@ -118,6 +118,21 @@ impl std::str::FromStr for KeyManagement {
 mod tests {
     use super::*;
 
+    /// The bottom layer's copy of the JWE names (for error messages) is
+    /// exactly the names the enums define, in both directions.
+    #[test]
+    fn the_name_list_below_is_exactly_the_enums_names() {
+        let mut from_enums: Vec<&str> = KeyManagement::ALL
+            .iter()
+            .map(|a| a.name())
+            .chain(crate::jwe::ContentEncryption::ALL.iter().map(|e| e.name()))
+            .collect();
+        let mut listed = crate::alg::JWE_NAMES.to_vec();
+        from_enums.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(from_enums, listed);
+    }
+
     #[test]
     fn names_round_trip() {
         let all = KeyManagement::ALL;

@@ -160,7 +160,7 @@ pub(crate) struct Wrapped {
 
 fn random(len: usize) -> Result<Vec<u8>> {
     let mut v = vec![0u8; len];
-    aws_lc_rs::rand::fill(&mut v).map_err(|_| Error::Crypto("random number generator failed"))?;
+    crate::backend::fill_random(&mut v)?;
     Ok(v)
 }
 

@@ -124,7 +124,7 @@ impl Builder {
         let mut bytes = [0u8; 16];
         // A failing system RNG leaves jti unset rather than predictable;
         // sign() then reports the failure.
-        if aws_lc_rs::rand::fill(&mut bytes).is_err() {
+        if crate::backend::fill_random(&mut bytes).is_err() {
             return self.set("jti", Value::Null);
         }
         self.jwt_id(b64::encode(bytes))
