@@ -73,10 +73,58 @@ impl Error {
         }
     }
 
+    /// Whether the store is out of reach or out of service for now rather
+    /// than wrong: the connection was lost or refused, the pool had none to
+    /// give, the server is shutting down or refusing connections, or SQLite
+    /// is busy, full or read-only. Retrying later may succeed, so the HTTP
+    /// surface answers these with 503 `temporarily_unavailable` (RFC 6749
+    /// §5.2) and `Retry-After`, never 500.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Error::Store(e) => store_unavailable(e),
+            _ => false,
+        }
+    }
+
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Error::Io {
             context: context.into(),
             source,
         }
+    }
+}
+
+fn store_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let Some(code) = db.code() else {
+                return false;
+            };
+            if db
+                .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                .is_some()
+            {
+                // SQLSTATE classes 08 (connection exception) and 53
+                // (insufficient resources: too many connections, disk
+                // full); 57P01-57P03 (the server is shutting down, crashed,
+                // or cannot take connections yet); 55000 is what a database
+                // with ALLOW_CONNECTIONS false answers a new connection.
+                code.starts_with("08")
+                    || code.starts_with("53")
+                    || matches!(&*code, "57P01" | "57P02" | "57P03" | "55000")
+            } else {
+                // SQLite's primary result codes (the low byte of the
+                // extended code): BUSY, LOCKED, READONLY, IOERR, FULL,
+                // CANTOPEN.
+                code.parse::<i32>()
+                    .is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 8 | 10 | 13 | 14))
+            }
+        }
+        _ => false,
     }
 }

@@ -127,6 +127,19 @@ impl OAuthError {
         }
     }
 
+    /// 503 `temporarily_unavailable` with `Retry-After: 1`: the store is
+    /// out of reach for now (see [`crate::Error::is_unavailable`]).
+    pub fn unavailable() -> Self {
+        OAuthError {
+            retry_after: Some(1),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "temporarily_unavailable",
+                "the service's store is unavailable: retry later",
+            )
+        }
+    }
+
     /// A body over the size cap (413), still in the §5.2 shape.
     pub fn too_large() -> Self {
         Self::new(
@@ -151,6 +164,10 @@ impl From<crate::Error> for OAuthError {
     fn from(e: crate::Error) -> Self {
         // The store's messages hold no secret (see crate::error), but the
         // code alone is enough to find the failure in the operator's logs.
+        if e.is_unavailable() {
+            tracing::warn!(code = e.code(), error = %e, "the store is unavailable");
+            return OAuthError::unavailable();
+        }
         tracing::error!(code = e.code(), error = %e, "request failed inside the service");
         OAuthError::server_error()
     }
