@@ -815,6 +815,7 @@ pub fn all(keys: &Keys) -> Vec<Case> {
     decode_cases(keys, &mut out);
     invalid_signature_cases(keys, &mut out);
     batch_cases(keys, &mut out);
+    crate::pq::cases(keys, &mut out);
     for c in &mut out {
         (c.run)();
     }

@@ -11,4 +11,5 @@
 pub mod alloc_count;
 pub mod cases;
 pub mod fixtures;
+pub mod pq;
 pub mod report;

@@ -202,7 +202,7 @@ impl Target {
     }
 }
 
-/// The ratio targets of issue 5, evaluated on this run.
+/// The ratio targets of issues 5 and 12, evaluated on this run.
 pub fn targets(t: &Table) -> Vec<Target> {
     use jot::Algorithm::*;
     let le = |what: String, measured: Option<f64>, bound: f64| Target {
@@ -267,7 +267,9 @@ pub fn targets(t: &Table) -> Vec<Target> {
             1.05,
         ));
     }
-    for alg in [RS256, PS256, ES256, ES384, ES512, EdDSA] {
+    for alg in [
+        RS256, PS256, ES256, ES384, ES512, EdDSA, MlDsa44, MlDsa65, MlDsa87,
+    ] {
         for row in [s(alg), v(alg)] {
             out.push(le(
                 format!("{row} ≤ 1.05× the floor (every asymmetric row)"),
@@ -315,6 +317,7 @@ pub fn markdown(
     allocs: &[(String, String, Allocs)],
     rounds: usize,
     batch_ms: f64,
+    sections: &[String],
     profile: Option<&str>,
 ) -> String {
     let t = Table::new(ms);
@@ -351,8 +354,8 @@ pub fn markdown(
         w,
         "- Input: one claims set of {} bytes of JSON (iss, sub, aud, exp, nbf, iat, jti, name, \
          roles, scope, tid; exp 10 years ahead), one key per algorithm generated once and \
-         exported to each library's format (RSA-2048, P-256/384/521, Ed25519, 32-byte \
-         secrets). Every library signs its own token once and verifies it with issuer and \
+         exported to each library's format (RSA-2048, P-256/384/521, Ed25519, ML-DSA \
+         from a random seed, 32-byte secrets). Every library signs its own token once and verifies it with issuer and \
          audience required. Keys, verifiers and validation rules are prepared once \
          (jsonwebtoken `EncodingKey`/`DecodingKey`, jwt-simple key pairs, josekit \
          signers/verifiers).",
@@ -362,7 +365,7 @@ pub fn markdown(
         w,
         "- Floor: the bare aws-lc-rs primitive with a prepared key on jot's exact signing \
          input (`hmac::sign`/`verify`, `RsaKeyPair::sign` + `ParsedPublicKey`, ECDSA `*_FIXED`, \
-         `Ed25519KeyPair`): no base64, no JSON. For decode-only, the floor is split + base64 + \
+         `Ed25519KeyPair`, ML-DSA `PqdsaKeyPair`): no base64, no JSON. For decode-only, the floor is split + base64 + \
          `serde_json` into the same struct.\n"
     );
 
@@ -392,7 +395,7 @@ pub fn markdown(
     let _ = writeln!(
         w,
         "\n\"—\": the library has no such operation (jsonwebtoken and jwt-simple have no ES512, \
-         jwt-simple's JWE and josekit's decode-only are not comparable, the floor has no JWE \
+         none of the three has ML-DSA, jwt-simple's JWE and josekit's decode-only are not comparable, the floor has no JWE \
          row). A ratio below 1 means jot is faster.\n"
     );
 
@@ -413,6 +416,10 @@ pub fn markdown(
             None => "not measured",
         };
         let _ = writeln!(w, "| {} | {} | {verdict} |", x.what, ratio_cell(x.measured));
+    }
+
+    for section in sections {
+        let _ = writeln!(w, "\n{}", section.trim_end());
     }
 
     let _ = writeln!(w, "\n## Heap allocations per call\n");

@@ -261,6 +261,11 @@ pub struct VerifyArgs {
     /// available for signing.
     #[arg(long)]
     pub allow_short_secret: bool,
+    /// Accept a JWK Set that holds both HMAC secrets and public keys (refused
+    /// by default: a token naming the secret's kid would be checked with
+    /// HMAC, the way "algorithm confusion" works); a warning goes to stderr.
+    #[arg(long)]
+    pub allow_mixed_key_set: bool,
     /// Evaluate time claims at this UNIX time instead of now.
     #[arg(long, value_name = "UNIX", allow_hyphen_values = true)]
     pub at: Option<i64>,
@@ -344,6 +349,11 @@ pub struct JwsVerifyArgs {
     /// available for signing.
     #[arg(long)]
     pub allow_short_secret: bool,
+    /// Accept a JWK Set that holds both HMAC secrets and public keys (refused
+    /// by default: a token naming the secret's kid would be checked with
+    /// HMAC, the way "algorithm confusion" works); a warning goes to stderr.
+    #[arg(long)]
+    pub allow_mixed_key_set: bool,
 }
 
 #[derive(Debug, Subcommand)]

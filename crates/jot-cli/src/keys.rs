@@ -295,12 +295,23 @@ pub enum Verifier {
     },
 }
 
+/// What the user relaxed, on the verify commands only: each is a flag that
+/// names what it lets through, and each prints a warning when it mattered.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Relaxed {
+    /// `--allow-short-secret`: HMAC secrets shorter than the hash.
+    pub short_secret: bool,
+    /// `--allow-mixed-key-set`: a JWK Set with HMAC secrets and public keys.
+    pub mixed_key_set: bool,
+}
+
 /// Prepares `loaded` for verifying. `algs` is the user's allowlist, a set:
 /// a single key is prepared for those of them it can serve (an error only
 /// when it serves none); empty means the key's own `alg`, else every
-/// algorithm of its type. `allow_short` accepts HMAC secrets shorter than
-/// the hash, with a warning.
-pub fn verifier(loaded: &Loaded, algs: &[Algorithm], allow_short: bool) -> Result<Verifier> {
+/// algorithm of its type. `relaxed` says which of the library's refusals
+/// the user lifted.
+pub fn verifier(loaded: &Loaded, algs: &[Algorithm], relaxed: Relaxed) -> Result<Verifier> {
+    let allow_short = relaxed.short_secret;
     match loaded {
         Loaded::Set(set) => {
             let allowed: &[Algorithm] = if algs.is_empty() {
@@ -308,12 +319,18 @@ pub fn verifier(loaded: &Loaded, algs: &[Algorithm], allow_short: bool) -> Resul
             } else {
                 algs
             };
-            let keys = LocalKeySet::from_jwks(set, allowed).map_err(|e| {
+            let prepared = if relaxed.mixed_key_set {
+                LocalKeySet::from_jwks_mixed(set, allowed)
+            } else {
+                LocalKeySet::from_jwks(set, allowed)
+            };
+            let keys = prepared.map_err(|e| {
                 let f = Failure::config("the JWK Set cannot be used for verification", &e);
                 match e {
                     jot::Error::MixedKeySet => f.hint(
-                        "split the HMAC secrets and the public keys into two sets, or limit \
-                         --alg to one kind",
+                        "split the HMAC secrets and the public keys into two sets, limit \
+                         --alg to one kind, or (if no one else can read the set's secrets) \
+                         add --allow-mixed-key-set",
                     ),
                     jot::Error::DuplicateKid(_) => {
                         f.hint("give each key its own kid, or remove the duplicate")
@@ -327,6 +344,17 @@ pub fn verifier(loaded: &Loaded, algs: &[Algorithm], allow_short: bool) -> Resul
                     names(allowed),
                     kids_of(set)
                 )));
+            }
+            let families = |hmac: bool| {
+                keys.keys()
+                    .iter()
+                    .any(|k| k.algorithm().is_symmetric() == hmac)
+            };
+            if families(true) && families(false) {
+                eprintln!(
+                    "jot: warning: the JWK Set holds both HMAC secrets and public keys; \
+                     accepted only because of --allow-mixed-key-set"
+                );
             }
             Ok(Verifier::Set {
                 keys,

@@ -238,6 +238,95 @@ fn a_set_mixing_hmac_secrets_and_public_keys_is_refused() {
 }
 
 #[test]
+fn allow_mixed_key_set_lifts_only_the_mixing_rule_with_a_warning() {
+    let fx = Fixtures::new();
+    let es_token = fx.token();
+    ok(
+        fx.path(),
+        &[
+            "key", "generate", "--alg", "HS256", "--kid", "hs", "--out", "hs.jwk",
+        ],
+    );
+    let hs_token = ok(
+        fx.path(),
+        &["sign", "--key", "hs.jwk", "--aud", "api", "--exp", "1m"],
+    );
+    let set = format!(
+        "{{\"keys\":[{},{}]}}",
+        fx.read("ec.pub.jwk"),
+        fx.read("hs.jwk")
+    );
+    std::fs::write(fx.file("mixed.json"), set).unwrap();
+    // Both kinds of token verify through the opted-in set, each saying why
+    // it was allowed.
+    for token in [es_token.as_str(), hs_token.trim()] {
+        let (code, _, err) = run(
+            fx.path(),
+            &[
+                "verify",
+                token,
+                "--key",
+                "mixed.json",
+                "--aud",
+                "api",
+                "--allow-mixed-key-set",
+            ],
+            b"",
+        );
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            err.contains("both HMAC secrets and public keys")
+                && err.contains("--allow-mixed-key-set"),
+            "{err}"
+        );
+    }
+    // `jws verify` takes the flag too (the compact JWT is a JWS).
+    let (code, _, err) = run(
+        fx.path(),
+        &[
+            "jws",
+            "verify",
+            hs_token.trim(),
+            "--key",
+            "mixed.json",
+            "--allow-mixed-key-set",
+        ],
+        b"",
+    );
+    assert_eq!(code, 0, "{err}");
+    // The kid rule still holds: a second HMAC secret with kid "hs" makes the
+    // set ambiguous, flag or not.
+    ok(
+        fx.path(),
+        &[
+            "key", "generate", "--alg", "HS256", "--kid", "hs", "--out", "hs2.jwk",
+        ],
+    );
+    let set = format!(
+        "{{\"keys\":[{},{},{}]}}",
+        fx.read("ec.pub.jwk"),
+        fx.read("hs.jwk"),
+        fx.read("hs2.jwk")
+    );
+    std::fs::write(fx.file("ambiguous.json"), set).unwrap();
+    let (code, _, err) = run(
+        fx.path(),
+        &[
+            "verify",
+            hs_token.trim(),
+            "--key",
+            "ambiguous.json",
+            "--aud",
+            "api",
+            "--allow-mixed-key-set",
+        ],
+        b"",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("two keys in the set have kid \"hs\""), "{err}");
+}
+
+#[test]
 fn jwks_for_signing_picks_the_one_private_key() {
     let fx = Fixtures::new();
     // A set of one private key signs; kid comes from it.

@@ -63,7 +63,15 @@ fn main() {
     eprintln!("timing {} cases, {rounds} rounds...", all.len());
     let ms = report::measure(&mut all, rounds, batch_ms);
     let profile = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/PROFILE.md")).ok();
-    let md = report::markdown(&ms, &allocs, rounds, batch_ms, profile.as_deref());
+    let sections = [jot_bench::pq::section(&report::Table::new(&ms), &keys)];
+    let md = report::markdown(
+        &ms,
+        &allocs,
+        rounds,
+        batch_ms,
+        &sections,
+        profile.as_deref(),
+    );
     std::fs::write(&out, &md).expect("write BENCHMARKS.md");
     println!("{md}");
     eprintln!("wrote {out}");

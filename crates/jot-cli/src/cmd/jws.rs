@@ -74,7 +74,14 @@ pub fn sign(a: JwsSignArgs) -> Result<u8> {
 pub fn verify(a: JwsVerifyArgs) -> Result<u8> {
     let token = input::token(a.jws.as_deref())?;
     let loaded = keys::from_args(&a.key)?;
-    let verifier = keys::verifier(&loaded, &a.alg, a.allow_short_secret)?;
+    let verifier = keys::verifier(
+        &loaded,
+        &a.alg,
+        keys::Relaxed {
+            short_secret: a.allow_short_secret,
+            mixed_key_set: a.allow_mixed_key_set,
+        },
+    )?;
     let detached = match &a.payload_file {
         Some(p) => Some(input::read_file(p)?),
         None => None,

@@ -59,7 +59,14 @@ fn key_source(a: &VerifyArgs) -> Result<Verifier> {
     if let Some(url) = a.key.key.as_deref().filter(|k| keys::is_url(k)) {
         return remote::jwks(url, &a.alg);
     }
-    keys::verifier(&keys::from_args(&a.key)?, &a.alg, a.allow_short_secret)
+    keys::verifier(
+        &keys::from_args(&a.key)?,
+        &a.alg,
+        keys::Relaxed {
+            short_secret: a.allow_short_secret,
+            mixed_key_set: a.allow_mixed_key_set,
+        },
+    )
 }
 
 fn validation(a: &VerifyArgs) -> Result<Validation> {
