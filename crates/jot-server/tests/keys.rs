@@ -131,6 +131,67 @@ async fn lifecycle_with_fake_clock(t: TestStore) {
 }
 both_backends!(lifecycle, lifecycle_with_fake_clock);
 
+/// The clock jumps a year ahead (a VM resumed, a wrong clock corrected),
+/// then back. Rotation still goes through every state in order: a key
+/// signs only after it has been published for the publish-ahead time, the
+/// old key signs until then, there is never a moment without a signing key,
+/// and stepping back undoes nothing.
+async fn rotation_survives_clock_jumps(t: TestStore) {
+    let clock = FakeClock::new(T0);
+    let m = manager(&t, &clock, KeyPolicy::default()).await;
+    assert!(m.maintain().await.unwrap());
+    let k1 = m.load().await.unwrap().signers[0].kid.clone();
+
+    // A year later in one step, with maintenance run until nothing is due.
+    clock.set(T0 + 365 * DAY);
+    let mut seen_next = std::collections::BTreeSet::new();
+    for _ in 0..10 {
+        let changed = m.maintain().await.unwrap();
+        let keys = m.load().await.unwrap();
+        assert_eq!(keys.signers.len(), 1, "exactly one signing key");
+        let signer = &keys.signers[0].kid;
+        assert!(
+            signer == &k1 || seen_next.contains(signer),
+            "{signer} signs without having been published first"
+        );
+        for k in keys.keys.iter().filter(|k| k.state == KeyState::Next) {
+            seen_next.insert(k.kid.clone());
+        }
+        assert!(verifies(&sign(&keys), &keys));
+        if !changed {
+            break;
+        }
+    }
+    let after_jump = m.load().await.unwrap();
+    assert_eq!(
+        after_jump.signers[0].kid, k1,
+        "the old key signs until its successor has been published long enough"
+    );
+    let k2 = seen_next
+        .iter()
+        .next()
+        .expect("a successor published")
+        .clone();
+    assert!(published(&after_jump).contains(&k2));
+
+    // Publish-ahead later the successor takes over.
+    clock.set(T0 + 365 * DAY + 3_600);
+    assert!(m.maintain().await.unwrap());
+    let rotated = m.load().await.unwrap();
+    assert_eq!(rotated.signers[0].kid, k2);
+    let token = sign(&rotated);
+
+    // Back by ten days: nothing reverts, the new key keeps signing and its
+    // tokens keep verifying.
+    clock.set(T0 + 355 * DAY);
+    m.maintain().await.unwrap();
+    let back = m.load().await.unwrap();
+    assert_eq!(back.signers[0].kid, k2);
+    assert_eq!(states(&back), states(&rotated));
+    assert!(verifies(&token, &back));
+}
+both_backends!(clock_jumps, rotation_survives_clock_jumps);
+
 async fn two_replicas_rotate_once(t: TestStore) {
     let clock = FakeClock::new(T0);
     let a = manager(&t, &clock, KeyPolicy::default()).await;

@@ -427,6 +427,47 @@ async fn refresh_grace_window(t: TestStore) {
 }
 both_backends!(refresh_grace, refresh_grace_window);
 
+/// The clock steps back (an NTP correction, a restored VM) between a
+/// rotation and a second use of the rotated token. The second use is still
+/// a reuse: with no grace window (the default) a used token must never be
+/// answered with its successor, whatever the clock says; with one, a use
+/// "from the future" is not within it either.
+async fn reuse_after_the_clock_steps_back(t: TestStore) {
+    let s = &t.store;
+    for (id, grace) in [("no-grace", 0), ("grace", 30)] {
+        let (fam, first) = family(id, "c", "carol", T0, 86_400);
+        s.create_family(&fam, &first, &access(&format!("at-{id}"), T0 + 600))
+            .await
+            .unwrap();
+        let out = s
+            .rotate_refresh(&rotate(&first.digest, &format!("{id}-1"), T0 + 100, grace))
+            .await
+            .unwrap();
+        assert!(matches!(out, RotateOutcome::Rotated { .. }), "{out:?}");
+        // Ten seconds earlier than the rotation, by the clock.
+        let out = s
+            .rotate_refresh(&rotate(&first.digest, &format!("{id}-2"), T0 + 90, grace))
+            .await
+            .unwrap();
+        assert!(
+            matches!(out, RotateOutcome::Reused { .. }),
+            "grace {grace}: {out:?}"
+        );
+        // The family is gone: its newest token no longer rotates.
+        let out = s
+            .rotate_refresh(&rotate(
+                &Digest::of(format!("{id}-1").as_bytes()),
+                &format!("{id}-3"),
+                T0 + 110,
+                grace,
+            ))
+            .await
+            .unwrap();
+        assert_eq!(out, RotateOutcome::Revoked, "grace {grace}");
+    }
+}
+both_backends!(refresh_clock_back, reuse_after_the_clock_steps_back);
+
 async fn fifty_concurrent_rotations_one_success(t: TestStore) {
     let s = &t.store;
     let (fam, first) = family("fam", "c", "carol", T0, 86_400);

@@ -425,3 +425,37 @@ async fn grace_window_returns_the_same_successor(t: TestStore) {
     assert_eq!(s3, 200, "{body}");
 }
 both_backends!(grace, grace_window_returns_the_same_successor);
+
+/// The claims of a token, read without verifying (the test made it).
+fn claims_of(token: &str) -> Value {
+    use base64::Engine as _;
+    let payload = token.split('.').nth(1).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+/// Tokens issued while the clock jumps back and forth: each one's `iat` is
+/// the clock's time and its `exp` comes after it.
+async fn clock_jumps_never_give_exp_before_iat(t: TestStore) {
+    let clock = jot_server::FakeClock::new(1_800_000_000);
+    let h = start_with_clock(t, settings(), std::sync::Arc::new(clock.clone())).await;
+    h.add_client("svc", &[Grant::ClientCredentials]).await;
+    for now in [
+        1_800_000_000,
+        1_799_996_400, // an hour back
+        1_831_536_000, // a year ahead
+        1_800_000_001, // back again
+    ] {
+        clock.set(now);
+        let claims = claims_of(&h.cc_token("svc").await);
+        let (iat, exp) = (
+            claims["iat"].as_i64().unwrap(),
+            claims["exp"].as_i64().unwrap(),
+        );
+        assert_eq!(iat, now);
+        assert!(exp > iat, "exp {exp} not after iat {iat}");
+    }
+}
+both_backends!(clock_jumps, clock_jumps_never_give_exp_before_iat);

@@ -126,7 +126,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// 4. The token is unused: it is marked used at `now`, the successor is
     ///    stored with end `min(successor.expires_at, family end)`, the
     ///    access token is recorded for the family: `Rotated`.
-    /// 5. It was used at `u` and `now - u < grace`: the access token is
+    /// 5. It was used at `u` and `0 <= now - u < grace`: the access token is
     ///    recorded and the successor stored by that first rotation is
     ///    returned sealed: `Replayed`. (With `grace` 0 this never happens.)
     /// 6. Otherwise it is a reuse: the family is revoked at `now`, every

@@ -510,7 +510,12 @@ macro_rules! impl_store {
                     }
                     Some(used_at) => {
                         let successor: Option<Vec<u8>> = row.try_get("successor")?;
-                        if req.now - used_at < req.grace {
+                        // Within the window only if used at or before
+                        // now: after the clock steps back, `now - used_at`
+                        // is negative, which is no retry of a lost
+                        // response but a reuse (with no window at all, a
+                        // negative age would otherwise pass `< 0`).
+                        if (0..req.grace).contains(&(req.now - used_at)) {
                             if let Some(successor) = successor {
                                 let next = sqlx::query(
                                     "SELECT sealed_for_predecessor, expires_at \
