@@ -14,6 +14,11 @@ use crate::store::Store;
 /// apart (publish-ahead ≥ JWKS max-age), so a minute's delay is harmless.
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(60);
 
+/// Rows of each table one purge transaction deletes at most.
+pub const PURGE_BATCH: i64 = 1_000;
+/// Batches one maintenance round runs at most (then the next round goes on).
+pub const PURGE_MAX_BATCHES: usize = 100;
+
 /// Runs [`run_once`] every `every` until the task is aborted. The first run
 /// is one interval after the spawn: start-up has just applied the due steps
 /// itself (so a fresh store has its signing keys before serving), and an
@@ -40,7 +45,7 @@ pub async fn run_once(store: &dyn Store, keys: &KeyManager, now: i64) {
     if let Err(e) = keys.maintain().await {
         tracing::warn!(error = %e, code = e.code(), "key rotation step failed");
     }
-    match store.purge_expired(now).await {
+    match crate::store::purge_all(store, now, PURGE_BATCH, PURGE_MAX_BATCHES).await {
         Ok(p) if p != Default::default() => {
             tracing::debug!(
                 denylist = p.denylist,

@@ -557,7 +557,7 @@ async fn denylist_and_feed(t: TestStore) {
     );
     assert_eq!(s.revocations_since(0, 1).await.unwrap(), feed[..1]);
 
-    let purged = s.purge_expired(T0 + 60).await.unwrap();
+    let purged = s.purge_expired(T0 + 60, 1_000).await.unwrap();
     assert_eq!(purged.denylist, 1);
     assert_eq!(s.revocations_since(0, 10).await.unwrap(), feed[..1]);
     assert!(s.is_access_token_denied("j1", T0 + 60).await.unwrap());
@@ -647,7 +647,7 @@ async fn subject_cutoffs(t: TestStore) {
         }
     );
     // Cut-offs survive purging: a new replica rebuilds from the feed.
-    s.purge_expired(T0 + 1_000_000).await.unwrap();
+    s.purge_expired(T0 + 1_000_000, 1_000).await.unwrap();
     assert_eq!(s.revocations_since(0, 10).await.unwrap(), feed);
 }
 both_backends!(subjects, subject_cutoffs);
@@ -669,7 +669,7 @@ async fn single_use_jtis(t: TestStore) {
         .consume_jti("client-a", "j", T0 + 200, T0 + 61)
         .await
         .unwrap());
-    let purged = s.purge_expired(T0 + 100).await.unwrap();
+    let purged = s.purge_expired(T0 + 100, 1_000).await.unwrap();
     assert_eq!(purged.jtis, 1);
 
     let tasks: Vec<_> = (0..20)
@@ -696,14 +696,81 @@ async fn purge_removes_dead_refresh_state(t: TestStore) {
     s.create_family(&fam, &first, &access("a", T0 + 600))
         .await
         .unwrap();
-    assert_eq!(s.purge_expired(T0 + 10).await.unwrap(), Purged::default());
+    assert_eq!(
+        s.purge_expired(T0 + 10, 1_000).await.unwrap(),
+        Purged::default()
+    );
     assert!(s.refresh_token(&first.digest).await.unwrap().is_some());
-    let purged = s.purge_expired(T0 + 7200).await.unwrap();
+    let purged = s.purge_expired(T0 + 7200, 1_000).await.unwrap();
     assert_eq!(purged.refresh, 2, "the token and its family");
     assert!(s.refresh_token(&first.digest).await.unwrap().is_none());
     s.ping().await.unwrap();
 }
 both_backends!(purge, purge_removes_dead_refresh_state);
+
+/// The janitor (issue 14): expired rows go in batches of a bounded size,
+/// however many there are, and nothing live goes with them.
+async fn janitor_batches_never_take_a_live_row(t: TestStore) {
+    let s = &t.store;
+    let now = T0 + 200;
+    let mut live = Vec::new();
+    let mut dead = Vec::new();
+    for i in 0..25 {
+        // Ten families ended at T0 + 100; fifteen run for a day more.
+        let lifetime = if i < 10 { 100 } else { 100_000 };
+        let (fam, first) = family(&format!("fam{i}"), "c", "hal", T0, lifetime);
+        s.create_family(&fam, &first, &access(&format!("at{i}"), T0 + 600))
+            .await
+            .unwrap();
+        if i < 10 { &mut dead } else { &mut live }.push(first.digest);
+    }
+    for i in 0..12 {
+        let exp = if i < 7 { T0 + 50 } else { T0 + 10_000 };
+        s.deny_access_token(&format!("denied{i}"), exp, T0)
+            .await
+            .unwrap();
+    }
+
+    // One batch of 3: no table loses more than 3 rows (the refresh count
+    // adds tokens, which end with their family, and families), and it says
+    // there is more.
+    let first = s.purge_expired(now, 3).await.unwrap();
+    assert_eq!(first.denylist, 3);
+    assert!((3..=6).contains(&first.refresh), "{first:?}");
+    assert!(first.more);
+    let dead_left = {
+        let mut n = 0;
+        for digest in &dead {
+            n += usize::from(s.refresh_token(digest).await.unwrap().is_some());
+        }
+        n
+    };
+    assert!(dead_left >= 4, "one batch took {} of 10", 10 - dead_left);
+
+    let rest = purge_all(s.as_ref(), now, 3, 100).await.unwrap();
+    assert_eq!(first.denylist + rest.denylist, 7);
+    assert!(!rest.more);
+    for digest in &dead {
+        assert!(s.refresh_token(digest).await.unwrap().is_none());
+    }
+    for digest in &live {
+        let info = s
+            .refresh_token(digest)
+            .await
+            .unwrap()
+            .expect("a live token");
+        assert!(info.is_active(now));
+    }
+    for i in 7..12 {
+        assert!(s
+            .is_access_token_denied(&format!("denied{i}"), now)
+            .await
+            .unwrap());
+    }
+    // Nothing left to do.
+    assert_eq!(s.purge_expired(now, 3).await.unwrap(), Purged::default());
+}
+both_backends!(janitor, janitor_batches_never_take_a_live_row);
 
 async fn concurrent_logouts_and_rotations(t: TestStore) {
     let s = &t.store;

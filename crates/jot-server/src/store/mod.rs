@@ -195,8 +195,33 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
 
     // ----- housekeeping -----
 
-    /// Deletes what can no longer matter at `now`: denylist entries and their
-    /// feed entries past `exp`, refresh tokens past their end and families
-    /// past theirs, `jti` entries past `exp`.
-    async fn purge_expired(&self, now: i64) -> Result<Purged>;
+    /// Deletes what can no longer matter at `now`, at most `limit` rows of
+    /// each table, in one short transaction: denylist entries and their feed
+    /// entries past `exp`, refresh tokens past their end and families past
+    /// theirs, `jti` entries past `exp`. Nothing live is touched: every
+    /// condition is an end at or before `now`. [`Purged::more`] says a table
+    /// may hold more; [`purge_all`] repeats until none does.
+    async fn purge_expired(&self, now: i64, limit: i64) -> Result<Purged>;
+}
+
+/// Purges in batches of `batch` rows per table until nothing expired is
+/// left (at most `max_batches` rounds, so a huge backlog is worked off over
+/// several maintenance runs instead of one long one), yielding between
+/// batches so requests get the write lock in between.
+pub async fn purge_all(
+    store: &dyn Store,
+    now: i64,
+    batch: i64,
+    max_batches: usize,
+) -> Result<Purged> {
+    let mut total = Purged::default();
+    for _ in 0..max_batches {
+        let purged = store.purge_expired(now, batch).await?;
+        total += purged;
+        if !purged.more {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    Ok(total)
 }

@@ -389,4 +389,15 @@ pub struct Purged {
     pub refresh: u64,
     /// Single-use `jti` entries past their `exp`.
     pub jtis: u64,
+    /// Some table had at least the batch's limit to delete: call again.
+    pub more: bool,
+}
+
+impl std::ops::AddAssign for Purged {
+    fn add_assign(&mut self, other: Purged) {
+        self.denylist += other.denylist;
+        self.refresh += other.refresh;
+        self.jtis += other.jtis;
+        self.more = other.more;
+    }
 }

@@ -742,38 +742,60 @@ macro_rules! impl_store {
                 Ok(done.rows_affected() > 0)
             }
 
-            async fn purge_expired(&self, now: i64) -> $crate::error::Result<$crate::store::Purged> {
+            async fn purge_expired(
+                &self,
+                now: i64,
+                limit: i64,
+            ) -> $crate::error::Result<$crate::store::Purged> {
+                // Each statement deletes at most `limit` rows, chosen by
+                // primary key through the expiry indexes (migration 0004),
+                // so one call holds the write lock briefly however much has
+                // piled up; the caller repeats while `more` says so.
                 let mut tx = self.begin_write().await?;
                 let mut purged = $crate::store::Purged::default();
-                purged.denylist = sqlx::query("DELETE FROM denied_access_tokens WHERE exp <= $1")
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                sqlx::query("DELETE FROM revocation_feed WHERE kind = 'jti' AND at <= $1")
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("DELETE FROM family_access_tokens WHERE exp <= $1")
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                purged.refresh = sqlx::query("DELETE FROM refresh_tokens WHERE expires_at <= $1")
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                purged.refresh += sqlx::query("DELETE FROM refresh_families WHERE expires_at <= $1")
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                purged.jtis = sqlx::query("DELETE FROM used_jtis WHERE exp <= $1")
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+                let mut full = false;
+                let mut delete = async |sql: &str| -> $crate::error::Result<u64> {
+                    let n = sqlx::query(sql)
+                        .bind(now)
+                        .bind(limit)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    full |= n >= u64::try_from(limit).unwrap_or(u64::MAX);
+                    Ok(n)
+                };
+                purged.denylist = delete(
+                    "DELETE FROM denied_access_tokens WHERE jti IN \
+                     (SELECT jti FROM denied_access_tokens WHERE exp <= $1 LIMIT $2)",
+                )
+                .await?;
+                delete(
+                    "DELETE FROM revocation_feed WHERE seq IN (SELECT seq FROM revocation_feed \
+                     WHERE kind = 'jti' AND at <= $1 LIMIT $2)",
+                )
+                .await?;
+                delete(
+                    "DELETE FROM family_access_tokens WHERE (family_id, jti) IN \
+                     (SELECT family_id, jti FROM family_access_tokens WHERE exp <= $1 LIMIT $2)",
+                )
+                .await?;
+                purged.refresh = delete(
+                    "DELETE FROM refresh_tokens WHERE digest IN \
+                     (SELECT digest FROM refresh_tokens WHERE expires_at <= $1 LIMIT $2)",
+                )
+                .await?;
+                purged.refresh += delete(
+                    "DELETE FROM refresh_families WHERE id IN \
+                     (SELECT id FROM refresh_families WHERE expires_at <= $1 LIMIT $2)",
+                )
+                .await?;
+                purged.jtis = delete(
+                    "DELETE FROM used_jtis WHERE (issuer, jti) IN \
+                     (SELECT issuer, jti FROM used_jtis WHERE exp <= $1 LIMIT $2)",
+                )
+                .await?;
                 tx.commit().await?;
+                purged.more = full;
                 Ok(purged)
             }
         }
