@@ -56,12 +56,19 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             settings.request_timeout,
         ))
-        // The span names the method and path only: query strings and
-        // headers may carry tokens or credentials.
+        // The span names the method and path only (query strings and
+        // headers may carry tokens or credentials), and the client once it
+        // has authenticated; its closing event is the request's log line
+        // with status and latency.
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
-                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                    tracing::info_span!(
+                        "request",
+                        method = %req.method(),
+                        path = %req.uri().path(),
+                        client = tracing::field::Empty
+                    )
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )

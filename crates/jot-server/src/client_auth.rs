@@ -45,7 +45,19 @@ pub const SUPPORTED: [Method; 3] = [Method::Basic, Method::Post, Method::Private
 
 /// Authenticates the client of a request, or answers `invalid_client`
 /// (401) or `invalid_request` (several methods at once, RFC 6749 §2.3).
+/// The request's log line then names the client (its id, never its
+/// credentials).
 pub async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: &Form,
+) -> Result<(Client, Method), OAuthError> {
+    let authenticated = identify(state, headers, form).await?;
+    tracing::Span::current().record("client", authenticated.0.id.as_str());
+    Ok(authenticated)
+}
+
+async fn identify(
     state: &AppState,
     headers: &HeaderMap,
     form: &Form,

@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod audit;
 pub mod client_assertion;
 pub mod client_auth;
 pub mod clients;

@@ -86,7 +86,7 @@ pub async fn revoke_token(
             .revoke_refresh_token(&digest, &client.id, now)
             .await?
         {
-            tracing::info!(client = %client.id, family = %info.family.id, "refresh token family revoked");
+            crate::audit::refresh_family_revoked(&info.family.id, &client.id);
         }
     }
     state.revoked.refresh(now).await?;

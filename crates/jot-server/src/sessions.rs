@@ -45,7 +45,7 @@ async fn revoke_subject(
     let now = state.clock.now();
     let families = state.store.revoke_subject(subject, now).await?;
     state.revoked.refresh(now).await?;
-    tracing::info!(client = %client.id, families, "subject logged out everywhere");
+    crate::audit::subject_logged_out(subject, families, &client.id);
     Ok((
         [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
         Json(json!({

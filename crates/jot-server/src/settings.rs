@@ -21,6 +21,15 @@ use crate::error::{Error, Result};
 use crate::keys::KeyPolicy;
 use crate::refresh::RefreshPolicy;
 
+/// How `jot serve` writes its log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log pipelines.
+    Json,
+}
+
 /// `jot serve`'s command line: where the store is, the service's options,
 /// and the optional file holding more of them.
 #[derive(Debug, Clone, Args)]
@@ -38,6 +47,11 @@ pub struct ServeArgs {
     /// if the store has none, print what would be served, and exit.
     #[arg(long)]
     pub check: bool,
+    /// Log lines on stderr as text or as one JSON object each (request lines
+    /// carry method, path, client, status and latency; audit events have the
+    /// target `jot::audit`). `JOT_LOG` filters them like `RUST_LOG`.
+    #[arg(long, env = "JOT_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
     /// The service's options.
     #[command(flatten)]
     pub options: ServeOptions,

@@ -47,6 +47,7 @@ pub fn add(a: ClientAddArgs) -> Result<u8> {
         let store = open(&a.store).await?;
         Clients::new(store, clock()).add(new).await.map_err(failure)
     })?;
+    jot_server::audit::client_added(&client.id, "cli");
     let note = format!(
         "The secret is shown only now: store it. `jot client rotate-secret {}` replaces it.",
         client.id
@@ -120,6 +121,7 @@ pub fn remove(a: ClientNameArgs) -> Result<u8> {
     if !removed {
         return Err(not_found(&a.name));
     }
+    jot_server::audit::client_removed(&a.name, "cli");
     if a.json {
         println!("{}", json!({"removed": a.name}));
     } else {
@@ -136,6 +138,7 @@ pub fn rotate_secret(a: ClientNameArgs) -> Result<u8> {
             .await
             .map_err(failure)
     })?;
+    jot_server::audit::client_secret_rotated(&a.name, "cli");
     let note = "The old secret no longer works; the new one is shown only now.";
     print_secret(&a.name, &secret, a.json, note);
     Ok(0)

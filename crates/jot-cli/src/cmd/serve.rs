@@ -1,5 +1,6 @@
 //! `jot serve`: the token service of `jot-server`, with its logs on stderr.
 
+use jot_server::settings::LogFormat;
 use tracing_subscriber::EnvFilter;
 
 use super::store::failure;
@@ -9,10 +10,20 @@ pub fn run(args: jot_server::settings::ServeArgs) -> Result<u8> {
     // JOT_LOG filters like RUST_LOG; the service logs no secret, token or
     // key at any level.
     let filter = EnvFilter::try_from_env("JOT_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt()
+    let log = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match args.log_format {
+        LogFormat::Text => log.init(),
+        // The fields of the request span (method, path, client) on every
+        // line inside it, so the closing line of a request has them all.
+        LogFormat::Json => log
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -10,6 +10,7 @@ pub fn revoke(a: SessionsRevokeArgs) -> Result<u8> {
         let store = open(&a.store).await?;
         store.revoke_subject(&a.subject, at).await.map_err(failure)
     })?;
+    jot_server::audit::subject_logged_out(&a.subject, families, "cli");
     println!(
         "revoked every token of {:?} issued at or before {} ({families} refresh token famil{})",
         a.subject,

@@ -11,13 +11,28 @@ use jot_server::{Clock, SharedClock, Store, SystemClock};
 use crate::error::{Failure, Result};
 
 /// Runs `f` on a current-thread runtime (these commands make a handful of
-/// queries; a thread pool would only cost start-up time).
+/// queries; a thread pool would only cost start-up time). The changes they
+/// make are audit events (`jot::audit`), printed on stderr like `jot
+/// serve`'s: text, or JSON with `JOT_LOG_FORMAT=json`.
 pub fn block_on<T>(f: impl Future<Output = Result<T>>) -> Result<T> {
+    audit_log();
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::usage(format!("starting the async runtime: {e}")))?
         .block_on(f)
+}
+
+fn audit_log() {
+    let log = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("jot::audit=info"))
+        .with_writer(std::io::stderr);
+    // A second call (tests run several commands in one process) keeps the
+    // first subscriber.
+    let _ = match std::env::var("JOT_LOG_FORMAT").as_deref() {
+        Ok("json") => log.json().flatten_event(true).try_init(),
+        _ => log.try_init(),
+    };
 }
 
 /// Opens (creating on first use) the store the options select.

@@ -111,8 +111,10 @@ impl KeyManager {
     /// change. Returns whether this call committed one.
     pub async fn maintain(&self) -> Result<bool> {
         let policy = self.policy.clone();
-        self.apply(move |ring, now| Ok(plan(&ring.keys, &policy, now)))
-            .await
+        self.apply("schedule", move |ring, now| {
+            Ok(plan(&ring.keys, &policy, now))
+        })
+        .await
     }
 
     /// Rotates now (`jot keys rotate`): for `alg`, or every configured
@@ -122,19 +124,25 @@ impl KeyManager {
             Some(a) => vec![a],
             None => self.policy.algorithms.clone(),
         };
-        self.apply(move |ring, _| Ok(plan_rotate_now(&ring.keys, &algs)))
+        self.apply("cli", move |ring, _| Ok(plan_rotate_now(&ring.keys, &algs)))
             .await
             .map(drop)
     }
 
     /// Retires one key now (`jot keys retire KID`).
     pub async fn retire(&self, kid: &str) -> Result<()> {
-        self.apply(|ring, _| plan_retire(&ring.keys, kid))
+        self.apply("cli", |ring, _| plan_retire(&ring.keys, kid))
             .await
             .map(drop)
     }
 
-    async fn apply(&self, decide: impl Fn(&KeyRing, i64) -> Result<Vec<Step>>) -> Result<bool> {
+    /// Commits the steps `decide` finds due; `by` names who asked, for the
+    /// audit events (`"schedule"` or `"cli"`).
+    async fn apply(
+        &self,
+        by: &str,
+        decide: impl Fn(&KeyRing, i64) -> Result<Vec<Step>>,
+    ) -> Result<bool> {
         for _ in 0..MAX_ATTEMPTS {
             let ring = self.store.key_ring().await?;
             let now = self.clock.now();
@@ -148,7 +156,7 @@ impl KeyManager {
                 .collect::<Result<Vec<_>>>()?;
             if self.store.commit_key_changes(ring.epoch, &changes).await? {
                 for s in &steps {
-                    tracing::info!(step = ?s, "signing key ring changed");
+                    crate::audit::key_ring_changed(s, by);
                 }
                 return Ok(true);
             }

@@ -174,11 +174,7 @@ impl RefreshTokens {
                 family,
             }),
             RotateOutcome::Reused { family } => {
-                tracing::warn!(
-                    family = %family.id,
-                    client = %family.client_id,
-                    "refresh token reused: family revoked"
-                );
+                crate::audit::refresh_reuse_detected(&family.id, &family.client_id);
                 Refreshed::Reused(family)
             }
             RotateOutcome::Expired => Refreshed::Expired,
