@@ -1,4 +1,5 @@
-//! RFC 6750 §3 answers: status, `WWW-Authenticate` challenge, short body.
+//! RFC 6750 §3 answers: status, `WWW-Authenticate` challenge, short body;
+//! with DPoP configured, the `DPoP` challenge of RFC 9449 §7.1.
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -16,6 +17,19 @@ const MAX_DESCRIPTION: usize = 200;
 pub struct Rejection {
     realm: Arc<str>,
     reason: Reason,
+    dpop: Option<DpopChallenge>,
+}
+
+/// What the challenge says about DPoP when the layer accepts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct DpopChallenge {
+    /// The accepted proof algorithms, space-separated (`algs`).
+    pub(crate) algs: String,
+    /// The client presented its token with the DPoP scheme: the answer is
+    /// a DPoP challenge whatever the reason.
+    pub(crate) presented: bool,
+    /// The nonce to send in `DPoP-Nonce`.
+    pub(crate) nonce: Option<String>,
 }
 
 /// The kinds of [`Rejection`].
@@ -45,24 +59,66 @@ pub enum Reason {
     /// The service is set up wrongly (e.g. [`crate::Claims`] used on a
     /// route without [`crate::JwtLayer`]): 500.
     Misconfigured(&'static str),
+    /// The token's DPoP binding does not fit how it was presented: a token
+    /// bound to a key (`cnf.jkt`) sent as a bearer token, or an unbound one
+    /// sent with the DPoP scheme (RFC 9449 §7.1, §7.2): 401
+    /// `invalid_token`.
+    TokenBinding(&'static str),
+    /// The DPoP proof header is missing, repeated or unreadable: 401
+    /// `invalid_dpop_proof`.
+    MalformedProof(&'static str),
+    /// The DPoP proof was rejected (signature, `htm`, `htu`, `ath`, key
+    /// binding, age, replay…): 401 `invalid_dpop_proof`, described by the
+    /// library error.
+    InvalidProof(jot::Error),
+    /// The proof lacks the server's current nonce: 401 `use_dpop_nonce`
+    /// with a `DPoP-Nonce` header (RFC 9449 §9).
+    UseDpopNonce,
+    /// The proof could not be recorded against replay (the replay cache is
+    /// full of live proofs, or its store failed): 503, the proof was not
+    /// accepted.
+    ReplayCheckUnavailable(jot::Error),
+}
+
+impl Reason {
+    /// The reasons that only DPoP requests have: always a DPoP challenge
+    /// when DPoP is configured.
+    fn is_dpop(&self) -> bool {
+        matches!(
+            self,
+            Reason::TokenBinding(_)
+                | Reason::MalformedProof(_)
+                | Reason::InvalidProof(_)
+                | Reason::UseDpopNonce
+        )
+    }
 }
 
 impl Rejection {
     pub(crate) fn new(realm: Arc<str>, reason: Reason) -> Self {
-        Rejection { realm, reason }
+        Rejection {
+            realm,
+            reason,
+            dpop: None,
+        }
+    }
+
+    /// The layer accepts DPoP: the challenge says so.
+    pub(crate) fn with_dpop(mut self, dpop: DpopChallenge) -> Self {
+        self.dpop = Some(dpop);
+        self
     }
 
     /// Classifies a verification error: the provider's trouble is not the
     /// client's (503, no challenge), everything else rejects the token.
-    pub(crate) fn from_error(realm: Arc<str>, e: jot::Error) -> Self {
-        let reason = match e {
+    pub(crate) fn reason_for(e: jot::Error) -> Reason {
+        match e {
             jot::Error::JwksFetch(_) | jot::Error::JwksStale { .. } | jot::Error::Discovery(_) => {
                 Reason::KeysUnavailable(e)
             }
             jot::Error::InsecureUrl(_) => Reason::Misconfigured("key source URL refused"),
             e => Reason::InvalidToken(e),
-        };
-        Rejection { realm, reason }
+        }
     }
 
     /// Why.
@@ -73,17 +129,35 @@ impl Rejection {
     /// The HTTP status of the answer.
     pub fn status(&self) -> StatusCode {
         match self.reason {
-            Reason::MissingToken | Reason::InvalidToken(_) => StatusCode::UNAUTHORIZED,
+            Reason::MissingToken
+            | Reason::InvalidToken(_)
+            | Reason::TokenBinding(_)
+            | Reason::MalformedProof(_)
+            | Reason::InvalidProof(_)
+            | Reason::UseDpopNonce => StatusCode::UNAUTHORIZED,
             Reason::InvalidRequest(_) => StatusCode::BAD_REQUEST,
             Reason::InsufficientScope { .. } => StatusCode::FORBIDDEN,
-            Reason::KeysUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Reason::KeysUnavailable(_) | Reason::ReplayCheckUnavailable(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Reason::Misconfigured(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     /// The `WWW-Authenticate` value, if the answer has one.
+    ///
+    /// Without DPoP configured, a `Bearer` challenge (RFC 6750 §3). With
+    /// it, a `DPoP` challenge with `algs` (RFC 9449 §7.1) when the client
+    /// used the DPoP scheme or its proof is at fault; otherwise the
+    /// `Bearer` challenge followed by a `DPoP` one that offers the scheme
+    /// (§7.2).
     pub fn challenge(&self) -> Option<String> {
-        let mut c = format!("Bearer realm=\"{}\"", quoted(&self.realm));
+        let dpop_scheme = self
+            .dpop
+            .as_ref()
+            .is_some_and(|d| d.presented || self.reason.is_dpop());
+        let scheme = if dpop_scheme { "DPoP" } else { "Bearer" };
+        let mut c = format!("{scheme} realm=\"{}\"", quoted(&self.realm));
         let mut param = |name: &str, value: &str| {
             let _ = write!(c, ", {name}=\"{}\"", quoted(value));
         };
@@ -97,6 +171,25 @@ impl Rejection {
                 param("error", "invalid_token");
                 param("error_description", &e.to_string());
             }
+            Reason::TokenBinding(why) => {
+                param("error", "invalid_token");
+                param("error_description", why);
+            }
+            Reason::MalformedProof(why) => {
+                param("error", "invalid_dpop_proof");
+                param("error_description", why);
+            }
+            Reason::InvalidProof(e) => {
+                param("error", "invalid_dpop_proof");
+                param("error_description", &e.to_string());
+            }
+            Reason::UseDpopNonce => {
+                param("error", "use_dpop_nonce");
+                param(
+                    "error_description",
+                    "the resource server requires a nonce in the DPoP proof",
+                );
+            }
             Reason::InsufficientScope { description, scope } => {
                 param("error", "insufficient_scope");
                 param("error_description", description);
@@ -104,7 +197,15 @@ impl Rejection {
                     param("scope", scope);
                 }
             }
-            Reason::KeysUnavailable(_) | Reason::Misconfigured(_) => return None,
+            Reason::KeysUnavailable(_)
+            | Reason::Misconfigured(_)
+            | Reason::ReplayCheckUnavailable(_) => return None,
+        }
+        if let Some(dpop) = &self.dpop {
+            if !dpop_scheme {
+                let _ = write!(c, ", DPoP realm=\"{}\"", quoted(&self.realm));
+            }
+            let _ = write!(c, ", algs=\"{}\"", quoted(&dpop.algs));
         }
         Some(c)
     }
@@ -113,9 +214,13 @@ impl Rejection {
         match self.reason {
             Reason::MissingToken => "",
             Reason::InvalidRequest(_) => "invalid_request",
-            Reason::InvalidToken(_) => "invalid_token",
+            Reason::InvalidToken(_) | Reason::TokenBinding(_) => "invalid_token",
+            Reason::MalformedProof(_) | Reason::InvalidProof(_) => "invalid_dpop_proof",
+            Reason::UseDpopNonce => "use_dpop_nonce",
             Reason::InsufficientScope { .. } => "insufficient_scope",
-            Reason::KeysUnavailable(_) => "temporarily_unavailable",
+            Reason::KeysUnavailable(_) | Reason::ReplayCheckUnavailable(_) => {
+                "temporarily_unavailable"
+            }
             Reason::Misconfigured(_) => "server_error",
         }
     }
@@ -132,6 +237,10 @@ impl IntoResponse for Rejection {
             if let Ok(v) = HeaderValue::from_str(&c) {
                 resp.headers_mut().insert(WWW_AUTHENTICATE, v);
             }
+        }
+        let nonce = self.dpop.as_ref().and_then(|d| d.nonce.as_deref());
+        if let Some(v) = nonce.and_then(|n| HeaderValue::from_str(n).ok()) {
+            resp.headers_mut().insert(crate::dpop::DPOP_NONCE, v);
         }
         resp
     }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use jot::dpop::VerifiedProof;
 use jot::jws::Header;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -17,6 +18,7 @@ pub struct Token {
     pub(crate) header: Header,
     pub(crate) claims: Arc<Map<String, Value>>,
     pub(crate) realm: Arc<str>,
+    pub(crate) dpop: Option<Arc<VerifiedProof>>,
 }
 
 impl Token {
@@ -28,6 +30,12 @@ impl Token {
     /// The verified claims set.
     pub fn claims(&self) -> &Map<String, Value> {
         &self.claims
+    }
+
+    /// The DPoP proof the token came with, if it was presented with the
+    /// DPoP scheme (then the proof key is the one the token is bound to).
+    pub fn dpop_proof(&self) -> Option<&VerifiedProof> {
+        self.dpop.as_deref()
     }
 
     /// The granted scopes: the RFC 9068 `scope` claim (space-separated), or

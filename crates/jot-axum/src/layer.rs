@@ -13,7 +13,8 @@ use serde_json::{Map, Value};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::challenge::{Reason, Rejection};
+use crate::challenge::{DpopChallenge, Reason, Rejection};
+use crate::dpop::{binding, Binding, Dpop, ProofRequest};
 use crate::extract::{scopes, Token};
 use crate::source::{self, Found, TokenSource};
 
@@ -34,6 +35,7 @@ struct Config {
     sources: Vec<TokenSource>,
     scopes: Vec<String>,
     checks: Vec<(String, Check)>,
+    dpop: Option<Dpop>,
 }
 
 impl fmt::Debug for JwtLayer {
@@ -48,6 +50,7 @@ impl fmt::Debug for JwtLayer {
                 "checks",
                 &c.checks.iter().map(|(d, _)| d).collect::<Vec<_>>(),
             )
+            .field("dpop", &c.dpop)
             .finish()
     }
 }
@@ -63,6 +66,7 @@ impl JwtLayer {
                 sources: vec![TokenSource::AuthorizationBearer],
                 scopes: Vec::new(),
                 checks: Vec::new(),
+                dpop: None,
             }),
         }
     }
@@ -119,22 +123,71 @@ impl JwtLayer {
             .push((description.to_owned(), Arc::new(check)));
         self
     }
+
+    /// Also accepts DPoP-bound tokens: `Authorization: DPoP <token>` with a
+    /// `DPoP` proof header (RFC 9449 §7), checked as [`Dpop`] is
+    /// configured. The handler sees the proof in [`Token::dpop_proof`].
+    ///
+    /// With or without this, a token bound to a DPoP key (its claims carry
+    /// `cnf.jkt`) is never accepted as a bearer token.
+    pub fn dpop(mut self, dpop: Dpop) -> Self {
+        self.config().dpop = Some(dpop);
+        self
+    }
 }
 
 impl Config {
-    async fn authorize(&self, found: Found) -> Result<Token, Rejection> {
-        let reject = |reason| Rejection::new(self.realm.clone(), reason);
-        let token = match found {
-            Found::Token(t) => t,
-            Found::Missing => return Err(reject(Reason::MissingToken)),
-            Found::Invalid(why) => return Err(reject(Reason::InvalidRequest(why))),
+    fn reject(&self, reason: Reason, presented_with_dpop: bool) -> Rejection {
+        let rejection = Rejection::new(self.realm.clone(), reason);
+        let Some(dpop) = &self.dpop else {
+            return rejection;
         };
+        let nonce = match rejection.reason() {
+            Reason::UseDpopNonce => dpop.current_nonce(),
+            _ => None,
+        };
+        rejection.with_dpop(DpopChallenge {
+            algs: dpop.algs(),
+            presented: presented_with_dpop,
+            nonce,
+        })
+    }
+
+    async fn authorize(
+        &self,
+        found: Found,
+        proof: Option<ProofRequest>,
+    ) -> Result<Token, Rejection> {
+        let (token, with_dpop) = match found {
+            Found::Token(t) => (t, false),
+            Found::Dpop(t) => (t, true),
+            Found::Missing => return Err(self.reject(Reason::MissingToken, false)),
+            Found::Invalid(why) => return Err(self.reject(Reason::InvalidRequest(why), false)),
+        };
+        let reject = |reason| self.reject(reason, with_dpop);
         let verified = self
             .verifier
             .verify::<Map<String, Value>>(&token)
             .await
-            .map_err(|e| Rejection::from_error(self.realm.clone(), e))?;
+            .map_err(|e| reject(Rejection::reason_for(e)))?;
         let claims = verified.claims;
+        let proof = match (&self.dpop, proof) {
+            // Only a token sent with the DPoP scheme comes with a request
+            // to check a proof against.
+            (Some(dpop), Some(request)) => {
+                Some(dpop.check(&request, &token, &claims).map_err(reject)?)
+            }
+            _ => {
+                // RFC 9449 §7.2: a token bound to a key works only with a
+                // proof of that key, or stealing it would be enough.
+                if !matches!(binding(&claims), Binding::None) {
+                    return Err(reject(Reason::TokenBinding(
+                        "the token is bound to a DPoP key: present it with the DPoP scheme and a proof",
+                    )));
+                }
+                None
+            }
+        };
         if !self.scopes.is_empty() {
             let granted = scopes(&claims);
             if !self.scopes.iter().all(|s| granted.contains(&s.as_str())) {
@@ -156,6 +209,7 @@ impl Config {
             header: verified.header,
             claims: Arc::new(claims),
             realm: self.realm.clone(),
+            dpop: proof.map(Arc::new),
         })
     }
 }
@@ -205,9 +259,10 @@ where
         // The clone that was polled ready is the one called (tower's rule).
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
-        let found = source::find(&config.sources, req.headers());
+        let found = source::find(&config.sources, req.headers(), config.dpop.is_some());
+        let proof = matches!(found, Found::Dpop(_)).then(|| ProofRequest::of(&req));
         Box::pin(async move {
-            match config.authorize(found).await {
+            match config.authorize(found, proof).await {
                 Ok(token) => {
                     req.extensions_mut().insert(token);
                     inner.call(req).await

@@ -15,6 +15,21 @@
 //! | scope or claim requirement not met | 403 | `Bearer realm="…", error="insufficient_scope", error_description="…", scope="…"` |
 //! | keys unavailable (provider down past the staleness bound) | 503 | none |
 //!
+//! With [`JwtLayer::dpop`], tokens bound to a client key (RFC 9449 DPoP,
+//! `cnf.jkt`) are accepted as `Authorization: DPoP <token>` with a `DPoP`
+//! proof header; failures then answer with a `DPoP` challenge:
+//!
+//! | case | status | `WWW-Authenticate` |
+//! |---|---|---|
+//! | no token | 401 | `Bearer realm="…", DPoP realm="…", algs="…"` |
+//! | proof missing, repeated or rejected (method, URL, `ath`, key, age, replay) | 401 | `DPoP realm="…", error="invalid_dpop_proof", …, algs="…"` |
+//! | bound token sent as `Bearer`, unbound token sent as `DPoP` | 401 | `DPoP realm="…", error="invalid_token", …, algs="…"` |
+//! | nonce required ([`Dpop::require_nonce`]) and missing or old | 401 | `DPoP realm="…", error="use_dpop_nonce", …` and a `DPoP-Nonce` header |
+//! | replay cache full | 503 | none |
+//!
+//! A token whose claims carry `cnf.jkt` is refused as a bearer token
+//! whether DPoP is configured or not.
+//!
 //! Descriptions come from [`jot::Error`]'s messages, which never contain the
 //! token or key material; response bodies hold only the error code.
 //!
@@ -41,11 +56,13 @@
 #![warn(missing_docs)]
 
 mod challenge;
+mod dpop;
 mod extract;
 mod layer;
 mod source;
 
 pub use challenge::{Reason, Rejection};
+pub use dpop::Dpop;
 pub use extract::{Claims, Token};
 pub use layer::{JwtLayer, JwtService};
 pub use source::TokenSource;

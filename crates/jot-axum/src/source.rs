@@ -19,16 +19,28 @@ pub enum TokenSource {
 }
 
 pub(crate) enum Found {
+    /// A token presented as a bearer token (or in a cookie or header).
     Token(String),
+    /// A token presented with `Authorization: DPoP` (RFC 9449 §7.1).
+    Dpop(String),
     Missing,
     /// The request is malformed (RFC 6750 `invalid_request`).
     Invalid(&'static str),
 }
 
-pub(crate) fn find(sources: &[TokenSource], headers: &HeaderMap) -> Found {
+/// The token of the request: with `dpop`, an `Authorization: DPoP` token
+/// first (whatever the sources), then the configured sources.
+pub(crate) fn find(sources: &[TokenSource], headers: &HeaderMap, dpop: bool) -> Found {
+    if dpop {
+        match authorization(headers, "dpop") {
+            Found::Token(t) => return Found::Dpop(t),
+            Found::Missing => {}
+            found => return found,
+        }
+    }
     for source in sources {
         let found = match source {
-            TokenSource::AuthorizationBearer => bearer(headers),
+            TokenSource::AuthorizationBearer => authorization(headers, "bearer"),
             TokenSource::Header(name) => match headers.get(name).map(|v| v.to_str()) {
                 None => Found::Missing,
                 Some(Ok(v)) if !v.trim().is_empty() => Found::Token(v.trim().to_owned()),
@@ -43,7 +55,9 @@ pub(crate) fn find(sources: &[TokenSource], headers: &HeaderMap) -> Found {
     Found::Missing
 }
 
-fn bearer(headers: &HeaderMap) -> Found {
+/// The credentials of `Authorization: <scheme> <token>`; another scheme
+/// counts as no token.
+fn authorization(headers: &HeaderMap, scheme: &str) -> Found {
     let mut values = headers.get_all(AUTHORIZATION).iter();
     let Some(value) = values.next() else {
         return Found::Missing;
@@ -55,12 +69,13 @@ fn bearer(headers: &HeaderMap) -> Found {
         return Found::Invalid("the Authorization header is not visible ASCII");
     };
     let value = value.trim();
-    let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
+    let (given, rest) = value.split_once(' ').unwrap_or((value, ""));
     // RFC 9110 §11.1: the scheme is case-insensitive.
-    if !scheme.eq_ignore_ascii_case("bearer") {
+    if !given.eq_ignore_ascii_case(scheme) {
         return Found::Missing;
     }
     match rest.trim() {
+        "" if scheme == "dpop" => Found::Invalid("the DPoP token is empty"),
         "" => Found::Invalid("the bearer token is empty"),
         token => Found::Token(token.to_owned()),
     }
@@ -97,8 +112,9 @@ mod tests {
     }
 
     fn token(sources: &[TokenSource], pairs: &[(&str, &str)]) -> Option<String> {
-        match find(sources, &headers(pairs)) {
+        match find(sources, &headers(pairs), true) {
             Found::Token(t) => Some(t),
+            Found::Dpop(t) => Some(format!("dpop: {t}")),
             Found::Missing => None,
             Found::Invalid(why) => Some(format!("invalid: {why}")),
         }
@@ -120,6 +136,15 @@ mod tests {
             None
         );
         assert_eq!(token(&bearer, &[]), None);
+        assert_eq!(
+            token(&bearer, &[("authorization", "DPoP d.d.d")]).as_deref(),
+            Some("dpop: d.d.d")
+        );
+        // Without DPoP configured, the DPoP scheme is just another scheme.
+        assert!(matches!(
+            find(&bearer, &headers(&[("authorization", "DPoP d.d.d")]), false),
+            Found::Missing
+        ));
         assert!(token(&bearer, &[("authorization", "Bearer ")])
             .unwrap()
             .starts_with("invalid"));

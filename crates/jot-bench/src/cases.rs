@@ -20,6 +20,10 @@ use jot::jwt::{self, Validation};
 use jot::key::{SigningKey, VerifyingKey};
 use jot::Algorithm;
 
+mod dpop;
+
+pub use dpop::{DPOP_PLAIN_ROW, DPOP_ROW};
+
 use crate::fixtures::{BenchClaims, Custom, KeyMaterial, Keys, AUD, ISS, JTI, SUB, VALID_FOR_SECS};
 
 /// Who does the work in a case.
@@ -816,6 +820,7 @@ pub fn all(keys: &Keys) -> Vec<Case> {
     invalid_signature_cases(keys, &mut out);
     batch_cases(keys, &mut out);
     crate::pq::cases(keys, &mut out);
+    dpop::cases(keys, &mut out);
     for c in &mut out {
         (c.run)();
     }

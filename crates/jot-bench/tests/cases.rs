@@ -25,3 +25,15 @@ fn every_case_runs_and_rows_are_complete() {
     let len = serde_json::to_vec(&BenchClaims::new()).unwrap().len();
     assert!((250..=350).contains(&len), "claims are {len} bytes");
 }
+
+#[test]
+fn the_dpop_row_has_its_plain_counterpart() {
+    let keys = Keys::generate();
+    let all = cases::all(&keys);
+    for row in [cases::DPOP_ROW, cases::DPOP_PLAIN_ROW] {
+        assert!(
+            all.iter().any(|c| c.row == row && c.lib == Lib::Jot),
+            "{row}"
+        );
+    }
+}

@@ -62,6 +62,9 @@ pub enum Command {
     /// Generate, inspect and convert keys.
     #[command(subcommand, after_help = examples(KEY_EXAMPLES))]
     Key(KeyCommand),
+    /// DPoP (RFC 9449): proofs that bind a request to the client's key.
+    #[command(subcommand, after_help = examples(DPOP_EXAMPLES))]
+    Dpop(DpopCommand),
     /// Build JWK Sets.
     #[command(subcommand, after_help = examples(JWKS_EXAMPLES))]
     Jwks(JwksCommand),
@@ -589,6 +592,40 @@ pub struct KeyConvertArgs {
     /// Write here instead of stdout (mode 0600 for private keys).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DpopCommand {
+    /// Make a DPoP proof for one HTTP request: its `DPoP` header's value.
+    ///
+    /// The proof has typ dpop+jwt, the key's public half in `jwk`, a random
+    /// `jti` and `iat` now; it is printed on stdout.
+    #[command(after_help = examples(DPOP_PROOF_EXAMPLES))]
+    Proof(DpopProofArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DpopProofArgs {
+    /// The client's private key (JWK, JWK Set of one key, PEM or DER; or
+    /// env:NAME). Asymmetric only: RFC 9449 refuses HMAC proofs.
+    #[arg(long, value_name = "K")]
+    pub key: String,
+    /// `htm`: the request's HTTP method, exactly as sent (e.g. POST).
+    #[arg(long, value_name = "METHOD")]
+    pub htm: String,
+    /// `htu`: the request's URL (its query and fragment are left out).
+    #[arg(long, value_name = "URL")]
+    pub htu: String,
+    /// `ath`: the proof goes with this access token (the token, a file
+    /// holding it, or `-` for stdin).
+    #[arg(long, value_name = "TOKEN")]
+    pub ath_of: Option<String>,
+    /// `nonce`: the value of the server's `DPoP-Nonce` header.
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub nonce: Option<String>,
+    /// Signature algorithm (default: the key's JWK `alg`).
+    #[arg(long, value_parser = parse_alg)]
+    pub alg: Option<Algorithm>,
 }
 
 #[derive(Debug, Subcommand)]

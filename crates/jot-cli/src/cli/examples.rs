@@ -288,6 +288,26 @@ pub const KEY_CONVERT_EXAMPLES: &[Example] = &[
     ),
 ];
 
+pub const DPOP_EXAMPLES: &[Example] = &[ex(
+    "A proof for a token request, signed with the client's key",
+    "jot dpop proof --key ec.jwk --htm POST --htu https://as.example/token",
+)];
+
+pub const DPOP_PROOF_EXAMPLES: &[Example] = &[
+    ex(
+        "A proof for a token request",
+        "jot dpop proof --key ec.jwk --htm POST --htu https://as.example/token",
+    ),
+    ex(
+        "A proof for a resource request with an access token and the server's nonce",
+        "jot dpop proof --key ec.jwk --htm GET --htu https://api.example/me --ath-of token.jwt --nonce eyJ7S_zG",
+    ),
+    ex(
+        "An Ed25519 key given as PEM needs --alg",
+        "jot key convert ed.jwk --to pem --out ed.pem && jot dpop proof --key ed.pem --alg Ed25519 --htm GET --htu https://api.example/me",
+    ),
+];
+
 pub const JWKS_EXAMPLES: &[Example] = &[ex(
     "A JWK Set of public keys, kid = thumbprint where missing",
     "jot jwks build ec.jwk rsa.jwk --out jwks.json",
@@ -337,6 +357,8 @@ pub fn all_examples() -> Vec<(&'static str, &'static [Example])> {
         ("key public", KEY_PUBLIC_EXAMPLES),
         ("key thumbprint", KEY_THUMBPRINT_EXAMPLES),
         ("key convert", KEY_CONVERT_EXAMPLES),
+        ("dpop", DPOP_EXAMPLES),
+        ("dpop proof", DPOP_PROOF_EXAMPLES),
         ("jwks", JWKS_EXAMPLES),
         ("jwks build", JWKS_BUILD_EXAMPLES),
         ("completions", COMPLETIONS_EXAMPLES),

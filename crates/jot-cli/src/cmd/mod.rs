@@ -6,6 +6,7 @@
 mod client;
 mod completions;
 mod decode;
+mod dpop;
 mod jwe;
 mod jwks;
 mod jws;
@@ -21,8 +22,8 @@ mod verify;
 use serde_json::{Map, Value};
 
 use crate::cli::{
-    Cli, ClientCommand, Command, JweCommand, JwksCommand, JwsCommand, KeyCommand, KeysCommand,
-    SessionsCommand,
+    Cli, ClientCommand, Command, DpopCommand, JweCommand, JwksCommand, JwsCommand, KeyCommand,
+    KeysCommand, SessionsCommand,
 };
 use crate::error::{Failure, Result};
 
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Key(KeyCommand::Thumbprint(a)) => key::thumbprint(a),
         Command::Key(KeyCommand::Convert(a)) => key::convert(a),
         Command::Jwks(JwksCommand::Build(a)) => jwks::build(a),
+        Command::Dpop(DpopCommand::Proof(a)) => dpop::proof(a),
         Command::Completions(a) => completions::run(a),
         Command::Serve(a) => serve::run(*a),
         Command::Client(ClientCommand::Add(a)) => client::add(a),
