@@ -155,7 +155,9 @@ impl Dpop {
         match e {
             jot::Error::Dpop(DpopError::UseNonce) => match self.nonce(now) {
                 Some(nonce) => OAuthError::use_dpop_nonce(nonce),
-                None => OAuthError::server_error(),
+                // Not reached (nonces are asked for only when on), but a
+                // request must never be answered 500.
+                None => OAuthError::invalid_dpop_proof("the DPoP proof is invalid"),
             },
             jot::Error::Dpop(DpopError::ReplayCacheFull) => {
                 tracing::warn!("DPoP replay cache full: proofs refused until entries expire");

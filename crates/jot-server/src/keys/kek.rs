@@ -252,4 +252,15 @@ mod tests {
             "Kek(…)"
         );
     }
+
+    #[test]
+    fn derived_secrets_are_per_kek_and_per_purpose() {
+        let a = Kek::from_bytes(&[1; 32]).unwrap();
+        let same = Kek::from_bytes(&[1; 32]).unwrap();
+        let b = Kek::from_bytes(&[2; 32]).unwrap();
+        assert_eq!(*a.derive("x"), *same.derive("x"), "replicas agree");
+        assert_ne!(*a.derive("x"), *b.derive("x"));
+        assert_ne!(*a.derive("x"), *a.derive("y"));
+        assert_ne!(&a.derive("x")[..], &[1u8; 32][..], "not the KEK itself");
+    }
 }
