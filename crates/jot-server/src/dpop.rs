@@ -111,7 +111,7 @@ impl Dpop {
         now: i64,
     ) -> std::result::Result<Option<VerifiedProof>, OAuthError> {
         let Some(proof) = proof_header(headers)
-            .map_err(|()| OAuthError::invalid_dpop_proof("one DPoP header is allowed"))?
+            .map_err(|_| OAuthError::invalid_dpop_proof("one DPoP header is allowed"))?
         else {
             return Ok(None);
         };
@@ -174,13 +174,17 @@ impl Dpop {
     }
 }
 
+/// A request with several `DPoP` headers, or one that is not text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadProofHeader;
+
 /// The request's one `DPoP` header: `Ok(None)` without one, `Err` with
 /// several or one that is not text (RFC 9449 §4.3 step 1).
-pub fn proof_header(headers: &HeaderMap) -> std::result::Result<Option<&str>, ()> {
+pub fn proof_header(headers: &HeaderMap) -> std::result::Result<Option<&str>, BadProofHeader> {
     let mut values = headers.get_all(PROOF_HEADER).iter();
     match (values.next(), values.next()) {
         (None, _) => Ok(None),
-        (Some(v), None) => v.to_str().map(Some).map_err(|_| ()),
-        (Some(_), Some(_)) => Err(()),
+        (Some(v), None) => v.to_str().map(Some).map_err(|_| BadProofHeader),
+        (Some(_), Some(_)) => Err(BadProofHeader),
     }
 }
