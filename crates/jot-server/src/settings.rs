@@ -336,6 +336,24 @@ mod tests {
     }
 
     #[test]
+    fn dpop_nonce_is_a_flag_with_an_optional_value() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            options: ServeOptions,
+        }
+        let parse = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("serve").chain(args.iter().copied()))
+                .map(|c| c.options.dpop_nonce)
+        };
+        assert_eq!(parse(&[]).unwrap(), None);
+        assert_eq!(parse(&["--dpop-nonce"]).unwrap(), Some(true));
+        assert_eq!(parse(&["--dpop-nonce=false"]).unwrap(), Some(false));
+        assert!(parse(&["--dpop-nonce=maybe"]).is_err());
+    }
+
+    #[test]
     fn default_binds_loopback() {
         assert!(Settings::default().listen.ip().is_loopback());
     }
