@@ -24,6 +24,7 @@ fn family(id: &str, now: i64) -> (FamilyInfo, NewRefreshToken) {
             audience: "api".into(),
             created_at: now,
             expires_at: now + 86_400,
+            dpop_jkt: None,
         },
         NewRefreshToken {
             digest: Digest::of(format!("{id}/0").as_bytes()),
@@ -56,6 +57,7 @@ async fn chain(store: Arc<dyn Store>, id: String, n: usize, now: i64) {
             client_id: "c".into(),
             now,
             grace: 0,
+            dpop_jkt: None,
         };
         let out = store.rotate_refresh(&req).await.unwrap();
         assert!(matches!(out, RotateOutcome::Rotated { .. }), "{out:?}");

@@ -19,6 +19,7 @@ use tracing::Level;
 
 use crate::clients::Clients;
 use crate::clock::{SharedClock, SystemClock};
+use crate::dpop::{self, Dpop};
 use crate::error::{Error, Result};
 use crate::forward_auth::TokenCache;
 use crate::keys::{Kek, KekSource, KeyManager};
@@ -135,6 +136,14 @@ pub async fn start(
         .iter()
         .map(TrustedIssuer::load)
         .collect::<Result<Vec<_>>>()?;
+    let nonce_secret = settings
+        .dpop_nonce
+        .then(|| kek.derive(dpop::NONCE_SECRET_PURPOSE));
+    let dpop = Arc::new(Dpop::new(
+        &crate::state::asymmetric_algorithms(),
+        settings.leeway,
+        nonce_secret.as_ref().map(|s| &s[..]),
+    )?);
     let key_manager = KeyManager::new(
         Arc::clone(&store),
         kek,
@@ -158,6 +167,7 @@ pub async fn start(
         metrics: Metrics::new(),
         client_keys: Arc::default(),
         rate_limits,
+        dpop,
         settings: Arc::new(settings),
         issuer: Arc::from(issuer.as_str()),
         store,

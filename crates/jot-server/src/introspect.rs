@@ -20,7 +20,7 @@ use crate::oauth_error::OAuthError;
 use crate::refresh;
 use crate::state::AppState;
 use crate::store::Client;
-use crate::verify::{self, AccessClaims};
+use crate::verify::{self, AccessClaims, Confirmation};
 
 /// The endpoint's path.
 pub const PATH: &str = "/oauth2/introspect";
@@ -68,7 +68,14 @@ pub async fn introspection(
                 iat: c.iat.as_secs(),
                 exp: c.exp.as_secs(),
                 jti: Some(c.jti.clone()),
-                token_type: Some("Bearer"),
+                // RFC 9449 §6.2: a bound token says so, with its key, so a
+                // resource server that introspects can check the proof.
+                token_type: Some(if c.dpop_jkt().is_some() {
+                    "DPoP"
+                } else {
+                    "Bearer"
+                }),
+                cnf: c.cnf.clone().filter(|cnf| cnf.jkt.is_some()),
                 token_use: "access_token",
             }),
             Ok(_) => {
@@ -98,6 +105,7 @@ pub async fn introspection(
             exp: info.expires_at.min(info.family.expires_at),
             jti: None,
             token_type: None,
+            cnf: None,
             token_use: "refresh_token",
         }),
         _ => Introspection::inactive(),
@@ -140,6 +148,9 @@ struct ActiveToken {
     /// The OAuth token type (RFC 6749 §7.1) of access tokens.
     #[serde(skip_serializing_if = "Option::is_none")]
     token_type: Option<&'static str>,
+    /// `cnf` (RFC 7800) of a DPoP-bound access token: `{"jkt": …}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cnf: Option<Confirmation>,
     /// `access_token` or `refresh_token`, as Hydra answers it.
     token_use: &'static str,
 }

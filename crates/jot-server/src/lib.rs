@@ -21,6 +21,7 @@ pub mod client_auth;
 pub mod clients;
 pub mod clock;
 pub mod config;
+pub mod dpop;
 pub mod error;
 pub mod form;
 pub mod forward_auth;

@@ -55,5 +55,12 @@ pub fn document(state: &AppState) -> Value {
         "revocation_endpoint_auth_methods_supported": auth_methods,
         "response_types_supported": [],
         "access_token_signing_alg_values_supported": signing,
+        // RFC 9449 §5.1: the token endpoint accepts DPoP proofs with these.
+        "dpop_signing_alg_values_supported": state
+            .dpop
+            .algorithms()
+            .iter()
+            .map(|a| a.name())
+            .collect::<Vec<_>>(),
     })
 }

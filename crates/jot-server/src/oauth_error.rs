@@ -21,6 +21,7 @@ pub struct OAuthError {
     description: Option<Cow<'static, str>>,
     challenge: Option<&'static str>,
     retry_after: Option<u64>,
+    dpop_nonce: Option<String>,
 }
 
 impl OAuthError {
@@ -35,6 +36,7 @@ impl OAuthError {
             description: Some(description.into()),
             challenge: None,
             retry_after: None,
+            dpop_nonce: None,
         }
     }
 
@@ -116,6 +118,34 @@ impl OAuthError {
         }
     }
 
+    /// `invalid_dpop_proof` (RFC 9449 §5): the `DPoP` header is missing
+    /// where required, repeated, or its proof fails a check.
+    pub fn invalid_dpop_proof(description: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_dpop_proof", description)
+    }
+
+    /// `use_dpop_nonce` (RFC 9449 §8): retry with the nonce of the
+    /// `DPoP-Nonce` header, which this error carries.
+    pub fn use_dpop_nonce(nonce: String) -> Self {
+        OAuthError {
+            dpop_nonce: Some(nonce),
+            ..Self::new(
+                StatusCode::BAD_REQUEST,
+                "use_dpop_nonce",
+                "the DPoP proof must carry the nonce of the DPoP-Nonce header",
+            )
+        }
+    }
+
+    /// The same error, also handing out `nonce` in `DPoP-Nonce` (RFC 9449
+    /// §8.2: a server may send a fresh nonce with any response).
+    pub fn with_dpop_nonce(mut self, nonce: Option<String>) -> Self {
+        if self.dpop_nonce.is_none() {
+            self.dpop_nonce = nonce;
+        }
+        self
+    }
+
     /// `server_error` (500): the store or the key ring failed.
     pub fn server_error() -> Self {
         OAuthError {
@@ -124,6 +154,7 @@ impl OAuthError {
             description: None,
             challenge: None,
             retry_after: None,
+            dpop_nonce: None,
         }
     }
 
@@ -191,6 +222,9 @@ impl IntoResponse for OAuthError {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         if let Some(secs) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if let Some(nonce) = self.dpop_nonce.and_then(|n| HeaderValue::from_str(&n).ok()) {
+            headers.insert(crate::dpop::NONCE_HEADER, nonce);
         }
         if let Some(challenge) = self.challenge {
             headers.insert(

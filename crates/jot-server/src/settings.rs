@@ -123,6 +123,21 @@ pub struct ServeOptions {
     #[arg(long, env = "JOT_RATE_LIMIT_CLIENT", value_name = "PER_SECOND")]
     pub rate_limit_client: Option<u32>,
 
+    /// Require DPoP proofs at the token endpoint to carry a fresh server
+    /// nonce (RFC 9449 §8): a proof without one is answered
+    /// `use_dpop_nonce` with the nonce in `DPoP-Nonce`, so a client cannot
+    /// make proofs ahead of time. The nonce secret is derived from the KEK:
+    /// replicas sharing the store accept each other's nonces
+    /// [default: false].
+    #[arg(
+        long,
+        env = "JOT_DPOP_NONCE",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        default_missing_value = "true"
+    )]
+    pub dpop_nonce: Option<bool>,
+
     /// A backend trusted to assert users for the jwt-bearer grant
     /// (RFC 7523 §2.1): ISSUER=JWKS_FILE, repeatable (comma-separated in the
     /// variable) [default: none].
@@ -190,6 +205,8 @@ pub struct Settings {
     pub rate_limit_address: u32,
     /// Token requests per second per client (0: no limit).
     pub rate_limit_client: u32,
+    /// Whether DPoP proofs at the token endpoint need a server nonce.
+    pub dpop_nonce: bool,
 }
 
 impl Default for Settings {
@@ -207,6 +224,7 @@ impl Default for Settings {
             auth_cache_entries: 65_536,
             rate_limit_address: 200,
             rate_limit_client: 1_000,
+            dpop_nonce: false,
         }
     }
 }
@@ -242,6 +260,7 @@ impl Settings {
         s.auth_cache_entries = o.auth_cache_entries.unwrap_or(s.auth_cache_entries);
         s.rate_limit_address = o.rate_limit_address.unwrap_or(s.rate_limit_address);
         s.rate_limit_client = o.rate_limit_client.unwrap_or(s.rate_limit_client);
+        s.dpop_nonce = o.dpop_nonce.unwrap_or(s.dpop_nonce);
         for t in o.trusted_issuers.unwrap_or_default() {
             let (issuer, file) = t.split_once('=').ok_or_else(|| {
                 Error::Config(format!("--trusted-issuer {t:?}: expected ISSUER=JWKS_FILE"))
@@ -278,6 +297,7 @@ impl ServeOptions {
             auth_cache_entries: self.auth_cache_entries.or(other.auth_cache_entries),
             rate_limit_address: self.rate_limit_address.or(other.rate_limit_address),
             rate_limit_client: self.rate_limit_client.or(other.rate_limit_client),
+            dpop_nonce: self.dpop_nonce.or(other.dpop_nonce),
         }
     }
 }
@@ -307,6 +327,10 @@ mod tests {
         assert_eq!(s.leeway, Duration::from_secs(7));
         assert_eq!(s.refresh.ttl, Duration::from_secs(3600));
         assert_eq!(s.body_limit, Settings::default().body_limit);
+        assert!(!s.dpop_nonce);
+        let file: ServeOptions = toml::from_str("dpop_nonce = true").unwrap();
+        let s = Settings::from_options(file, KeyPolicy::default()).unwrap();
+        assert!(s.dpop_nonce);
     }
 
     #[test]
@@ -323,6 +347,24 @@ mod tests {
             ..ServeOptions::default()
         };
         assert!(Settings::from_options(zero, KeyPolicy::default()).is_err());
+    }
+
+    #[test]
+    fn dpop_nonce_is_a_flag_with_an_optional_value() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            options: ServeOptions,
+        }
+        let parse = |args: &[&str]| {
+            Cli::try_parse_from(std::iter::once("serve").chain(args.iter().copied()))
+                .map(|c| c.options.dpop_nonce)
+        };
+        assert_eq!(parse(&[]).unwrap(), None);
+        assert_eq!(parse(&["--dpop-nonce"]).unwrap(), Some(true));
+        assert_eq!(parse(&["--dpop-nonce=false"]).unwrap(), Some(false));
+        assert!(parse(&["--dpop-nonce=maybe"]).is_err());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use jot::Algorithm;
 use crate::client_assertion::ClientKeySets;
 use crate::clients::Clients;
 use crate::clock::SharedClock;
+use crate::dpop::Dpop;
 use crate::error::{Error, Result};
 use crate::forward_auth::TokenCache;
 use crate::keys::{ActiveKeys, KeyManager, Signer};
@@ -54,6 +55,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The token endpoint's rate limits.
     pub rate_limits: Arc<RateLimits>,
+    /// DPoP proofs: replay cache and server nonces.
+    pub dpop: Arc<Dpop>,
 }
 
 impl AppState {

@@ -32,12 +32,30 @@ pub struct AccessClaims {
     pub exp: NumericDate,
     /// `jti`.
     pub jti: String,
+    /// `cnf` (RFC 7800 §3.1): for a DPoP-bound token, its key's thumbprint
+    /// (RFC 9449 §6.1).
+    #[serde(default)]
+    pub cnf: Option<Confirmation>,
+}
+
+/// An access token's `cnf` claim.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct Confirmation {
+    /// `jkt`: the RFC 7638 SHA-256 thumbprint of the DPoP key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jkt: Option<String>,
 }
 
 impl AccessClaims {
     /// Whether `aud` names `who`.
     pub fn has_audience(&self, who: &str) -> bool {
         self.aud.contains(who)
+    }
+
+    /// The thumbprint of the DPoP key the token is bound to, if it is: a
+    /// resource must then take it only with a proof of that key.
+    pub fn dpop_jkt(&self) -> Option<&str> {
+        self.cnf.as_ref().and_then(|c| c.jkt.as_deref())
     }
 
     /// The audiences, in order.

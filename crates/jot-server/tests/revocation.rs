@@ -75,6 +75,7 @@ async fn family_reuse_reaches_other_replicas(t: TestStore) {
         audience: "api".into(),
         created_at: now,
         expires_at: now + 86_400,
+        dpop_jkt: None,
     };
     let first = NewRefreshToken {
         digest: Digest::of(b"rt0"),

@@ -105,7 +105,7 @@ async fn refresh_tokens_rotate_and_replay(t: TestStore) {
     };
     let tokens = RefreshTokens::new(Arc::clone(&t.store), Arc::new(clock.clone()), policy);
     let first = tokens
-        .start_family("c", "alice", "read", "api://x", &access("a0", &clock))
+        .start_family("c", "alice", "read", "api://x", &access("a0", &clock), None)
         .await
         .unwrap();
     assert_eq!(first.expires_at, T0 + 3_600);
@@ -113,7 +113,7 @@ async fn refresh_tokens_rotate_and_replay(t: TestStore) {
 
     clock.advance(Duration::from_secs(5));
     let Refreshed::Issued(second) = tokens
-        .refresh(&first.token, "c", &access("a1", &clock))
+        .refresh(&first.token, "c", &access("a1", &clock), None)
         .await
         .unwrap()
     else {
@@ -125,7 +125,7 @@ async fn refresh_tokens_rotate_and_replay(t: TestStore) {
     // very same successor.
     clock.advance(Duration::from_secs(9));
     let Refreshed::Issued(again) = tokens
-        .refresh(&first.token, "c", &access("a2", &clock))
+        .refresh(&first.token, "c", &access("a2", &clock), None)
         .await
         .unwrap()
     else {
@@ -135,17 +135,17 @@ async fn refresh_tokens_rotate_and_replay(t: TestStore) {
     // Too late now: reuse, and the family is gone.
     clock.advance(Duration::from_secs(1));
     let out = tokens
-        .refresh(&first.token, "c", &access("a3", &clock))
+        .refresh(&first.token, "c", &access("a3", &clock), None)
         .await
         .unwrap();
     assert!(matches!(out, Refreshed::Reused(_)), "{out:?}");
     let out = tokens
-        .refresh(&second.token, "c", &access("a4", &clock))
+        .refresh(&second.token, "c", &access("a4", &clock), None)
         .await
         .unwrap();
     assert!(matches!(out, Refreshed::Revoked), "{out:?}");
     let out = tokens
-        .refresh("never-issued", "c", &access("a5", &clock))
+        .refresh("never-issued", "c", &access("a5", &clock), None)
         .await
         .unwrap();
     assert!(matches!(out, Refreshed::Unknown), "{out:?}");

@@ -210,6 +210,7 @@ fn family(
             audience: "api://x".into(),
             created_at: now,
             expires_at: now + lifetime,
+            dpop_jkt: None,
         },
         NewRefreshToken {
             digest: Digest::of(format!("{id}-rt0").as_bytes()),
@@ -238,6 +239,7 @@ fn rotate(presented: &Digest, next: &str, now: i64, grace: i64) -> RotateRequest
         client_id: "c".into(),
         now,
         grace,
+        dpop_jkt: None,
     }
 }
 
@@ -380,6 +382,59 @@ async fn refresh_unknown_expired_and_other_client(t: TestStore) {
     assert_eq!(out, RotateOutcome::Expired);
 }
 both_backends!(refresh_edges, refresh_unknown_expired_and_other_client);
+
+async fn dpop_bound_family_rotates_only_for_its_key(t: TestStore) {
+    let s = &t.store;
+    let (mut fam, first) = family("fam", "c", "alice", T0, 86_400);
+    fam.dpop_jkt = Some("key-a".into());
+    s.create_family(&fam, &first, &access("at-0", T0 + 600))
+        .await
+        .unwrap();
+    let info = s.refresh_token(&first.digest).await.unwrap().unwrap();
+    assert_eq!(info.family.dpop_jkt.as_deref(), Some("key-a"));
+
+    // No key, or another key: WrongKey, and the token is not consumed.
+    for jkt in [None, Some("key-b")] {
+        let mut req = rotate(&first.digest, "rt1", T0 + 10, 0);
+        req.dpop_jkt = jkt.map(Into::into);
+        assert_eq!(
+            s.rotate_refresh(&req).await.unwrap(),
+            RotateOutcome::WrongKey,
+            "{jkt:?}"
+        );
+    }
+    let info = s.refresh_token(&first.digest).await.unwrap().unwrap();
+    assert!(info.used_at.is_none() && info.revoked_at.is_none());
+    // The family's key: rotated, and the family (with its key) comes back.
+    let mut req = rotate(&first.digest, "rt1", T0 + 20, 0);
+    req.dpop_jkt = Some("key-a".into());
+    let out = s.rotate_refresh(&req).await.unwrap();
+    let RotateOutcome::Rotated { family: got, .. } = out else {
+        panic!("expected Rotated, got {out:?}")
+    };
+    assert_eq!(got.dpop_jkt.as_deref(), Some("key-a"));
+    // A used token presented without the key does not revoke the family
+    // (whoever lacks the key cannot end the holder's session).
+    let out = s
+        .rotate_refresh(&rotate(&first.digest, "rt2", T0 + 30, 0))
+        .await
+        .unwrap();
+    assert_eq!(out, RotateOutcome::WrongKey);
+    let next = s.refresh_token(&Digest::of(b"rt1")).await.unwrap().unwrap();
+    assert!(next.revoked_at.is_none());
+    // An unbound family rotates with or without a key.
+    let (fam, first) = family("free", "c", "bob", T0, 86_400);
+    s.create_family(&fam, &first, &access("at-f", T0 + 600))
+        .await
+        .unwrap();
+    let mut req = rotate(&first.digest, "free-1", T0 + 10, 0);
+    req.dpop_jkt = Some("key-a".into());
+    assert!(matches!(
+        s.rotate_refresh(&req).await.unwrap(),
+        RotateOutcome::Rotated { .. }
+    ));
+}
+both_backends!(refresh_dpop, dpop_bound_family_rotates_only_for_its_key);
 
 async fn refresh_grace_window(t: TestStore) {
     let s = &t.store;

@@ -21,6 +21,16 @@
 //! `400 invalid_request` (the gateway then fails closed).
 //!
 //! Every method is accepted: nginx and Envoy forward the client's.
+//!
+//! A DPoP-bound token (`cnf.jkt`, RFC 9449) passes only as
+//! `Authorization: DPoP <token>` with one `DPoP` proof of its key for the
+//! client's original request: the method is `X-Forwarded-Method` (Traefik)
+//! or else this request's own (nginx, Envoy); the URL is `X-Original-URL`,
+//! or `X-Forwarded-Proto` + `X-Forwarded-Host` (else `Host`) +
+//! `X-Forwarded-Uri` / `X-Original-URI`, or for Envoy the path below
+//! `/auth`. The gateway must set these itself (overwriting the client's):
+//! the proof is checked against what they say. As a bearer token it is
+//! refused (401): the binding is what makes a stolen token useless.
 
 mod cache;
 
@@ -61,7 +71,7 @@ async fn check(State(state): State<AppState>, request: Request) -> Response {
     let exact = request.uri().path() == PATH;
     let query = if exact { request.uri().query() } else { None };
     let outcome = Requirements::read(query, request.headers())
-        .and_then(|rules| authorize(&state, request.headers(), &rules));
+        .and_then(|rules| authorize(&state, &request, &rules));
     state.metrics.verified(
         "auth",
         outcome.as_ref().map_or_else(Denied::reason, |_| "ok"),
@@ -135,11 +145,18 @@ impl Requirements {
 /// The token of the request if it passes `rules`.
 fn authorize(
     state: &AppState,
-    headers: &HeaderMap,
+    request: &Request,
     rules: &Requirements,
 ) -> Result<AccessClaims, Denied> {
-    let token = bearer(headers)?;
+    let (scheme, token) = credentials(request.headers())?;
     let claims = verified(state, token).map_err(Denied::Invalid)?;
+    match (scheme, claims.dpop_jkt()) {
+        (Scheme::Bearer, None) => {}
+        // RFC 9449 §7.2: a bound token is not a bearer token.
+        (Scheme::Bearer, Some(_)) => return Err(Denied::BoundAsBearer),
+        (Scheme::Dpop, None) => return Err(Denied::Proof("not_dpop_bound")),
+        (Scheme::Dpop, Some(jkt)) => check_proof(state, request, token, jkt)?,
+    }
     if !rules.audiences.iter().all(|a| claims.has_audience(a)) {
         return Err(Denied::Audience);
     }
@@ -147,6 +164,67 @@ fn authorize(
         return Err(Denied::Scope(rules.scopes.join(" ")));
     }
     Ok(claims)
+}
+
+/// Checks the request's one `DPoP` proof for the client's original request,
+/// with `ath` of `token` and the key `jkt` (RFC 9449 §7.1).
+fn check_proof(state: &AppState, request: &Request, token: &str, jkt: &str) -> Result<(), Denied> {
+    let proof = match crate::dpop::proof_header(request.headers()) {
+        Ok(Some(proof)) => proof,
+        _ => return Err(Denied::Proof("dpop_proof_missing")),
+    };
+    let (method, url) = original_request(request).ok_or(Denied::Proof("dpop_original_request"))?;
+    state
+        .dpop
+        .resource_request(proof, &method, &url, token, jkt, state.clock.now())
+        .map(|_| ())
+        .map_err(|e| {
+            tracing::debug!(code = e.code(), "forward auth: DPoP proof refused");
+            Denied::Proof("invalid_dpop_proof")
+        })
+}
+
+/// The one value of header `name`, if it has exactly one that is text.
+fn one<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    let mut values = headers.get_all(name).iter();
+    match (values.next(), values.next()) {
+        (Some(v), None) => v.to_str().ok().map(str::trim).filter(|v| !v.is_empty()),
+        _ => None,
+    }
+}
+
+/// The method and URL of the client's request, as the gateway reports them
+/// (see the module doc); `None` when it reports no URL.
+fn original_request(request: &Request) -> Option<(String, String)> {
+    let h = request.headers();
+    let method = one(h, "x-forwarded-method")
+        .map_or_else(|| request.method().as_str().to_string(), str::to_string);
+    if let Some(url) = one(h, "x-original-url") {
+        return Some((method, url.to_string()));
+    }
+    let proto = one(h, "x-forwarded-proto")?;
+    let host = one(h, "x-forwarded-host").or_else(|| one(h, "host"))?;
+    let path = match one(h, "x-forwarded-uri").or_else(|| one(h, "x-original-uri")) {
+        Some(path) => path.to_string(),
+        // Envoy: /auth followed by the client's path.
+        None => {
+            let below = request.uri().path().strip_prefix(PATH)?;
+            if !below.starts_with('/') {
+                return None;
+            }
+            below.to_string()
+        }
+    };
+    Some((method, format!("{proto}://{host}{path}")))
+}
+
+/// How the token was presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scheme {
+    /// `Authorization: Bearer` (RFC 6750 §2.1).
+    Bearer,
+    /// `Authorization: DPoP` (RFC 9449 §7.1).
+    Dpop,
 }
 
 /// The token's claims if it is a live access token of this service, from
@@ -175,8 +253,9 @@ fn verified(state: &AppState, token: &str) -> Result<AccessClaims, Rejected> {
     Ok(claims)
 }
 
-/// The bearer token of `Authorization` (RFC 6750 §2.1).
-fn bearer(headers: &HeaderMap) -> Result<&str, Denied> {
+/// The token of `Authorization` and its scheme: `Bearer` (RFC 6750 §2.1)
+/// or `DPoP` (RFC 9449 §7.1).
+fn credentials(headers: &HeaderMap) -> Result<(Scheme, &str), Denied> {
     let mut values = headers.get_all(header::AUTHORIZATION).iter();
     let (Some(value), None) = (values.next(), values.next()) else {
         return Err(Denied::NoToken);
@@ -184,14 +263,21 @@ fn bearer(headers: &HeaderMap) -> Result<&str, Denied> {
     let value = value
         .to_str()
         .map_err(|_| Denied::Invalid(Rejected::Malformed))?;
-    match value.split_once(' ') {
-        Some((scheme, token))
-            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-        {
-            Ok(token.trim())
-        }
-        _ => Err(Denied::NoToken),
+    let Some((scheme, token)) = value.split_once(' ') else {
+        return Err(Denied::NoToken);
+    };
+    let token = token.trim();
+    let scheme = if scheme.eq_ignore_ascii_case("bearer") {
+        Scheme::Bearer
+    } else if scheme.eq_ignore_ascii_case("dpop") {
+        Scheme::Dpop
+    } else {
+        return Err(Denied::NoToken);
+    };
+    if token.is_empty() {
+        return Err(Denied::NoToken);
     }
+    Ok((scheme, token))
 }
 
 /// 200 with the token's subject, client and scope for the upstream.
@@ -224,6 +310,12 @@ pub enum Denied {
     Invalid(Rejected),
     /// Not for the route's audience (401 `invalid_token`).
     Audience,
+    /// A DPoP-bound token presented as a bearer token (401 `invalid_token`
+    /// with a `DPoP` challenge).
+    BoundAsBearer,
+    /// Presented as `DPoP` without a valid proof of its key for this
+    /// request, or not bound at all (401 `invalid_dpop_proof`).
+    Proof(&'static str),
     /// Lacks some of these scopes (403 `insufficient_scope`).
     Scope(String),
     /// The route's requirements are missing or malformed (400).
@@ -241,6 +333,8 @@ impl Denied {
             Denied::NoToken => "no_token",
             Denied::Invalid(r) => r.as_str(),
             Denied::Audience => "audience",
+            Denied::BoundAsBearer => "dpop_bound_token",
+            Denied::Proof(reason) => reason,
             Denied::Scope(_) => "scope",
             Denied::Misconfigured(_) => "misconfigured",
         }
@@ -256,6 +350,20 @@ impl IntoResponse for Denied {
                 StatusCode::UNAUTHORIZED,
                 format!(
                     "{REALM}, error=\"invalid_token\", error_description=\"{}\"",
+                    self.reason()
+                ),
+            ),
+            Denied::BoundAsBearer => (
+                StatusCode::UNAUTHORIZED,
+                format!(
+                    "DPoP realm=\"jot\", error=\"invalid_token\", error_description=\"{}\"",
+                    self.reason()
+                ),
+            ),
+            Denied::Proof(_) => (
+                StatusCode::UNAUTHORIZED,
+                format!(
+                    "DPoP realm=\"jot\", error=\"invalid_dpop_proof\", error_description=\"{}\"",
                     self.reason()
                 ),
             ),
@@ -333,19 +441,22 @@ mod tests {
     }
 
     #[test]
-    fn bearer_needs_one_authorization_header_with_the_bearer_scheme() {
+    fn credentials_need_one_authorization_header_with_bearer_or_dpop() {
         let ok = headers(&[(&header::AUTHORIZATION, "bearer abc")]);
-        assert_eq!(bearer(&ok).unwrap(), "abc");
+        assert_eq!(credentials(&ok).unwrap(), (Scheme::Bearer, "abc"));
+        let ok = headers(&[(&header::AUTHORIZATION, "DPoP abc")]);
+        assert_eq!(credentials(&ok).unwrap(), (Scheme::Dpop, "abc"));
         for bad in [
             headers(&[]),
             headers(&[(&header::AUTHORIZATION, "Basic abc")]),
             headers(&[(&header::AUTHORIZATION, "Bearer ")]),
+            headers(&[(&header::AUTHORIZATION, "DPoP ")]),
             headers(&[
                 (&header::AUTHORIZATION, "Bearer a"),
                 (&header::AUTHORIZATION, "Bearer b"),
             ]),
         ] {
-            assert_eq!(bearer(&bad), Err(Denied::NoToken));
+            assert_eq!(credentials(&bad), Err(Denied::NoToken));
         }
     }
 }

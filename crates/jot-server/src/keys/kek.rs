@@ -38,7 +38,7 @@ pub enum KekSource {
 }
 
 /// The key-encryption key. Debug prints nothing of it.
-pub struct Kek(SealKey);
+pub struct Kek(SealKey, Zeroizing<[u8; 32]>);
 
 impl std::fmt::Debug for Kek {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -49,9 +49,22 @@ impl std::fmt::Debug for Kek {
 impl Kek {
     /// A KEK from its 32 bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        SealKey::new(bytes)
-            .map(Kek)
-            .ok_or_else(|| Error::Config("the key-encryption key must be 32 bytes".into()))
+        let seal = SealKey::new(bytes)
+            .ok_or_else(|| Error::Config("the key-encryption key must be 32 bytes".into()))?;
+        let mut raw = Zeroizing::new([0u8; 32]);
+        raw.copy_from_slice(bytes);
+        Ok(Kek(seal, raw))
+    }
+
+    /// A 256-bit secret for `purpose`, derived from the KEK
+    /// (HMAC-SHA256(KEK, purpose)): every replica that shares the KEK
+    /// derives the same one, and it tells nothing about the KEK itself.
+    pub fn derive(&self, purpose: &str) -> Zeroizing<[u8; 32]> {
+        let key = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &self.1[..]);
+        let tag = aws_lc_rs::hmac::sign(&key, purpose.as_bytes());
+        let mut out = Zeroizing::new([0u8; 32]);
+        out.copy_from_slice(tag.as_ref());
+        out
     }
 
     /// A KEK from its base64url text (padding and surrounding whitespace
@@ -238,5 +251,16 @@ mod tests {
             format!("{:?}", Kek::from_bytes(&[1; 32]).unwrap()),
             "Kek(…)"
         );
+    }
+
+    #[test]
+    fn derived_secrets_are_per_kek_and_per_purpose() {
+        let a = Kek::from_bytes(&[1; 32]).unwrap();
+        let same = Kek::from_bytes(&[1; 32]).unwrap();
+        let b = Kek::from_bytes(&[2; 32]).unwrap();
+        assert_eq!(*a.derive("x"), *same.derive("x"), "replicas agree");
+        assert_ne!(*a.derive("x"), *b.derive("x"));
+        assert_ne!(*a.derive("x"), *a.derive("y"));
+        assert_ne!(&a.derive("x")[..], &[1u8; 32][..], "not the KEK itself");
     }
 }

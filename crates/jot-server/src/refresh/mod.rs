@@ -77,6 +77,9 @@ pub enum Refreshed {
     Expired,
     /// Its family was revoked (`invalid_grant`).
     Revoked,
+    /// Its family is bound to a DPoP key and the request did not prove
+    /// possession of it (`invalid_grant`). The token was not consumed.
+    WrongKey,
     /// Unknown, or another client's (`invalid_grant`).
     Unknown,
 }
@@ -100,7 +103,9 @@ impl RefreshTokens {
     }
 
     /// Starts a family for `subject` (a `jwt-bearer` grant) with its first
-    /// token; `access` is the access token issued alongside.
+    /// token; `access` is the access token issued alongside. With
+    /// `dpop_jkt` (the request carried a valid DPoP proof) the family is
+    /// bound to that key.
     pub async fn start_family(
         &self,
         client_id: &str,
@@ -108,6 +113,7 @@ impl RefreshTokens {
         scope: &str,
         audience: &str,
         access: &MintedAccess,
+        dpop_jkt: Option<&str>,
     ) -> Result<IssuedRefresh> {
         let now = self.clock.now();
         let token = new_token()?;
@@ -119,6 +125,7 @@ impl RefreshTokens {
             audience: audience.into(),
             created_at: now,
             expires_at: now.saturating_add(secs(self.policy.max_lifetime)),
+            dpop_jkt: dpop_jkt.map(str::to_string),
         };
         let first = NewRefreshToken {
             digest: digest(&token),
@@ -136,12 +143,14 @@ impl RefreshTokens {
     }
 
     /// Presents a refresh token (`grant_type=refresh_token`) for
-    /// `client_id`; `access` is the access token the response will carry.
+    /// `client_id`; `access` is the access token the response will carry;
+    /// `dpop_jkt` the key the request proved possession of, if any.
     pub async fn refresh(
         &self,
         presented: &str,
         client_id: &str,
         access: &MintedAccess,
+        dpop_jkt: Option<&str>,
     ) -> Result<Refreshed> {
         let now = self.clock.now();
         let successor = new_token()?;
@@ -156,6 +165,7 @@ impl RefreshTokens {
             client_id: client_id.into(),
             now,
             grace: secs(self.policy.grace),
+            dpop_jkt: dpop_jkt.map(str::to_string),
         };
         Ok(match self.store.rotate_refresh(&req).await? {
             RotateOutcome::Rotated { family, expires_at } => Refreshed::Issued(IssuedRefresh {
@@ -179,6 +189,7 @@ impl RefreshTokens {
             }
             RotateOutcome::Expired => Refreshed::Expired,
             RotateOutcome::Revoked => Refreshed::Revoked,
+            RotateOutcome::WrongKey => Refreshed::WrongKey,
             RotateOutcome::Unknown => Refreshed::Unknown,
         })
     }

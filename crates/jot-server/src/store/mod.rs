@@ -123,6 +123,11 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// 2. Its family is revoked: [`RotateOutcome::Revoked`].
     /// 3. `now` is at or past the token's end or its family's:
     ///    [`RotateOutcome::Expired`].
+    ///    Then, the family is bound to a DPoP key (`dpop_jkt`) and
+    ///    `req.dpop_jkt` is not that key: [`RotateOutcome::WrongKey`],
+    ///    nothing changes (checked before the "used" mark, in the same
+    ///    transaction, so a request without the key neither consumes the
+    ///    token nor, for a used one, revokes the family).
     /// 4. The token is unused: it is marked used at `now`, the successor is
     ///    stored with end `min(successor.expires_at, family end)`, the
     ///    access token is recorded for the family: `Rotated`.

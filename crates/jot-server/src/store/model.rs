@@ -265,6 +265,10 @@ pub struct RotateRequest {
     pub now: i64,
     /// `refresh_reuse_grace` in seconds (0 = none).
     pub grace: i64,
+    /// The thumbprint of the DPoP key the request proved possession of, if
+    /// it carried a valid proof: a family bound to a key rotates only for
+    /// a proof of that key.
+    pub dpop_jkt: Option<String>,
 }
 
 /// A refresh-token family: one grant of offline access to one subject,
@@ -286,6 +290,10 @@ pub struct FamilyInfo {
     /// Its absolute end (`created_at + refresh_max_lifetime`): no token of
     /// the family is valid after it, however recently rotated.
     pub expires_at: i64,
+    /// The RFC 7638 thumbprint of the DPoP key the family was started
+    /// with (RFC 9449 §5): its tokens are refreshed only with a proof of
+    /// that key. `None`: started without a proof, not bound.
+    pub dpop_jkt: Option<String>,
 }
 
 /// What [`Store::rotate_refresh`](super::Store::rotate_refresh) decided.
@@ -322,6 +330,10 @@ pub enum RotateOutcome {
     Expired,
     /// The family was revoked earlier. Nothing changed.
     Revoked,
+    /// The family is bound to a DPoP key and the request proved possession
+    /// of no key or another one. Nothing changed: the token stays usable by
+    /// its holder (who has the key).
+    WrongKey,
     /// No such token (or not this client's). Nothing changed.
     Unknown,
 }

@@ -94,6 +94,7 @@ macro_rules! impl_store {
                     audience: row.try_get("f_audience")?,
                     created_at: row.try_get("f_created_at")?,
                     expires_at: row.try_get("f_expires_at")?,
+                    dpop_jkt: row.try_get("f_dpop_jkt")?,
                 })
             }
 
@@ -108,7 +109,7 @@ macro_rules! impl_store {
                      f.id AS f_id, f.client_id AS f_client_id, f.subject AS f_subject, \
                      f.scope AS f_scope, f.audience AS f_audience, \
                      f.created_at AS f_created_at, f.expires_at AS f_expires_at, \
-                     f.revoked_at AS f_revoked_at \
+                     f.revoked_at AS f_revoked_at, f.dpop_jkt AS f_dpop_jkt \
                      FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id \
                      WHERE t.digest = $1",
                 )
@@ -413,7 +414,7 @@ macro_rules! impl_store {
                 let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO refresh_families (id, client_id, subject, scope, audience, \
-                     created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                     created_at, expires_at, dpop_jkt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(&family.id)
                 .bind(&family.client_id)
@@ -422,6 +423,7 @@ macro_rules! impl_store {
                 .bind(&family.audience)
                 .bind(family.created_at)
                 .bind(family.expires_at)
+                .bind(&family.dpop_jkt)
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query(
@@ -476,6 +478,9 @@ macro_rules! impl_store {
                 let token_end: i64 = row.try_get("expires_at")?;
                 if req.now >= token_end || req.now >= family.expires_at {
                     return Ok(RotateOutcome::Expired);
+                }
+                if family.dpop_jkt.is_some() && family.dpop_jkt != req.dpop_jkt {
+                    return Ok(RotateOutcome::WrongKey);
                 }
                 match row.try_get::<Option<i64>, _>("used_at")? {
                     None => {

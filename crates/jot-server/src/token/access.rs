@@ -20,13 +20,16 @@ pub struct Plan {
     pub iat: i64,
     /// `exp`.
     pub exp: i64,
+    /// `cnf.jkt` (RFC 9449 §6.1): the thumbprint of the DPoP key the token
+    /// is bound to, if it is.
+    pub jkt: Option<String>,
 }
 
 impl Plan {
     /// A new token's identity and lifetime: the client's `ttl`, capped at
     /// the service's longest (keys stay published that long after they
     /// stop signing), and never ending in the past.
-    pub fn new(state: &AppState, ttl: i64) -> Result<Plan, OAuthError> {
+    pub fn new(state: &AppState, ttl: i64, jkt: Option<&str>) -> Result<Plan, OAuthError> {
         let max = i64::try_from(state.settings.keys.max_token_ttl.as_secs()).unwrap_or(i64::MAX);
         let ttl = ttl.clamp(1, max.max(1));
         let mut id = [0u8; 16];
@@ -36,6 +39,7 @@ impl Plan {
             jti: URL_SAFE_NO_PAD.encode(id),
             iat,
             exp: iat.saturating_add(ttl),
+            jkt: jkt.map(str::to_string),
         })
     }
 
@@ -56,6 +60,9 @@ pub struct Minted {
     pub expires_in: i64,
     /// The granted scope.
     pub scope: String,
+    /// `DPoP` for a token bound to a DPoP key, else `Bearer` (RFC 9449
+    /// §5: the response's `token_type`).
+    pub token_type: &'static str,
 }
 
 /// Signs the access token `plan` describes.
@@ -72,7 +79,13 @@ pub fn sign(
         tracing::error!("no current signing key: cannot issue tokens");
         OAuthError::server_error()
     })?;
-    let token = Builder::new()
+    let mut builder = Builder::new();
+    if let Some(jkt) = &plan.jkt {
+        builder = builder
+            .claim("cnf", serde_json::json!({ "jkt": jkt }))
+            .map_err(crate::Error::Key)?;
+    }
+    let token = builder
         .typ(Some(ACCESS_TOKEN_TYPE))
         .issuer(state.issuer.as_ref())
         .subject(subject)
@@ -88,5 +101,6 @@ pub fn sign(
         token,
         expires_in: plan.exp - plan.iat,
         scope: scope.to_string(),
+        token_type: if plan.jkt.is_some() { "DPoP" } else { "Bearer" },
     })
 }

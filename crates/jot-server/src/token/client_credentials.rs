@@ -12,13 +12,15 @@ pub async fn grant(
     state: &AppState,
     client: &Client,
     form: &Form,
+    jkt: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
     let scope = request::scope(form, &client.scopes)?;
     let audience = request::audience(form, &client.audiences)?;
-    let plan = Plan::new(state, client.token_ttl)?;
+    let plan = Plan::new(state, client.token_ttl, jkt)?;
     let access = access::sign(state, &plan, &client.id, &client.id, &audience, &scope)?;
     Ok(TokenResponse {
         access,
         refresh_token: None,
+        dpop_nonce: None,
     })
 }

@@ -15,6 +15,7 @@ pub async fn grant(
     state: &AppState,
     client: &Client,
     form: &Form,
+    jkt: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
     let assertion = form.require("assertion")?;
     let (issuer, claims) = verify_assertion(state, assertion)?;
@@ -34,15 +35,16 @@ pub async fn grant(
     }
     let scope = request::scope(form, &client.scopes)?;
     let audience = request::audience(form, &client.audiences)?;
-    let plan = Plan::new(state, client.token_ttl)?;
+    let plan = Plan::new(state, client.token_ttl, jkt)?;
     let issued = state
         .refresh
-        .start_family(&client.id, &subject, &scope, &audience, &plan.minted())
+        .start_family(&client.id, &subject, &scope, &audience, &plan.minted(), jkt)
         .await?;
     let access = access::sign(state, &plan, &client.id, &subject, &audience, &scope)?;
     Ok(TokenResponse {
         access,
         refresh_token: Some(issued.token),
+        dpop_nonce: None,
     })
 }
 

@@ -40,14 +40,33 @@ async fn token(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     form: Form,
+) -> Response {
+    let answer = grant(&state, peer, &headers, &form).await;
+    // RFC 9449 §8.2: with nonces on, every answer hands out the current
+    // one, so a client learns the next before the one it holds expires.
+    let nonce = state.dpop.nonce(state.clock.now());
+    match answer {
+        Ok(mut response) => {
+            response.dpop_nonce = nonce;
+            response.into_response()
+        }
+        Err(e) => e.with_dpop_nonce(nonce).into_response(),
+    }
+}
+
+async fn grant(
+    state: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    form: &Form,
 ) -> Result<TokenResponse, OAuthError> {
     // Before authentication: a flood of bad credentials costs little.
-    limit(&state, state.rate_limits.check_address(peer.ip()))?;
+    limit(state, state.rate_limits.check_address(peer.ip()))?;
     // RFC 6749 §5.2 checks the grant type after authenticating the client,
     // but a request with no grant_type at all is malformed either way.
     let grant_type = form.require("grant_type")?;
-    let (client, _) = client_auth::authenticate(&state, &headers, &form).await?;
-    limit(&state, state.rate_limits.check_client(&client.id))?;
+    let (client, _) = client_auth::authenticate(state, headers, form).await?;
+    limit(state, state.rate_limits.check_client(&client.id))?;
     let grant = Grant::parse(grant_type)
         .filter(|g| g.as_str() == grant_type)
         .ok_or_else(OAuthError::unsupported_grant_type)?;
@@ -56,12 +75,24 @@ async fn token(
             "this client may not use the {grant} grant"
         )));
     }
+    // After authentication, so only registered clients fill the replay
+    // cache; before the grant, so a refresh token is never rotated for a
+    // request whose proof fails.
+    let proof = state
+        .dpop
+        .token_request(headers, &state.token_endpoint(), state.clock.now())?;
+    let jkt = proof.as_ref().map(|p| p.jkt());
     let response = match grant {
-        Grant::ClientCredentials => client_credentials::grant(&state, &client, &form).await?,
-        Grant::RefreshToken => refresh::grant(&state, &client, &form).await?,
-        Grant::JwtBearer => jwt_bearer::grant(&state, &client, &form).await?,
+        Grant::ClientCredentials => client_credentials::grant(state, &client, form, jkt).await?,
+        Grant::RefreshToken => refresh::grant(state, &client, form, jkt).await?,
+        Grant::JwtBearer => jwt_bearer::grant(state, &client, form, jkt).await?,
     };
-    tracing::info!(grant = grant.as_str(), client = %client.id, "token issued");
+    tracing::info!(
+        grant = grant.as_str(),
+        client = %client.id,
+        token_type = response.access.token_type,
+        "token issued"
+    );
     state.metrics.issued(grant.as_str());
     Ok(response)
 }
@@ -77,6 +108,8 @@ fn limit(state: &AppState, checked: Result<(), Limited>) -> Result<(), OAuthErro
 pub struct TokenResponse {
     access: Minted,
     refresh_token: Option<Zeroizing<String>>,
+    /// The server nonce to hand out (`DPoP-Nonce`), when nonces are on.
+    dpop_nonce: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -93,7 +126,7 @@ impl IntoResponse for TokenResponse {
     fn into_response(self) -> Response {
         let body = Body {
             access_token: &self.access.token,
-            token_type: "Bearer",
+            token_type: self.access.token_type,
             expires_in: self.access.expires_in,
             scope: &self.access.scope,
             refresh_token: self.refresh_token.as_deref().map(String::as_str),
@@ -103,6 +136,9 @@ impl IntoResponse for TokenResponse {
         let h = response.headers_mut();
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        if let Some(nonce) = self.dpop_nonce.and_then(|n| HeaderValue::from_str(&n).ok()) {
+            h.insert(crate::dpop::NONCE_HEADER, nonce);
+        }
         response
     }
 }

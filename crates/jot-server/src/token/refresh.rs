@@ -14,6 +14,7 @@ pub async fn grant(
     state: &AppState,
     client: &Client,
     form: &Form,
+    jkt: Option<&str>,
 ) -> Result<TokenResponse, OAuthError> {
     let presented = form.require("refresh_token")?;
     // A narrower scope (§6) is checked before the rotation, so a request
@@ -29,10 +30,10 @@ pub async fn grant(
         },
         None => None,
     };
-    let plan = Plan::new(state, client.token_ttl)?;
+    let plan = Plan::new(state, client.token_ttl, jkt)?;
     let issued = match state
         .refresh
-        .refresh(presented, &client.id, &plan.minted())
+        .refresh(presented, &client.id, &plan.minted(), jkt)
         .await?
     {
         Refreshed::Issued(issued) => issued,
@@ -47,6 +48,20 @@ pub async fn grant(
         Refreshed::Expired => return Err(OAuthError::invalid_grant("the refresh token expired")),
         Refreshed::Revoked => {
             return Err(OAuthError::invalid_grant("the refresh token was revoked"))
+        }
+        // RFC 9449 §5 requires this binding for public clients only; jot
+        // binds every family started with a proof, confidential clients'
+        // too. Otherwise a refresh token stolen together with the client's
+        // credentials (or from a client whose "secret" ships in an app)
+        // mints fresh tokens without the DPoP key, which makes binding the
+        // access tokens worthless: Keycloak's bug was exactly that, a
+        // bound refresh token accepted without a proof. The store checks
+        // the key before the token's "used" mark, in the same transaction,
+        // so a request without the key does not consume the token.
+        Refreshed::WrongKey => {
+            return Err(OAuthError::invalid_grant(
+                "the refresh token is bound to a DPoP key: send a proof of that key",
+            ))
         }
         Refreshed::Unknown => {
             return Err(OAuthError::invalid_grant("the refresh token is invalid"))
@@ -65,5 +80,6 @@ pub async fn grant(
     Ok(TokenResponse {
         access,
         refresh_token: Some(issued.token),
+        dpop_nonce: None,
     })
 }
