@@ -20,7 +20,7 @@ use jot::jwt::{self, Validation};
 use jot::key::{SigningKey, VerifyingKey};
 use jot::Algorithm;
 
-mod dpop;
+pub mod dpop;
 
 pub use dpop::{DPOP_PLAIN_ROW, DPOP_ROW};
 
@@ -132,7 +132,7 @@ fn material(keys: &Keys, alg: Algorithm) -> &KeyMaterial {
 }
 
 /// One timed operation.
-type Op = Box<dyn FnMut()>;
+pub type Op = Box<dyn FnMut()>;
 
 /// A closure that calls `f` and black-boxes its result.
 fn op<T>(mut f: impl FnMut() -> T + 'static) -> Box<dyn FnMut()> {

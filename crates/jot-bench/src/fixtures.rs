@@ -166,7 +166,8 @@ pub struct KeyMaterial {
 }
 
 impl KeyMaterial {
-    fn new(spec: KeySpec) -> Self {
+    /// Generates a key of `spec` and exports it in every form.
+    pub fn new(spec: KeySpec) -> Self {
         let jwk = generate(spec).expect("key generation");
         KeyMaterial {
             public_jwk: jwk.to_public().expect("public half"),

@@ -12,8 +12,8 @@ use jot::key::{SigningKey, VerifyingKey};
 use jot::Algorithm;
 use serde::{Deserialize, Serialize};
 
-use super::{case, material, op, Case, Lib};
-use crate::fixtures::Keys;
+use super::{case, material, op, Case, Lib, Op};
+use crate::fixtures::{KeyMaterial, Keys};
 
 /// The DPoP row. The replay check (`CheckedProof::record`) is left out:
 /// it is a lookup in the caller's store, and timing it would either refuse
@@ -40,7 +40,15 @@ struct ProofLike {
 }
 
 pub(super) fn cases(keys: &Keys, out: &mut Vec<Case>) {
-    let m = material(keys, Algorithm::ES256);
+    let (proof, plain) = pair(material(keys, Algorithm::ES256));
+    out.push(case(DPOP_ROW, Lib::Jot, proof));
+    out.push(case(DPOP_PLAIN_ROW, Lib::Jot, plain));
+}
+
+/// The two operations the rows time, on the P-256 key `m`: checking the
+/// proof, and verifying the plain JWT of its size (also run under
+/// callgrind by the `profile` binary, `dpop` and `dpop-plain`).
+pub fn pair(m: &KeyMaterial) -> (Op, Op) {
     let client = SigningKey::from_jwk(&m.jwk, Algorithm::ES256).expect("client key");
     let proof = ProofBuilder::new("POST", HTU)
         .access_token(ACCESS_TOKEN)
@@ -85,12 +93,10 @@ pub(super) fn cases(keys: &Keys, out: &mut Vec<Case>) {
         .at(IAT);
     jwt::verify::<ProofLike>(&plain, &vk, &validation).expect("jot verify");
 
-    out.push(case(DPOP_ROW, Lib::Jot, op(check)));
-    out.push(case(
-        DPOP_PLAIN_ROW,
-        Lib::Jot,
+    (
+        op(check),
         op(move || {
             jwt::verify::<ProofLike>(black_box(&plain), &vk, &validation).expect("jot verify")
         }),
-    ));
+    )
 }
