@@ -1,5 +1,6 @@
-//! DPoP proofs (RFC 9449): the RFC's own examples, and one test per check
-//! of §4.3 that makes a proof fail exactly that check.
+//! DPoP proofs (RFC 9449): round trips, and one test per check of §4.3
+//! that makes a proof fail exactly that check. The RFC's own examples are
+//! in `dpop_rfc9449.rs`.
 
 use jot::dpop::{self, MemoryReplayCache, Nonces, ProofBuilder, ProofOptions, Request};
 use jot::error::DpopError;
@@ -56,45 +57,6 @@ fn public_jwk(key: &SigningKey) -> Value {
 
 fn good_claims() -> Value {
     json!({"jti": "j1", "htm": "POST", "htu": HTU, "iat": NOW})
-}
-
-// ---- RFC 9449's examples ----------------------------------------------------
-
-/// The proof of RFC 9449 §4.1 (Figure 3/5), ES256, made at 1562262616.
-const RFC_PROOF: &str = "eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2IiwiandrIjp7Imt0eSI6IkVDIiwieCI6Imw4dEZyaHgtMzR0VjNoUklDUkRZOXpDa0RscEJoRjQyVVFVZldWQVdCRnMiLCJ5IjoiOVZFNGpmX09rX282NHpiVFRsY3VOSmFqSG10NnY5VERWclUwQ2R2R1JEQSIsImNydiI6IlAtMjU2In19.eyJqdGkiOiItQndDM0VTYzZhY2MybFRjIiwiaHRtIjoiUE9TVCIsImh0dSI6Imh0dHBzOi8vc2VydmVyLmV4YW1wbGUuY29tL3Rva2VuIiwiaWF0IjoxNTYyMjYyNjE2fQ.2-GxA6T8lP4vfrg8v-FdWP0A0zdrj8igiMLvqRMUvwnQg4PtFLbdLXiOSsX0x7NVY-FNyJK70nfbV37xRZT3Lg";
-
-#[test]
-fn the_rfc_example_proof_verifies_and_its_key_has_the_rfc_thumbprint() {
-    let request = Request::new("POST", "https://server.example.com/token");
-    let options = ProofOptions::new().at(1_562_262_616 + 10);
-    let proof = dpop::verify(RFC_PROOF, &request, &options)
-        .unwrap()
-        .record(&MemoryReplayCache::new(4))
-        .unwrap();
-    assert_eq!(proof.jti(), "-BwC3ESc6acc2lTc");
-    assert_eq!(proof.algorithm(), Algorithm::ES256);
-    // RFC 9449 §6.1: the token bound to this key carries this jkt.
-    assert_eq!(proof.jkt(), "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I");
-    // The same proof at another endpoint or an hour later fails.
-    let elsewhere = Request::new("POST", "https://server.example.com/other");
-    assert_eq!(
-        dpop::verify(RFC_PROOF, &elsewhere, &options).unwrap_err(),
-        dpop_err(DpopError::Uri)
-    );
-    let late = ProofOptions::new().at(1_562_262_616 + 3_600);
-    assert_eq!(
-        dpop::verify(RFC_PROOF, &request, &late).unwrap_err(),
-        Error::TooOld
-    );
-}
-
-#[test]
-fn ath_is_the_rfc_example_hash_of_the_access_token() {
-    // RFC 9449 §7.1: the access token and the ath of the proof sent with it.
-    assert_eq!(
-        dpop::access_token_hash("Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU"),
-        "fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo"
-    );
 }
 
 // ---- round trips --------------------------------------------------------------
