@@ -361,3 +361,69 @@ async fn metadata_lists_the_grant(t: TestStore) {
     assert!(grants.iter().any(|g| g == EXCHANGE), "{body}");
 }
 both_backends!(metadata, metadata_lists_the_grant);
+
+/// POSTs an exchange of `subject` as `id` with an optional DPoP proof.
+async fn exchange_with_proof(
+    h: &Harness,
+    id: &str,
+    subject: &str,
+    proof: Option<&str>,
+) -> (u16, Value) {
+    let mut req = h
+        .http
+        .post(h.url("/oauth2/token"))
+        .basic_auth(basic_part(id), Some(basic_part(SECRET)))
+        .form(&[
+            ("grant_type", EXCHANGE),
+            ("subject_token", subject),
+            ("subject_token_type", AT),
+        ]);
+    if let Some(p) = proof {
+        req = req.header("DPoP", p);
+    }
+    status_json(req.send().await.unwrap()).await
+}
+
+async fn dpop_bound_subject_needs_its_key(t: TestStore) {
+    let h = start(t, settings()).await;
+    h.add_client("svc", SERVICE).await;
+    h.add_client("user", &[Grant::ClientCredentials]).await;
+    let key = |_| {
+        SigningKey::from_jwk(
+            &jot::key::generate_for(Algorithm::ES256).unwrap(),
+            Algorithm::ES256,
+        )
+        .unwrap()
+    };
+    let (bound_key, other_key): (SigningKey, SigningKey) = (key(0), key(1));
+    let proof = |k: &SigningKey| {
+        jot::dpop::ProofBuilder::new("POST", format!("{}/oauth2/token", h.server.issuer))
+            .sign(k)
+            .unwrap()
+    };
+    let r = h
+        .http
+        .post(h.url("/oauth2/token"))
+        .basic_auth(basic_part("user"), Some(basic_part(SECRET)))
+        .header("DPoP", proof(&bound_key))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = status_json(r).await;
+    assert_eq!(body["token_type"], "DPoP", "{body}");
+    let subject = ok_token(status, &body).to_string();
+
+    // Without a proof, or with another key's: the binding is not stripped.
+    let (status, body) = exchange_with_proof(&h, "svc", &subject, None).await;
+    assert_eq!(error(status, &body), "invalid_request");
+    let other = proof(&other_key);
+    let (status, body) = exchange_with_proof(&h, "svc", &subject, Some(&other)).await;
+    assert_eq!(error(status, &body), "invalid_request");
+    // With a proof of its key: the new token is bound to that key too.
+    let same = proof(&bound_key);
+    let (status, body) = exchange_with_proof(&h, "svc", &subject, Some(&same)).await;
+    ok_token(status, &body);
+    assert_eq!(body["token_type"], "DPoP", "{body}");
+}
+both_backends!(dpop_bound, dpop_bound_subject_needs_its_key);
