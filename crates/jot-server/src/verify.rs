@@ -36,6 +36,10 @@ pub struct AccessClaims {
     /// (RFC 9449 §6.1).
     #[serde(default)]
     pub cnf: Option<Confirmation>,
+    /// `act` (RFC 8693 §4.1), as signed: a token exchange reads it with
+    /// [`jot::jwt::Actor`] to nest it under a new actor.
+    #[serde(default)]
+    pub act: Option<serde_json::Value>,
 }
 
 /// An access token's `cnf` claim.

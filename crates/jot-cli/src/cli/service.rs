@@ -38,7 +38,7 @@ pub struct ClientAddArgs {
     /// Audience (aud) it may request tokens for; repeatable, at least one.
     #[arg(long = "audience", value_name = "AUD", required = true)]
     pub audiences: Vec<String>,
-    /// Grant it may use: client_credentials (default), jwt-bearer, refresh_token; repeatable.
+    /// Grant it may use: client_credentials (default), jwt-bearer, refresh_token, token-exchange; repeatable.
     #[arg(long = "grant", value_name = "GRANT", value_parser = parse_grant)]
     pub grants: Vec<Grant>,
     /// Lifetime of its access tokens.
@@ -151,7 +151,9 @@ pub struct SessionsRevokeArgs {
 
 fn parse_grant(s: &str) -> Result<Grant, String> {
     Grant::parse(s).ok_or_else(|| {
-        format!("{s:?} is not a grant: client_credentials, jwt-bearer or refresh_token")
+        format!(
+            "{s:?} is not a grant: client_credentials, jwt-bearer, refresh_token or token-exchange"
+        )
     })
 }
 

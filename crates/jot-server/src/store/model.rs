@@ -48,14 +48,17 @@ pub enum Grant {
     JwtBearer,
     /// `refresh_token` (RFC 6749 §6).
     RefreshToken,
+    /// `urn:ietf:params:oauth:grant-type:token-exchange` (RFC 8693 §2.1).
+    TokenExchange,
 }
 
 impl Grant {
     /// Every grant, in the order they are documented.
-    pub const ALL: [Grant; 3] = [
+    pub const ALL: [Grant; 4] = [
         Grant::ClientCredentials,
         Grant::JwtBearer,
         Grant::RefreshToken,
+        Grant::TokenExchange,
     ];
 
     /// The `grant_type` value of RFC 6749 / RFC 7523.
@@ -64,15 +67,20 @@ impl Grant {
             Grant::ClientCredentials => "client_credentials",
             Grant::JwtBearer => "urn:ietf:params:oauth:grant-type:jwt-bearer",
             Grant::RefreshToken => "refresh_token",
+            Grant::TokenExchange => "urn:ietf:params:oauth:grant-type:token-exchange",
         }
     }
 
-    /// Parses a `grant_type` value; `jwt-bearer` is accepted as a short name.
+    /// Parses a `grant_type` value; `jwt-bearer` and `token-exchange` are
+    /// accepted as short names.
     pub fn parse(s: &str) -> Option<Grant> {
         match s {
             "client_credentials" => Some(Grant::ClientCredentials),
             "urn:ietf:params:oauth:grant-type:jwt-bearer" | "jwt-bearer" => Some(Grant::JwtBearer),
             "refresh_token" => Some(Grant::RefreshToken),
+            "urn:ietf:params:oauth:grant-type:token-exchange" | "token-exchange" => {
+                Some(Grant::TokenExchange)
+            }
             _ => None,
         }
     }

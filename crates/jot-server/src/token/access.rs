@@ -23,6 +23,9 @@ pub struct Plan {
     /// `cnf.jkt` (RFC 9449 §6.1): the thumbprint of the DPoP key the token
     /// is bound to, if it is.
     pub jkt: Option<String>,
+    /// `act` (RFC 8693 §4.1): who acts for the subject, for a token minted
+    /// by a delegating token exchange.
+    pub act: Option<jot::jwt::Actor>,
 }
 
 impl Plan {
@@ -40,6 +43,7 @@ impl Plan {
             iat,
             exp: iat.saturating_add(ttl),
             jkt: jkt.map(str::to_string),
+            act: None,
         })
     }
 
@@ -83,6 +87,11 @@ pub fn sign(
     if let Some(jkt) = &plan.jkt {
         builder = builder
             .claim("cnf", serde_json::json!({ "jkt": jkt }))
+            .map_err(crate::Error::Key)?;
+    }
+    if let Some(act) = &plan.act {
+        builder = builder
+            .claim("act", act.to_value())
             .map_err(crate::Error::Key)?;
     }
     let token = builder

@@ -21,6 +21,7 @@ pub async fn grant(
     Ok(TokenResponse {
         access,
         refresh_token: None,
+        issued_token_type: None,
         dpop_nonce: None,
     })
 }

@@ -8,7 +8,7 @@ use super::access::{self, Plan};
 use super::{request, TokenResponse};
 use crate::form::Form;
 use crate::oauth_error::OAuthError;
-use crate::state::AppState;
+use crate::state::{AppState, TrustedIssuer};
 use crate::store::Client;
 
 pub async fn grant(
@@ -44,6 +44,7 @@ pub async fn grant(
     Ok(TokenResponse {
         access,
         refresh_token: Some(issued.token),
+        issued_token_type: None,
         dpop_nonce: None,
     })
 }
@@ -55,21 +56,20 @@ fn verify_assertion<'s>(
     state: &'s AppState,
     assertion: &str,
 ) -> Result<(&'s str, Claims), OAuthError> {
-    let invalid = |_| OAuthError::invalid_grant("the assertion is invalid");
-    // The unverified iss only picks whose keys verify the assertion; the
-    // verification then requires that same iss.
-    let unverified =
-        jot::jws::compact::decode_unverified(assertion, &jot::limits::Limits::default())
-            .map_err(invalid)?;
-    let iss = serde_json::from_slice::<Claims>(&unverified.payload)
-        .ok()
-        .and_then(|c| c.iss)
-        .ok_or_else(|| OAuthError::invalid_grant("the assertion has no iss"))?;
-    let trusted = state
-        .trusted
-        .iter()
-        .find(|t| t.issuer == iss)
-        .ok_or_else(|| OAuthError::invalid_grant("the assertion's issuer is not trusted"))?;
+    let trusted = match trusted_issuer(state, assertion) {
+        Ok(t) => t,
+        Err(Untrusted::Malformed) => {
+            return Err(OAuthError::invalid_grant("the assertion is invalid"))
+        }
+        Err(Untrusted::NoIssuer) => {
+            return Err(OAuthError::invalid_grant("the assertion has no iss"))
+        }
+        Err(Untrusted::Unknown) => {
+            return Err(OAuthError::invalid_grant(
+                "the assertion's issuer is not trusted",
+            ))
+        }
+    };
     let rules = Validation::new()
         .issuer(&trusted.issuer)
         .audience(state.issuer.as_ref())
@@ -82,4 +82,34 @@ fn verify_assertion<'s>(
         OAuthError::invalid_grant(format!("the assertion is invalid ({})", e.code()))
     })?;
     Ok((&trusted.issuer, verified.claims))
+}
+
+/// Why a JWT has no trusted issuer.
+pub(super) enum Untrusted {
+    /// Not a compact JWS.
+    Malformed,
+    /// No string `iss`.
+    NoIssuer,
+    /// An `iss` that is not configured.
+    Unknown,
+}
+
+/// The configured issuer whose keys are to verify `jwt`. The unverified
+/// `iss` only picks whose keys to try; the caller's verification must then
+/// require that same `iss`.
+pub(super) fn trusted_issuer<'s>(
+    state: &'s AppState,
+    jwt: &str,
+) -> Result<&'s TrustedIssuer, Untrusted> {
+    let unverified = jot::jws::compact::decode_unverified(jwt, &jot::limits::Limits::default())
+        .map_err(|_| Untrusted::Malformed)?;
+    let iss = serde_json::from_slice::<Claims>(&unverified.payload)
+        .ok()
+        .and_then(|c| c.iss)
+        .ok_or(Untrusted::NoIssuer)?;
+    state
+        .trusted
+        .iter()
+        .find(|t| t.issuer == iss)
+        .ok_or(Untrusted::Unknown)
 }

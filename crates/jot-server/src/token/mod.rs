@@ -7,6 +7,7 @@ mod client_credentials;
 mod jwt_bearer;
 mod refresh;
 mod request;
+mod token_exchange;
 
 use std::net::SocketAddr;
 
@@ -28,7 +29,7 @@ use crate::store::Grant;
 pub use access::{Minted, ACCESS_TOKEN_TYPE};
 
 /// The grants the token endpoint implements, as discovery lists them.
-pub const GRANTS: [Grant; 3] = Grant::ALL;
+pub const GRANTS: [Grant; 4] = Grant::ALL;
 
 /// The token endpoint's route.
 pub fn routes() -> Router<AppState> {
@@ -86,6 +87,7 @@ async fn grant(
         Grant::ClientCredentials => client_credentials::grant(state, &client, form, jkt).await?,
         Grant::RefreshToken => refresh::grant(state, &client, form, jkt).await?,
         Grant::JwtBearer => jwt_bearer::grant(state, &client, form, jkt).await?,
+        Grant::TokenExchange => token_exchange::grant(state, &client, form, jkt).await?,
     };
     tracing::info!(
         grant = grant.as_str(),
@@ -108,6 +110,8 @@ fn limit(state: &AppState, checked: Result<(), Limited>) -> Result<(), OAuthErro
 pub struct TokenResponse {
     access: Minted,
     refresh_token: Option<Zeroizing<String>>,
+    /// `issued_token_type` (RFC 8693 §2.2.1), for a token exchange.
+    issued_token_type: Option<&'static str>,
     /// The server nonce to hand out (`DPoP-Nonce`), when nonces are on.
     dpop_nonce: Option<String>,
 }
@@ -120,6 +124,9 @@ struct Body<'a> {
     scope: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     refresh_token: Option<&'a str>,
+    /// RFC 8693 §2.2.1, token exchange only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issued_token_type: Option<&'static str>,
 }
 
 impl IntoResponse for TokenResponse {
@@ -130,6 +137,7 @@ impl IntoResponse for TokenResponse {
             expires_in: self.access.expires_in,
             scope: &self.access.scope,
             refresh_token: self.refresh_token.as_deref().map(String::as_str),
+            issued_token_type: self.issued_token_type,
         };
         let mut response = Json(body).into_response();
         // RFC 6749 §5.1: tokens must not be cached.

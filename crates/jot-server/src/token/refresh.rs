@@ -80,6 +80,7 @@ pub async fn grant(
     Ok(TokenResponse {
         access,
         refresh_token: Some(issued.token),
+        issued_token_type: None,
         dpop_nonce: None,
     })
 }

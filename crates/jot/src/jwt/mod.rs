@@ -5,7 +5,10 @@
 //! - [`Claims`]: registered claims plus your own, for either direction.
 //! - [`sign_and_encrypt`] / [`decrypt_and_verify`]: nested JWTs (JWS in JWE);
 //!   [`decrypt_jwt`] is the first of its two steps.
+//! - [`Actor`] / [`MayAct`]: the delegation claims of token exchange
+//!   (RFC 8693 §4.1, §4.4).
 
+mod actor;
 mod builder;
 mod claims;
 mod nested;
@@ -14,6 +17,7 @@ mod single_pass;
 mod validation;
 mod verify;
 
+pub use actor::{Actor, MayAct, MAX_ACTOR_DEPTH};
 pub use builder::Builder;
 pub use claims::{Audience, Claims, NumericDate};
 pub use nested::{
