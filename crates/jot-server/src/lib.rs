@@ -44,6 +44,7 @@ pub mod state;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod tls;
 pub mod token;
 pub mod verify;
 
