@@ -32,6 +32,7 @@ pub mod keys;
 pub mod maintenance;
 pub mod metadata;
 pub mod metrics;
+pub mod mtls;
 pub mod oauth_error;
 pub mod rate_limit;
 pub mod refresh;
