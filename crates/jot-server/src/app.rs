@@ -121,16 +121,22 @@ pub async fn start(
     settings: Settings,
     clock: SharedClock,
 ) -> Result<Running> {
+    // A bad certificate or key stops the start before anything listens.
+    let tls = match &settings.tls {
+        Some(files) => Some(crate::tls::server_config(&files.cert, &files.key)?),
+        None => None,
+    };
     let listener = TcpListener::bind(settings.listen)
         .await
         .map_err(|e| Error::io(format!("listening on {}", settings.listen), e))?;
     let addr = listener
         .local_addr()
         .map_err(|e| Error::io("reading the bound address", e))?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     let issuer = settings
         .issuer
         .clone()
-        .unwrap_or_else(|| format!("http://{addr}"));
+        .unwrap_or_else(|| format!("{scheme}://{addr}"));
     let trusted = settings
         .trusted_issuers
         .iter()
@@ -194,18 +200,21 @@ pub async fn start(
     ];
     let (stop, mut stopped) = watch::channel(false);
     let app = router(state.clone());
-    let server = tokio::spawn(async move {
-        // The peer address is the per-address rate limit's key.
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = stopped.wait_for(|s| *s).await;
-        })
-        .await
-    });
-    tracing::info!(%addr, %issuer, backend = state.store.backend(), "jot serve listening");
+    let server = match tls {
+        Some(config) => tokio::spawn(crate::tls::serve(listener, config, app, stopped)),
+        None => tokio::spawn(async move {
+            // The peer address is the per-address rate limit's key.
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            })
+            .await
+        }),
+    };
+    tracing::info!(%addr, %issuer, tls = state.settings.tls.is_some(), backend = state.store.backend(), "jot serve listening");
     Ok(Running {
         addr,
         issuer,

@@ -32,6 +32,7 @@ pub mod keys;
 pub mod maintenance;
 pub mod metadata;
 pub mod metrics;
+pub mod mtls;
 pub mod oauth_error;
 pub mod rate_limit;
 pub mod refresh;
@@ -44,6 +45,7 @@ pub mod state;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod tls;
 pub mod token;
 pub mod verify;
 

@@ -67,7 +67,8 @@ pub struct ServeOptions {
     pub listen: Option<SocketAddr>,
 
     /// The `iss` of every token and of the discovery documents, as clients
-    /// reach the service [default: http://LISTEN].
+    /// reach the service [default: http://LISTEN, or https://LISTEN with
+    /// --tls-cert].
     #[arg(long, env = "JOT_ISSUER", value_name = "URL")]
     pub issuer: Option<String>,
 
@@ -138,6 +139,17 @@ pub struct ServeOptions {
     )]
     pub dpop_nonce: Option<bool>,
 
+    /// Terminate TLS here with this PEM certificate chain (leaf first);
+    /// needs --tls-key. Without both, the service speaks plain HTTP for a
+    /// proxy in front to terminate TLS [default: none].
+    #[arg(long, env = "JOT_TLS_CERT", value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The PEM private key (PKCS#8, SEC1 or PKCS#1) of --tls-cert
+    /// [default: none].
+    #[arg(long, env = "JOT_TLS_KEY", value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
+
     /// A backend trusted to assert users for the jwt-bearer grant
     /// (RFC 7523 §2.1): ISSUER=JWKS_FILE, repeatable (comma-separated in the
     /// variable) [default: none].
@@ -178,6 +190,15 @@ pub struct TrustedIssuerConfig {
     pub jwks_file: PathBuf,
 }
 
+/// The certificate and key files of `--tls-cert/--tls-key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// PEM certificate chain, leaf first.
+    pub cert: PathBuf,
+    /// PEM private key.
+    pub key: PathBuf,
+}
+
 /// Every setting of the service, resolved.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -207,6 +228,8 @@ pub struct Settings {
     pub rate_limit_client: u32,
     /// Whether DPoP proofs at the token endpoint need a server nonce.
     pub dpop_nonce: bool,
+    /// TLS terminated here (`None`: plain HTTP).
+    pub tls: Option<TlsFiles>,
 }
 
 impl Default for Settings {
@@ -225,6 +248,7 @@ impl Default for Settings {
             rate_limit_address: 200,
             rate_limit_client: 1_000,
             dpop_nonce: false,
+            tls: None,
         }
     }
 }
@@ -261,6 +285,15 @@ impl Settings {
         s.rate_limit_address = o.rate_limit_address.unwrap_or(s.rate_limit_address);
         s.rate_limit_client = o.rate_limit_client.unwrap_or(s.rate_limit_client);
         s.dpop_nonce = o.dpop_nonce.unwrap_or(s.dpop_nonce);
+        s.tls = match (o.tls_cert, o.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+            (None, None) => None,
+            _ => {
+                return Err(Error::Config(
+                    "--tls-cert and --tls-key go together: give both or neither".into(),
+                ))
+            }
+        };
         for t in o.trusted_issuers.unwrap_or_default() {
             let (issuer, file) = t.split_once('=').ok_or_else(|| {
                 Error::Config(format!("--trusted-issuer {t:?}: expected ISSUER=JWKS_FILE"))
@@ -298,6 +331,8 @@ impl ServeOptions {
             rate_limit_address: self.rate_limit_address.or(other.rate_limit_address),
             rate_limit_client: self.rate_limit_client.or(other.rate_limit_client),
             dpop_nonce: self.dpop_nonce.or(other.dpop_nonce),
+            tls_cert: self.tls_cert.or(other.tls_cert),
+            tls_key: self.tls_key.or(other.tls_key),
         }
     }
 }
@@ -365,6 +400,19 @@ mod tests {
         assert_eq!(parse(&["--dpop-nonce"]).unwrap(), Some(true));
         assert_eq!(parse(&["--dpop-nonce=false"]).unwrap(), Some(false));
         assert!(parse(&["--dpop-nonce=maybe"]).is_err());
+    }
+
+    #[test]
+    fn tls_cert_and_key_go_together() {
+        let only_cert = ServeOptions {
+            tls_cert: Some("cert.pem".into()),
+            ..ServeOptions::default()
+        };
+        assert!(Settings::from_options(only_cert, KeyPolicy::default()).is_err());
+        let both: ServeOptions =
+            toml::from_str("tls_cert = \"c.pem\"\ntls_key = \"k.pem\"").unwrap();
+        let s = Settings::from_options(both, KeyPolicy::default()).unwrap();
+        assert_eq!(s.tls.unwrap().key, PathBuf::from("k.pem"));
     }
 
     #[test]
