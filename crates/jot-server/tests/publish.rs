@@ -78,7 +78,8 @@ async fn jwks_metadata_and_health(t: TestStore) {
             serde_json::json!([
                 "client_credentials",
                 "urn:ietf:params:oauth:grant-type:jwt-bearer",
-                "refresh_token"
+                "refresh_token",
+                "urn:ietf:params:oauth:grant-type:token-exchange"
             ])
         );
         assert_eq!(
