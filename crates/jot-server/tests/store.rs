@@ -76,6 +76,24 @@ async fn clients_round_trip(t: TestStore) {
 }
 both_backends!(clients, clients_round_trip);
 
+/// The digest-only read authentication makes first: the stored digest for
+/// a known id, the caller's decoy for an unknown one.
+async fn secret_digest_or_decoy(t: TestStore) {
+    let s = &t.store;
+    let decoy = Digest::of(b"decoy");
+    let c = client("known", b"the-secret");
+    s.create_client(&c).await.unwrap();
+    assert_eq!(
+        s.client_secret_digest("known", &decoy).await.unwrap(),
+        c.secret_digest
+    );
+    assert_eq!(
+        s.client_secret_digest("unknown", &decoy).await.unwrap(),
+        decoy
+    );
+}
+both_backends!(secret_digest, secret_digest_or_decoy);
+
 fn key(kid: &str, state: KeyState, at: i64) -> StoredKey {
     StoredKey {
         kid: kid.into(),

@@ -136,14 +136,25 @@ impl Clients {
     /// the answer tells an unknown id from a wrong secret.
     pub async fn authenticate(&self, id: &str, secret: &str) -> Result<Option<Client>> {
         let presented = Digest::of(secret.as_bytes());
-        let client = self.store.client(id).await?;
-        let expected = client.as_ref().map_or(&self.decoy, |c| &c.secret_digest);
+        // Only the digest first: a known id with a wrong secret must cost
+        // what an unknown one costs (examples/auth_timing.rs measured 6.5 µs
+        // more when the whole client was decoded before the comparison).
+        let expected = self.store.client_secret_digest(id, &self.decoy).await?;
         let equal = aws_lc_rs::constant_time::verify_slices_are_equal(
             presented.as_bytes(),
             expected.as_bytes(),
         )
         .is_ok();
-        Ok(client.filter(|_| equal))
+        if !equal {
+            return Ok(None);
+        }
+        // The secret may have been rotated in between: the client read now
+        // must still have the digest that matched.
+        Ok(self
+            .store
+            .client(id)
+            .await?
+            .filter(|c| c.secret_digest == presented))
     }
 }
 

@@ -62,6 +62,13 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// The client with this id, if any.
     async fn client(&self, id: &str) -> Result<Option<Client>>;
 
+    /// The secret digest of the client with this id, or `decoy` when there
+    /// is none: what authentication compares first. One query that returns
+    /// one row of one column either way, so that a known id with a wrong
+    /// secret costs what an unknown id costs (the whole client is read only
+    /// after the secret matched).
+    async fn client_secret_digest(&self, id: &str, decoy: &Digest) -> Result<Digest>;
+
     /// Every client, ordered by id.
     async fn list_clients(&self) -> Result<Vec<Client>>;
 

@@ -226,6 +226,27 @@ macro_rules! impl_store {
                 row.as_ref().map(Self::client_from_row).transpose()
             }
 
+            async fn client_secret_digest(
+                &self,
+                id: &str,
+                decoy: &$crate::store::Digest,
+            ) -> $crate::error::Result<$crate::store::Digest> {
+                use sqlx::Row;
+                // Found or not, the same statement steps the same index and
+                // returns one 32-byte value.
+                let row = sqlx::query(
+                    "SELECT secret_digest FROM clients WHERE id = $1 \
+                     UNION ALL SELECT $2 WHERE NOT EXISTS (SELECT 1 FROM clients WHERE id = $1)",
+                )
+                .bind(id)
+                .bind(&decoy.as_bytes()[..])
+                .fetch_one(&self.pool)
+                .await?;
+                let bytes: Vec<u8> = row.try_get(0)?;
+                $crate::store::Digest::from_slice(&bytes)
+                    .ok_or_else(|| $crate::store::sql::corrupt("client secret digest"))
+            }
+
             async fn list_clients(&self) -> $crate::error::Result<Vec<$crate::store::Client>> {
                 let rows = sqlx::query("SELECT * FROM clients ORDER BY id")
                     .fetch_all(&self.pool)
