@@ -44,29 +44,35 @@ impl Drop for Guard {
     fn drop(&mut self) {
         if let Guard::Schema { url, schema } = self {
             let (url, schema) = (url.clone(), schema.clone());
-            // Drop may run inside a runtime, which cannot block; a thread
-            // with its own runtime can.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
+            cleanup(async move {
+                let mut conn = PgConnectOptions::from_str(&url)
+                    .ok()?
+                    .connect()
+                    .await
                     .ok()?;
-                rt.block_on(async {
-                    let mut conn = PgConnectOptions::from_str(&url)
-                        .ok()?
-                        .connect()
-                        .await
-                        .ok()?;
-                    sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
-                        .execute(&mut conn)
-                        .await
-                        .ok()?;
-                    conn.close().await.ok()
-                })
-            })
-            .join();
+                sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+                    .execute(&mut conn)
+                    .await
+                    .ok()?;
+                conn.close().await.ok()
+            });
         }
     }
+}
+
+/// Runs a test's clean-up work to the end from a `Drop`, which may run
+/// inside the test's runtime and so cannot block on it: the work gets a
+/// thread and a runtime of its own. Failures are ignored (clean-up is best
+/// effort; the next run's names are fresh anyway).
+pub fn cleanup(work: impl std::future::Future<Output = Option<()>> + Send + 'static) {
+    let _ = std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?
+            .block_on(work)
+    })
+    .join();
 }
 
 /// A fresh SQLite store in a temporary data dir.
