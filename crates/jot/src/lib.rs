@@ -31,6 +31,7 @@ pub mod alg;
 pub(crate) mod backend;
 #[cfg(feature = "remote")]
 mod cache;
+mod curve;
 pub mod decode;
 #[cfg(feature = "remote")]
 pub mod discovery;

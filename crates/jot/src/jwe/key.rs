@@ -3,9 +3,6 @@
 use std::fmt;
 use std::sync::Arc;
 
-use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
-use aws_lc_rs::rsa::PublicKeyComponents;
-
 use super::alg::KeyManagement;
 use super::content::ContentEncryption;
 use super::keymgmt::ecdh_es::{EcdhCurve, EcdhPrivateKey, EcdhPublicKey};
@@ -159,21 +156,12 @@ fn mismatch(alg: KeyManagement) -> Error {
 }
 
 fn rsa_public(r: &RsaParams) -> Result<RsaPublicKey> {
-    let der = PublicKeyComponents {
-        n: r.n.as_slice(),
-        e: r.e.as_slice(),
-    }
-    .as_der()
-    .map_err(|_| Error::invalid_key("invalid RSA public key"))?;
-    RsaPublicKey::from_spki_der(der.as_ref())
+    RsaPublicKey::from_spki_der(crate::backend::material::rsa_spki(r)?.as_ref())
 }
 
 fn rsa_private(r: &RsaParams, alg: KeyManagement) -> Result<RsaPrivateKey> {
-    let pair = crate::key::check::rsa_key_pair(r)?
+    let der = crate::backend::material::rsa_pkcs8(r)?
         .ok_or_else(|| Error::key_alg(alg, "decryption needs a private key"))?;
-    let der: Pkcs8V1Der<'static> = pair
-        .as_der()
-        .map_err(|_| Error::invalid_key("cannot encode RSA private key"))?;
     RsaPrivateKey::from_pkcs8_der(der.as_ref())
 }
 

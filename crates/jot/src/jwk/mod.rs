@@ -10,7 +10,7 @@ mod set;
 mod thumbprint;
 mod usage;
 
-pub(crate) use params::check_rsa_public;
+pub(crate) use params::{check_rsa_public, not_on_curve};
 pub use params::{
     AkpAlgorithm, AkpParams, EcCurve, EcParams, KeyParams, KeyType, OkpCurve, OkpParams, RsaParams,
     RsaPrimes, RsaPrivate,

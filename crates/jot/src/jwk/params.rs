@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 use std::fmt;
 
 use super::{take_string, MAX_RSA_BITS};
+pub use crate::curve::EcCurve;
 use crate::encoding::b64;
 use crate::error::{Error, Part, Result, Shown};
 use crate::secret::SecretBytes;
@@ -42,52 +43,6 @@ impl KeyType {
 impl fmt::Display for KeyType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-/// Curves of `EC` keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EcCurve {
-    /// NIST P-256.
-    P256,
-    /// NIST P-384.
-    P384,
-    /// NIST P-521.
-    P521,
-    /// secp256k1 (RFC 8812).
-    Secp256k1,
-}
-
-impl EcCurve {
-    /// The registered `crv` value.
-    pub fn name(self) -> &'static str {
-        match self {
-            EcCurve::P256 => "P-256",
-            EcCurve::P384 => "P-384",
-            EcCurve::P521 => "P-521",
-            EcCurve::Secp256k1 => "secp256k1",
-        }
-    }
-
-    /// Parses a `crv` value (exact, case-sensitive).
-    pub fn from_name(s: &str) -> Option<Self> {
-        [
-            EcCurve::P256,
-            EcCurve::P384,
-            EcCurve::P521,
-            EcCurve::Secp256k1,
-        ]
-        .into_iter()
-        .find(|c| c.name() == s)
-    }
-
-    /// Length of a coordinate or private scalar in bytes (RFC 7518 §6.2.1.2).
-    pub const fn coordinate_len(self) -> usize {
-        match self {
-            EcCurve::P256 | EcCurve::Secp256k1 => 32,
-            EcCurve::P384 => 48,
-            EcCurve::P521 => 66,
-        }
     }
 }
 
@@ -470,6 +425,11 @@ fn strip_leading_zeros(mut v: Vec<u8>) -> Vec<u8> {
     v
 }
 
+/// The error for an EC point that is not on its curve.
+pub(crate) fn not_on_curve(crv: EcCurve) -> Error {
+    Error::invalid_key(format!("the point is not on curve {}", crv.name()))
+}
+
 pub(super) fn parse(map: &mut Map<String, Value>, max_rsa_bits: usize) -> Result<KeyParams> {
     let kty =
         take_string(map, "kty")?.ok_or_else(|| Error::invalid_key("missing member \"kty\""))?;
@@ -505,9 +465,12 @@ pub(super) fn parse(map: &mut Map<String, Value>, max_rsa_bits: usize) -> Result
                     crv.name()
                 )));
             }
-            let params = EcParams { crv, x, y, d };
-            crate::key::check::ec_public_point(&params)?;
-            Ok(KeyParams::Ec(params))
+            // Refused before anything can use the key (invalid-curve
+            // attacks), by the backend's point check below this layer.
+            if !crate::backend::point::is_on_curve(crv, &x, &y) {
+                return Err(not_on_curve(crv));
+            }
+            Ok(KeyParams::Ec(EcParams { crv, x, y, d }))
         }
         "OKP" => {
             let crv = take_string(map, "crv")?

@@ -1,8 +1,7 @@
 //! JWK thumbprints (RFC 7638) and thumbprint URIs (RFC 9278).
 
-use aws_lc_rs::digest;
-
 use super::{Jwk, KeyParams};
+use crate::backend::digest::Hash;
 use crate::encoding::b64;
 
 /// The hash of a thumbprint.
@@ -18,11 +17,11 @@ pub enum ThumbprintHash {
 }
 
 impl ThumbprintHash {
-    fn algorithm(self) -> &'static digest::Algorithm {
+    fn hash(self) -> Hash {
         match self {
-            ThumbprintHash::Sha256 => &digest::SHA256,
-            ThumbprintHash::Sha384 => &digest::SHA384,
-            ThumbprintHash::Sha512 => &digest::SHA512,
+            ThumbprintHash::Sha256 => Hash::Sha256,
+            ThumbprintHash::Sha384 => Hash::Sha384,
+            ThumbprintHash::Sha512 => Hash::Sha512,
         }
     }
 
@@ -70,9 +69,7 @@ impl Jwk {
 
     /// The raw thumbprint digest.
     pub fn thumbprint_bytes(&self, hash: ThumbprintHash) -> Vec<u8> {
-        digest::digest(hash.algorithm(), self.thumbprint_input().as_bytes())
-            .as_ref()
-            .to_vec()
+        hash.hash().digest(self.thumbprint_input().as_bytes())
     }
 
     /// The base64url thumbprint, e.g. for use as a `kid`.

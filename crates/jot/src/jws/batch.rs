@@ -54,16 +54,12 @@
 //! - Any failure (batch equation, a random number generator error) sends
 //!   every token of the chunk to single verification.
 
-use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
-use curve25519_dalek::edwards::EdwardsPoint;
-use curve25519_dalek::scalar::Scalar;
-use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
-
 use super::compact::{self, Parts, Verified};
 use super::VerifyOptions;
 use crate::alg::Algorithm;
+use crate::backend::ed25519::{self, BatchSig, Point};
 use crate::error::{Error, Result};
-use crate::key::{ed25519, VerifyingKey};
+use crate::key::VerifyingKey;
 use crate::limits::Limits;
 
 /// Tokens checked by one batch equation. A bad token makes its whole chunk
@@ -89,7 +85,7 @@ const CHUNK: usize = 64;
 pub struct Ed25519Batch {
     key: VerifyingKey,
     /// `A`, if it is fit for the batch equation (canonical, torsion-free).
-    point: Option<EdwardsPoint>,
+    point: Option<Point>,
     public: [u8; 32],
 }
 
@@ -97,19 +93,11 @@ pub struct Ed25519Batch {
 struct Candidate<'a, T> {
     index: usize,
     message: &'a [u8],
-    /// `R` as the token has it (hashed as is, like single verification).
-    r_bytes: [u8; 32],
-    r: EdwardsPoint,
-    s: Scalar,
+    /// `R` and `S` (`R` hashed as the token has it, like single
+    /// verification).
+    sig: BatchSig,
     /// What the caller needs to finish an accepted item.
     rest: T,
-}
-
-/// Splits a signature into `R` and `S` if the batch may judge it: 64
-/// bytes, `S < L`, `R` the canonical encoding of a point not of small order.
-/// Anything else is left to single verification.
-fn precheck(sig: &[u8]) -> Option<([u8; 32], EdwardsPoint, Scalar)> {
-    ed25519::split(sig).filter(|(_, r, _)| !r.is_small_order())
 }
 
 impl Ed25519Batch {
@@ -187,15 +175,13 @@ impl Ed25519Batch {
         let parts = compact::split(token, limits)?;
         let (header, sig) = compact::decode_header_and_signature(&parts, limits)?;
         crate::jws::resolve_checked(&self.key, &header)?;
-        let Some((r_bytes, r, s)) = precheck(&sig) else {
+        let Some(sig) = ed25519::batch_sig(&sig) else {
             return Ok(None);
         };
         Ok(Some(Candidate {
             index,
             message: parts.signed.as_bytes(),
-            r_bytes,
-            r,
-            s,
+            sig,
             rest: (parts, header),
         }))
     }
@@ -211,13 +197,11 @@ impl Ed25519Batch {
         let mut out = vec![false; items.len()];
         let mut candidates = Vec::new();
         for (index, item) in items.iter().enumerate() {
-            match precheck(item.1) {
-                Some((r_bytes, r, s)) => candidates.push(Candidate {
+            match ed25519::batch_sig(item.1) {
+                Some(sig) => candidates.push(Candidate {
                     index,
                     message: item.0,
-                    r_bytes,
-                    r,
-                    s,
+                    sig,
                     rest: (),
                 }),
                 None => out[index] = single(item),
@@ -236,7 +220,7 @@ impl Ed25519Batch {
     /// falling back to single verification if the equation fails.
     fn settle<S: AsRef<str>>(
         &self,
-        a: EdwardsPoint,
+        a: Point,
         candidates: &mut Vec<Candidate<'_, JwsRest<'_>>>,
         tokens: &[S],
         opts: &VerifyOptions,
@@ -261,36 +245,10 @@ impl Ed25519Batch {
         }
     }
 
-    /// `[8](Σ zᵢRᵢ + [Σ zᵢkᵢ]A − [Σ zᵢSᵢ]B) == 0` with fresh random 128-bit
-    /// `zᵢ`: RFC 8032's cofactored equation for every token at once.
-    /// `false` also if no randomness is available.
-    fn equation_holds<T>(&self, a: EdwardsPoint, candidates: &[Candidate<'_, T>]) -> bool {
-        let mut random = vec![0u8; 16 * candidates.len()];
-        if aws_lc_rs::rand::fill(&mut random).is_err() {
-            return false;
-        }
-        let mut scalars = Vec::with_capacity(candidates.len() + 2);
-        let mut points = Vec::with_capacity(candidates.len() + 2);
-        let mut sum_zk = Scalar::ZERO;
-        let mut sum_zs = Scalar::ZERO;
-        for (c, z) in candidates.iter().zip(random.chunks_exact(16)) {
-            let mut wide = [0u8; 32];
-            wide[..16].copy_from_slice(z);
-            // < 2^128 < L: canonical, and multiplies Rᵢ as the integer zᵢ.
-            let z = Scalar::from_bytes_mod_order(wide);
-            let k = ed25519::challenge(&c.r_bytes, &self.public, c.message);
-            sum_zk += z * k;
-            sum_zs += z * c.s;
-            scalars.push(z);
-            points.push(c.r);
-        }
-        scalars.push(sum_zk);
-        points.push(a);
-        scalars.push(-sum_zs);
-        points.push(ED25519_BASEPOINT_POINT);
-        EdwardsPoint::vartime_multiscalar_mul(&scalars, &points)
-            .mul_by_cofactor()
-            .is_identity()
+    /// RFC 8032's cofactored equation for every candidate at once
+    /// (`backend/ed25519.rs`).
+    fn equation_holds<T>(&self, a: Point, candidates: &[Candidate<'_, T>]) -> bool {
+        ed25519::batch_holds(&a, &self.public, candidates, |c| (c.message, &c.sig))
     }
 }
 
@@ -311,7 +269,9 @@ mod tests {
 
     use base64::Engine;
     use curve25519_dalek::constants::EIGHT_TORSION;
-    use curve25519_dalek::edwards::CompressedEdwardsY;
+    use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
+    use curve25519_dalek::scalar::Scalar;
+    use curve25519_dalek::traits::IsIdentity;
 
     fn b64(bytes: &[u8]) -> String {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)

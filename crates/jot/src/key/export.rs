@@ -9,8 +9,8 @@ use pkcs8::PrivateKeyInfoRef;
 use spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
 use zeroize::Zeroizing;
 
-use super::check;
 use super::import::{oid, pem};
+use crate::backend::point::uncompressed_point;
 use crate::error::{Error, Result};
 use crate::jwk::{Jwk, KeyParams};
 
@@ -110,7 +110,7 @@ fn spki_der(params: &KeyParams) -> Result<Vec<u8>> {
         }
         .to_der()
         .map_err(encoding_failed)?,
-        KeyParams::Ec(e) => check::uncompressed_point(e),
+        KeyParams::Ec(e) => uncompressed_point(&e.x, &e.y),
         KeyParams::Okp(o) => o.x.clone(),
         KeyParams::Akp(a) => a.public.clone(),
     };
@@ -150,7 +150,7 @@ fn pkcs8_der(params: &KeyParams) -> Result<Zeroizing<Vec<u8>>> {
         }
         KeyParams::Ec(e) => {
             let d = e.d.as_ref().ok_or_else(not_private)?;
-            let point = check::uncompressed_point(e);
+            let point = uncompressed_point(&e.x, &e.y);
             // The curve is in the PKCS#8 AlgorithmIdentifier; RFC 5915 §3
             // lets the inner parameters be omitted (as OpenSSL does).
             sec1::EcPrivateKey {

@@ -1,18 +1,13 @@
 //! Key generation.
 //!
-//! aws-lc generates RSA, EC and Ed25519 keys and hands them over as PKCS#8,
+//! aws-lc generates (through `backend::generate`) RSA, EC and Ed25519 keys and hands them over as PKCS#8,
 //! which is parsed by the import code: one parser, one set of checks, for
 //! generated and imported keys alike. Curve25519/448 keys without an aws-lc
 //! PKCS#8 form are built from random bytes and go through the same checks.
 
-use aws_lc_rs::encoding::{AsBigEndian, AsDer, Curve25519SeedBin, Pkcs8V1Der};
-use aws_lc_rs::signature::{EcdsaKeyPair, Ed25519KeyPair, PqdsaKeyPair};
-use aws_lc_rs::{agreement, rand, rsa};
-use zeroize::Zeroizing;
-
-use super::import::{self, ecdsa_signing, ml_dsa_signing};
+use super::import;
 use crate::alg::Algorithm;
-use crate::backend::{descriptor, KeyKind};
+use crate::backend::{self, descriptor, KeyKind};
 use crate::error::{Error, Result};
 use crate::jwk::{AkpAlgorithm, EcCurve, Jwk, OkpCurve};
 
@@ -55,51 +50,25 @@ pub fn generate(spec: KeySpec) -> Result<Jwk> {
                      not {bytes}"
                 )));
             }
-            return Jwk::from_secret(&random(bytes)?);
+            return Jwk::from_secret(&backend::generate::random(bytes)?);
         }
-        KeySpec::Rsa { bits } => {
-            let size = match bits {
-                2048 => rsa::KeySize::Rsa2048,
-                3072 => rsa::KeySize::Rsa3072,
-                4096 => rsa::KeySize::Rsa4096,
-                8192 => rsa::KeySize::Rsa8192,
-                _ => {
-                    return Err(Error::invalid_key(format!(
-                        "RSA keys are generated with 2048, 3072, 4096 or 8192 bits, not {bits}"
-                    )))
-                }
-            };
-            let pair = rsa::KeyPair::generate(size).map_err(|_| failed())?;
-            let der: Pkcs8V1Der<'_> = pair.as_der().map_err(|_| failed())?;
-            import::from_pkcs8_der(der.as_ref())?
-        }
-        KeySpec::Ec(crv) => {
-            let pair = EcdsaKeyPair::generate(ecdsa_signing(crv)).map_err(|_| failed())?;
-            let der = pair.to_pkcs8v1().map_err(|_| failed())?;
-            import::from_pkcs8_der(der.as_ref())?
-        }
+        KeySpec::Rsa { bits } => import::from_pkcs8_der(backend::generate::rsa(bits)?.as_ref())?,
+        KeySpec::Ec(crv) => import::from_pkcs8_der(backend::generate::ec(crv)?.as_ref())?,
         KeySpec::Okp(OkpCurve::Ed25519) => {
-            let pair = Ed25519KeyPair::generate().map_err(|_| failed())?;
-            let der = pair.to_pkcs8().map_err(|_| failed())?;
-            import::from_pkcs8_der(der.as_ref())?
+            import::from_pkcs8_der(backend::generate::ed25519()?.as_ref())?
         }
-        KeySpec::Okp(OkpCurve::X25519) => {
-            let key = agreement::PrivateKey::generate(&agreement::X25519).map_err(|_| failed())?;
-            let seed: Curve25519SeedBin<'_> = key.as_be_bytes().map_err(|_| failed())?;
-            import::okp_private(OkpCurve::X25519, seed.as_ref(), None)?
-        }
+        KeySpec::Okp(OkpCurve::X25519) => import::okp_private(
+            OkpCurve::X25519,
+            backend::generate::x25519()?.as_ref(),
+            None,
+        )?,
         // Ed448 private keys are 57 uniformly random bytes (RFC 8032 §5.2.5),
         // X448 ones 56 (RFC 7748 §6.2; clamping happens when used).
         KeySpec::Okp(crv @ (OkpCurve::Ed448 | OkpCurve::X448)) => {
-            import::okp_private(crv, &random(crv.key_len())?, None)?
+            import::okp_private(crv, &backend::generate::random(crv.key_len())?, None)?
         }
-        // aws-lc draws the seed (its FIPS-approved path) and writes it in
-        // PKCS#8; the import code reads the seed back and derives `pub`.
-        KeySpec::Akp(alg) => {
-            let pair = PqdsaKeyPair::generate(ml_dsa_signing(alg)?).map_err(|_| failed())?;
-            let der = pair.to_pkcs8v1().map_err(|_| failed())?;
-            import::from_pkcs8_der(der.as_ref())?
-        }
+        // The import code reads the seed back and derives `pub`.
+        KeySpec::Akp(alg) => import::from_pkcs8_der(backend::generate::ml_dsa(alg)?.as_ref())?,
     };
     Ok(Jwk::new(params))
 }
@@ -117,14 +86,4 @@ pub fn generate_for(alg: Algorithm) -> Result<Jwk> {
         KeyKind::Akp(alg) => KeySpec::Akp(alg),
     };
     Ok(generate(spec)?.with_alg(alg.name()))
-}
-
-fn failed() -> Error {
-    Error::Crypto("key generation failed")
-}
-
-fn random(len: usize) -> Result<Zeroizing<Vec<u8>>> {
-    let mut buf = Zeroizing::new(vec![0u8; len]);
-    rand::fill(&mut buf).map_err(|_| Error::Crypto("random number generation failed"))?;
-    Ok(buf)
 }

@@ -5,8 +5,6 @@
 //! conversion between key kinds: an RSA or EC public key can never become an
 //! HMAC secret, an ES256 key never verifies an HS256 token.
 
-pub(crate) mod check;
-pub(crate) mod ed25519;
 mod export;
 mod generate;
 pub mod import;

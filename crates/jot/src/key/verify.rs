@@ -3,20 +3,12 @@
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use curve25519_dalek::edwards::EdwardsPoint;
-
-use aws_lc_rs::encoding::AsDer;
-use aws_lc_rs::rsa::PublicKeyComponents;
-use aws_lc_rs::signature::{self, ParsedPublicKey};
-use aws_lc_rs::{constant_time, hmac};
-
-use super::{check, check_compatible, min_hmac_key_len};
+use super::{check_compatible, min_hmac_key_len};
 use crate::alg::{Algorithm, Family};
+use crate::backend::ed25519::Point;
+use crate::backend::verify::Verifier;
 use crate::error::{Error, Result};
-use crate::jwk::{Jwk, KeyOp, KeyParams, OkpCurve};
-
-use super::sign::{hmac_algorithm, mismatch};
-use crate::backend::{descriptor, Imp, SignatureLen};
+use crate::jwk::{Jwk, KeyOp, KeyParams};
 
 /// Room a key keeps for the layer above it: the JWS code stores the first
 /// plain header that verified through the key there (`jws::resolve`). The
@@ -33,23 +25,6 @@ pub struct VerifyingKey {
     inner: Verifier,
     /// Shared by clones: it caches parsing, which does not depend on the key.
     memo: Arc<MemoSlot>,
-}
-
-#[derive(Clone)]
-enum Verifier {
-    Hmac(Arc<hmac::Key>),
-    /// RSA, ECDSA (with the fixed R||S length) and ML-DSA (with its fixed
-    /// signature length).
-    Parsed(Arc<ParsedPublicKey>, usize),
-    Ed448(Arc<ed448_goldilocks::VerifyingKey>),
-    /// Ed25519: aws-lc-rs decides. The key's point is made on first need,
-    /// for the batch verifier only (`None`: a key the batch's cofactored
-    /// equation may not be used with; see `key/ed25519.rs`).
-    Ed25519(
-        Arc<ParsedPublicKey>,
-        [u8; 32],
-        Arc<OnceLock<Option<EdwardsPoint>>>,
-    ),
 }
 
 impl fmt::Debug for VerifyingKey {
@@ -93,11 +68,12 @@ impl VerifyingKey {
         Self::from_jwk(&Jwk::from_secret(secret)?, alg)
     }
 
-    pub(crate) fn from_hmac_key(alg: Algorithm, key: Arc<hmac::Key>) -> Self {
+    /// The verifying half of a signing key that has no public JWK (HMAC).
+    pub(crate) fn from_verifier(alg: Algorithm, inner: Verifier) -> Self {
         VerifyingKey {
             alg,
             kid: None,
-            inner: Verifier::Hmac(key),
+            inner,
             memo: Arc::default(),
         }
     }
@@ -110,91 +86,16 @@ impl VerifyingKey {
                 "the key's key_ops do not include \"verify\"",
             ));
         }
-        let inner = match &jwk.params {
-            KeyParams::Oct { k } => {
-                let min = min_hmac_key_len(alg);
-                if enforce_hmac_len && k.len() < min {
-                    return Err(Error::WeakKey(format!(
-                        "{alg} needs a secret of at least {min} bytes, this one has {}",
-                        k.len()
-                    )));
-                }
-                let h = hmac_algorithm(alg).ok_or_else(|| mismatch(alg))?;
-                Verifier::Hmac(Arc::new(hmac::Key::new(h, k.expose())))
+        if let KeyParams::Oct { k } = &jwk.params {
+            let min = min_hmac_key_len(alg);
+            if enforce_hmac_len && k.len() < min {
+                return Err(Error::WeakKey(format!(
+                    "{alg} needs a secret of at least {min} bytes, this one has {}",
+                    k.len()
+                )));
             }
-            KeyParams::Rsa(r) => {
-                let der = PublicKeyComponents {
-                    n: r.n.as_slice(),
-                    e: r.e.as_slice(),
-                }
-                .as_der()
-                .map_err(|_| Error::invalid_key("invalid RSA public key"))?;
-                let Imp::Rsa { verify, .. } = descriptor(alg).imp else {
-                    return Err(mismatch(alg));
-                };
-                let key = ParsedPublicKey::new(verify, der.as_ref())
-                    .map_err(|_| Error::invalid_key("invalid RSA public key"))?;
-                Verifier::Parsed(Arc::new(key), 0)
-            }
-            KeyParams::Ec(e) => {
-                let d = descriptor(alg);
-                let (Imp::Ecdsa { verify, .. }, SignatureLen::Fixed(len)) =
-                    (&d.imp, d.signature_len)
-                else {
-                    return Err(mismatch(alg));
-                };
-                // aws-lc-rs checks the point is on the curve when parsing it.
-                let key =
-                    ParsedPublicKey::new(*verify, check::uncompressed_point(e)).map_err(|_| {
-                        Error::invalid_key(format!("the point is not on curve {}", e.crv.name()))
-                    })?;
-                Verifier::Parsed(Arc::new(key), len)
-            }
-            KeyParams::Okp(o) => match o.crv {
-                OkpCurve::Ed25519 => {
-                    let invalid = || Error::invalid_key("invalid Ed25519 public key");
-                    let key =
-                        ParsedPublicKey::new(&signature::ED25519, &o.x).map_err(|_| invalid())?;
-                    let public: [u8; 32] = o.x.as_slice().try_into().map_err(|_| invalid())?;
-                    // A small-order key (e.g. the identity) verifies
-                    // signatures nobody made: refused, as libsodium does.
-                    if !super::ed25519::is_acceptable_key(&public) {
-                        return Err(Error::invalid_key(
-                            "Ed25519 public key is not a canonical point of large order",
-                        ));
-                    }
-                    Verifier::Ed25519(Arc::new(key), public, Arc::default())
-                }
-                OkpCurve::Ed448 => {
-                    let bytes =
-                        o.x.as_slice()
-                            .try_into()
-                            .map_err(|_| Error::invalid_key("invalid Ed448 public key"))?;
-                    let key = ed448_goldilocks::VerifyingKey::from_bytes(bytes)
-                        .map_err(|_| Error::invalid_key("invalid Ed448 public key"))?;
-                    Verifier::Ed448(Arc::new(key))
-                }
-                OkpCurve::X25519 | OkpCurve::X448 => {
-                    return Err(Error::key_alg(
-                        alg,
-                        "X25519/X448 keys are for key agreement only",
-                    ))
-                }
-            },
-            KeyParams::Akp(a) => {
-                let d = descriptor(alg);
-                let (Imp::MlDsa { verify, .. }, SignatureLen::Fixed(len)) =
-                    (&d.imp, d.signature_len)
-                else {
-                    return Err(mismatch(alg));
-                };
-                // `pub` has the raw length (checked when the JWK was parsed),
-                // so aws-lc-rs reads it as a raw key, never as an SPKI.
-                let key = ParsedPublicKey::new(*verify, &a.public)
-                    .map_err(|_| Error::invalid_key(format!("invalid {alg} public key")))?;
-                Verifier::Parsed(Arc::new(key), len)
-            }
-        };
+        }
+        let inner = Verifier::prepare(alg, &jwk.params)?;
         Ok(VerifyingKey {
             alg,
             kid: jwk.kid.clone(),
@@ -227,54 +128,19 @@ impl VerifyingKey {
     /// The raw public key if this key verifies Ed25519 signatures (for the
     /// batch verifier, which needs the encoded point).
     pub(crate) fn ed25519_public_key(&self) -> Option<&[u8; 32]> {
-        match &self.inner {
-            Verifier::Ed25519(_, public, _) => Some(public),
-            _ => None,
-        }
+        self.inner.ed25519_public_key()
     }
 
     /// The Ed25519 key as a point, if the batch's cofactored equation may be
-    /// used with it (see `key/ed25519.rs`).
-    pub(crate) fn ed25519_point(&self) -> Option<&EdwardsPoint> {
-        match &self.inner {
-            Verifier::Ed25519(_, public, point) => point
-                .get_or_init(|| super::ed25519::fit_key(public))
-                .as_ref(),
-            _ => None,
-        }
+    /// used with it (see `backend/ed25519.rs`).
+    pub(crate) fn ed25519_point(&self) -> Option<&Point> {
+        self.inner.ed25519_point()
     }
 
     /// Verifies a raw signature over `message`. Every failure, including a
     /// signature of the wrong length or form, is [`Error::InvalidSignature`].
     pub fn verify(&self, message: &[u8], sig: &[u8]) -> Result<()> {
-        let ok = match &self.inner {
-            Verifier::Hmac(k) => {
-                // hmac::verify recomputes the full tag and compares in
-                // constant time; a truncated tag never matches.
-                let tag = hmac::sign(k, message);
-                constant_time::verify_slices_are_equal(tag.as_ref(), sig).is_ok()
-            }
-            Verifier::Parsed(key, fixed_len) => {
-                // ECDSA must be exactly R||S (no DER, no short forms), ML-DSA
-                // exactly its FIPS 204 length. RSA checks its own length.
-                (*fixed_len == 0 || sig.len() == *fixed_len) && key.verify_sig(message, sig).is_ok()
-            }
-            // aws-lc-rs alone (RFC 8032 §5.1.7's cofactorless check): a
-            // rejected signature costs one verification, no more.
-            Verifier::Ed25519(key, _, _) => sig.len() == 64 && key.verify_sig(message, sig).is_ok(),
-            // RFC 8032 §5.2.2/§5.2.7: bits 448..454 of the encoded R are
-            // unused and must be zero; ed448-goldilocks ignores them, which
-            // would let anyone make several valid encodings of one signature
-            // (Wycheproof ed448 tcId 63-65).
-            Verifier::Ed448(_) if sig.len() != 114 || sig.get(56).is_none_or(|b| b & 0x7f != 0) => {
-                false
-            }
-            Verifier::Ed448(key) => match ed448_goldilocks::Signature::from_slice(sig) {
-                Ok(s) => key.verify_raw(&s, message).is_ok(),
-                Err(_) => false,
-            },
-        };
-        if ok {
+        if self.inner.verify(message, sig) {
             Ok(())
         } else {
             Err(Error::InvalidSignature)

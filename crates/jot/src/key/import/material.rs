@@ -4,22 +4,17 @@
 //! Every format parser ends here, so PEM, DER and generated keys share one
 //! set of checks.
 
-use aws_lc_rs::encoding::AsRawBytes;
-use aws_lc_rs::signature::{
-    self, EcdsaKeyPair, Ed25519KeyPair, KeyPair, PqdsaKeyPair, PqdsaSigningAlgorithm,
-};
-use aws_lc_rs::{agreement, constant_time};
 use der::asn1::UintRef;
 use der::Encode;
 use zeroize::Zeroizing;
 
-use crate::backend::{descriptor, Imp};
+use crate::backend::material as derive;
+use crate::backend::point::is_on_curve;
 use crate::error::{Error, Result};
 use crate::jwk::{
-    check_rsa_public, AkpAlgorithm, AkpParams, EcCurve, EcParams, KeyParams, OkpCurve, OkpParams,
-    RsaParams, RsaPrimes, RsaPrivate,
+    check_rsa_public, not_on_curve, AkpAlgorithm, AkpParams, EcCurve, EcParams, KeyParams,
+    OkpCurve, OkpParams, RsaParams, RsaPrimes, RsaPrivate,
 };
-use crate::key::check;
 use crate::secret::SecretBytes;
 
 /// DER INTEGERs carry a leading zero byte when the top bit is set; JWK
@@ -68,15 +63,6 @@ pub(crate) fn rsa_private(k: &pkcs1::RsaPrivateKeyRef<'_>) -> Result<KeyParams> 
     }))
 }
 
-pub(crate) fn ecdsa_signing(crv: EcCurve) -> &'static signature::EcdsaSigningAlgorithm {
-    match crv {
-        EcCurve::P256 => &signature::ECDSA_P256_SHA256_FIXED_SIGNING,
-        EcCurve::P384 => &signature::ECDSA_P384_SHA384_FIXED_SIGNING,
-        EcCurve::P521 => &signature::ECDSA_P521_SHA512_FIXED_SIGNING,
-        EcCurve::Secp256k1 => &signature::ECDSA_P256K1_SHA256_FIXED_SIGNING,
-    }
-}
-
 /// Splits an uncompressed SEC1 point `04 || x || y`.
 fn split_point(crv: EcCurve, point: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     let n = crv.coordinate_len();
@@ -97,9 +83,10 @@ fn split_point(crv: EcCurve, point: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
 
 pub(crate) fn ec_public(crv: EcCurve, point: &[u8]) -> Result<KeyParams> {
     let (x, y) = split_point(crv, point)?;
-    let params = EcParams { crv, x, y, d: None };
-    check::ec_public_point(&params)?;
-    Ok(KeyParams::Ec(params))
+    if !is_on_curve(crv, &x, &y) {
+        return Err(not_on_curve(crv));
+    }
+    Ok(KeyParams::Ec(EcParams { crv, x, y, d: None }))
 }
 
 /// An EC private key. `d` may arrive without its leading zero bytes (SEC1
@@ -153,14 +140,15 @@ pub(crate) fn ec_private(crv: EcCurve, d: &[u8], point: Option<&[u8]>) -> Result
         }
     };
     let (x, y) = split_point(crv, &point)?;
-    let params = EcParams {
+    if !is_on_curve(crv, &x, &y) {
+        return Err(not_on_curve(crv));
+    }
+    Ok(KeyParams::Ec(EcParams {
         crv,
         x,
         y,
         d: Some(SecretBytes::from_slice(&padded)),
-    };
-    check::ec_public_point(&params)?;
-    Ok(KeyParams::Ec(params))
+    }))
 }
 
 /// The public point of a private scalar, computed by aws-lc from a minimal
@@ -175,9 +163,8 @@ fn derive_ec_point(crv: EcCurve, d: &[u8]) -> Result<Vec<u8>> {
         sec1.to_der()
             .map_err(|_| Error::invalid_key("cannot encode EC private key"))?,
     );
-    let pair = EcdsaKeyPair::from_private_key_der(ecdsa_signing(crv), &der)
-        .map_err(|_| Error::invalid_key(format!("invalid {} private key", crv.name())))?;
-    Ok(pair.public_key().as_ref().to_vec())
+    derive::ec_public_from_sec1(crv, &der)
+        .ok_or_else(|| Error::invalid_key(format!("invalid {} private key", crv.name())))
 }
 
 pub(crate) fn okp_public(crv: OkpCurve, x: &[u8]) -> Result<KeyParams> {
@@ -220,41 +207,8 @@ pub(crate) fn okp_private(crv: OkpCurve, d: &[u8], x: Option<&[u8]>) -> Result<K
 }
 
 fn derive_okp_public(crv: OkpCurve, d: &[u8]) -> Result<Vec<u8>> {
-    let bad = || Error::invalid_key(format!("invalid {} private key", crv.name()));
-    match crv {
-        OkpCurve::Ed25519 => {
-            let pair = Ed25519KeyPair::from_seed_unchecked(d).map_err(|_| bad())?;
-            Ok(pair.public_key().as_ref().to_vec())
-        }
-        OkpCurve::X25519 => {
-            let key = agreement::PrivateKey::from_private_key(&agreement::X25519, d)
-                .map_err(|_| bad())?;
-            let public = key.compute_public_key().map_err(|_| bad())?;
-            Ok(public.as_ref().to_vec())
-        }
-        OkpCurve::Ed448 => {
-            let key = ed448_goldilocks::SigningKey::try_from(d).map_err(|_| bad())?;
-            Ok(key.verifying_key().to_bytes().to_vec())
-        }
-        OkpCurve::X448 => {
-            let scalar: Zeroizing<[u8; 56]> = Zeroizing::new(d.try_into().map_err(|_| bad())?);
-            // x448() refuses results of low order; the base point never
-            // produces one, but a None must not become a panic.
-            x448::x448(*scalar, x448::X448_BASEPOINT_BYTES)
-                .map(|p| p.to_vec())
-                .ok_or_else(bad)
-        }
-    }
-}
-
-/// The aws-lc-rs signing algorithm of an AKP key, from its descriptor.
-pub(crate) fn ml_dsa_signing(alg: AkpAlgorithm) -> Result<&'static PqdsaSigningAlgorithm> {
-    match descriptor(alg.algorithm()).imp {
-        Imp::MlDsa { sign, .. } => Ok(sign),
-        Imp::Hmac(_) | Imp::Rsa { .. } | Imp::Ecdsa { .. } | Imp::EdDsa => Err(Error::invalid_key(
-            format!("{} has no ML-DSA descriptor", alg.name()),
-        )),
-    }
+    derive::okp_public_from_private(crv, d)
+        .ok_or_else(|| Error::invalid_key(format!("invalid {} private key", crv.name())))
 }
 
 pub(crate) fn akp_public(alg: AkpAlgorithm, public: &[u8]) -> Result<KeyParams> {
@@ -288,19 +242,8 @@ pub(crate) fn akp_private(
             alg.seed_len()
         )));
     }
-    let bad = || Error::invalid_key(format!("invalid {} private key", alg.name()));
-    let pair = PqdsaKeyPair::from_seed(ml_dsa_signing(alg)?, seed).map_err(|_| bad())?;
-    if let Some(expanded) = expanded {
-        let ours = pair.private_key().as_raw_bytes().map_err(|_| bad())?;
-        if constant_time::verify_slices_are_equal(ours.as_ref(), expanded).is_err() {
-            return Err(Error::invalid_key(format!(
-                "{} expanded private key does not match its seed",
-                alg.name()
-            )));
-        }
-    }
-    let derived = pair.public_key().as_ref();
-    if public.is_some_and(|p| p != derived) {
+    let derived = derive::ml_dsa_public_from_seed(alg, seed, expanded)?;
+    if public.is_some_and(|p| p != derived.as_slice()) {
         return Err(Error::invalid_key(format!(
             "{} private key does not match its public key",
             alg.name()
@@ -308,7 +251,7 @@ pub(crate) fn akp_private(
     }
     Ok(KeyParams::Akp(AkpParams {
         alg,
-        public: derived.to_vec(),
+        public: derived,
         private: Some(SecretBytes::from_slice(seed)),
     }))
 }

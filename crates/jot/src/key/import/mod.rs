@@ -36,7 +36,7 @@ pub(crate) mod oid;
 pub(crate) mod pem;
 mod structures;
 
-pub(crate) use material::{ecdsa_signing, ml_dsa_signing, okp_private};
+pub(crate) use material::okp_private;
 
 use zeroize::Zeroizing;
 

@@ -12,8 +12,70 @@
 //! the two differ only for an `R` with a small-order component, which only
 //! the private-key holder can put into a signature that otherwise verifies.
 
+use curve25519_dalek::constants::ED25519_BASEPOINT_POINT;
 use curve25519_dalek::edwards::{CompressedEdwardsY, EdwardsPoint};
 use curve25519_dalek::scalar::Scalar;
+use curve25519_dalek::traits::{IsIdentity, VartimeMultiscalarMul};
+
+/// A decompressed Ed25519 point (a public key fit for the batch).
+pub(crate) type Point = EdwardsPoint;
+
+/// A signature the batch equation may judge: `R` (as the token has it, and
+/// as a point) and `S`.
+#[derive(Clone, Copy)]
+pub(crate) struct BatchSig {
+    r_bytes: [u8; 32],
+    r: EdwardsPoint,
+    s: Scalar,
+}
+
+/// Splits a signature into `R` and `S` if the batch may judge it: 64
+/// bytes, `S < L`, `R` the canonical encoding of a point not of small order.
+/// Anything else is left to single verification.
+pub(crate) fn batch_sig(sig: &[u8]) -> Option<BatchSig> {
+    split(sig)
+        .filter(|(_, r, _)| !r.is_small_order())
+        .map(|(r_bytes, r, s)| BatchSig { r_bytes, r, s })
+}
+
+/// `[8](Σ zᵢRᵢ + [Σ zᵢkᵢ]A − [Σ zᵢSᵢ]B) == 0` with fresh random 128-bit
+/// `zᵢ`: RFC 8032's cofactored equation for every `(message, signature)`
+/// of `items` at once, under the key `a` ([`fit_key`] of `public`).
+/// `false` also if no randomness is available.
+pub(crate) fn batch_holds<T>(
+    a: &Point,
+    public: &[u8; 32],
+    items: &[T],
+    item: impl Fn(&T) -> (&[u8], &BatchSig),
+) -> bool {
+    let mut random = vec![0u8; 16 * items.len()];
+    if aws_lc_rs::rand::fill(&mut random).is_err() {
+        return false;
+    }
+    let mut scalars = Vec::with_capacity(items.len() + 2);
+    let mut points = Vec::with_capacity(items.len() + 2);
+    let mut sum_zk = Scalar::ZERO;
+    let mut sum_zs = Scalar::ZERO;
+    for (c, z) in items.iter().zip(random.chunks_exact(16)) {
+        let (message, sig) = item(c);
+        let mut wide = [0u8; 32];
+        wide[..16].copy_from_slice(z);
+        // < 2^128 < L: canonical, and multiplies Rᵢ as the integer zᵢ.
+        let z = Scalar::from_bytes_mod_order(wide);
+        let k = challenge(&sig.r_bytes, public, message);
+        sum_zk += z * k;
+        sum_zs += z * sig.s;
+        scalars.push(z);
+        points.push(sig.r);
+    }
+    scalars.push(sum_zk);
+    points.push(*a);
+    scalars.push(-sum_zs);
+    points.push(ED25519_BASEPOINT_POINT);
+    EdwardsPoint::vartime_multiscalar_mul(&scalars, &points)
+        .mul_by_cofactor()
+        .is_identity()
+}
 
 /// The public key as a point, if the batch's cofactored equation may be
 /// used with it: the canonical encoding of a point of prime order. (A
@@ -104,7 +166,6 @@ pub(crate) fn cofactored_holds(
     message: &[u8],
     sig: &[u8],
 ) -> bool {
-    use curve25519_dalek::traits::IsIdentity;
     let Some((r_bytes, r, s)) = split(sig) else {
         return false;
     };

@@ -9,13 +9,17 @@
 //! primitive, its [`Imp`] arm in the key code, which the compiler lists).
 //! `docs/architecture.md` has the list of edits.
 
+use std::sync::Arc;
+
 use aws_lc_rs::hmac;
 use aws_lc_rs::signature::{
     self, EcdsaSigningAlgorithm, EcdsaVerificationAlgorithm, PqdsaSigningAlgorithm,
     PqdsaVerificationAlgorithm, RsaEncoding, RsaParameters,
 };
 
+use super::digest::Hash;
 use crate::alg::Algorithm;
+use crate::error::Error;
 use crate::jwk::{AkpAlgorithm, EcCurve, OkpCurve};
 
 /// Smallest RSA modulus for any JOSE algorithm (RFC 7518 §3.3, §4.2).
@@ -40,25 +44,6 @@ pub(crate) struct SigAlg {
     pub(crate) signature_len: SignatureLen,
     /// The primitive that computes it.
     pub(crate) imp: Imp,
-}
-
-/// A hash function named by an algorithm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Hash {
-    Sha256,
-    Sha384,
-    Sha512,
-}
-
-impl Hash {
-    /// Output length in bytes.
-    pub(crate) const fn len(self) -> usize {
-        match self {
-            Hash::Sha256 => 32,
-            Hash::Sha384 => 48,
-            Hash::Sha512 => 64,
-        }
-    }
 }
 
 /// The key an algorithm needs.
@@ -314,17 +299,27 @@ pub(crate) const fn descriptor(alg: Algorithm) -> &'static SigAlg {
     }
 }
 
-/// SHA-256 of `data` (DPoP `ath`, RFC 9449 §4.2).
-pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
-    let d = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, data);
-    let mut out = [0u8; 32];
-    out.copy_from_slice(d.as_ref());
-    out
+/// The aws-lc-rs HMAC algorithm of `alg`'s descriptor (`None`: not HMAC).
+fn hmac_algorithm(alg: Algorithm) -> Option<&'static hmac::Algorithm> {
+    match descriptor(alg).imp {
+        Imp::Hmac(h) => Some(h),
+        Imp::Rsa { .. } | Imp::Ecdsa { .. } | Imp::EdDsa | Imp::MlDsa { .. } => None,
+    }
 }
 
-/// Fills `buf` from the system RNG.
-pub(crate) fn fill_random(buf: &mut [u8]) -> crate::error::Result<()> {
-    aws_lc_rs::rand::fill(buf).map_err(|_| crate::error::Error::Crypto("random number generation"))
+/// A shared HMAC key for `alg` (`None`: not an HMAC algorithm).
+pub(crate) fn hmac_key(alg: Algorithm, secret: &[u8]) -> Option<Arc<hmac::Key>> {
+    hmac_algorithm(alg).map(|h| Arc::new(hmac::Key::new(*h, secret)))
+}
+
+pub(crate) fn mismatch(alg: Algorithm) -> Error {
+    // check_compatible matched the key to the descriptor already.
+    Error::key_alg(alg, "the key does not fit the algorithm")
+}
+
+pub(crate) fn agreement_only(alg: Algorithm) -> Error {
+    // check_compatible already refused X25519/X448 for signature algorithms.
+    Error::key_alg(alg, "X25519/X448 keys are for key agreement only")
 }
 
 #[cfg(test)]
