@@ -57,8 +57,20 @@ impl SqliteStore {
     /// `BEGIN IMMEDIATE` takes the write lock up front: a deferred
     /// transaction that reads and then writes can fail with SQLITE_BUSY
     /// half-way, instead of queueing under the busy timeout.
+    ///
+    /// The BEGIN runs in a task of its own, which finishes even when the
+    /// request that wanted it is dropped (its client went away). sqlx-sqlite
+    /// 0.8 loses the transaction when its `begin_with` future is dropped
+    /// after BEGIN ran but before the `Transaction` was made: the pooled
+    /// connection then stays inside a transaction that nothing ends, holding
+    /// the write lock, and every later write fails (the load script ran into
+    /// it; tests/cancellation.rs reproduces it). Here an unwanted
+    /// `Transaction` is dropped by the task, which rolls it back.
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+        let pool = self.pool.clone();
+        let begin = tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await });
+        // A join error means sqlx panicked or the runtime is going away.
+        Ok(begin.await.map_err(|_| sqlx::Error::WorkerCrashed)??)
     }
 
     /// Appends to the feed are already serialised by the write lock.
