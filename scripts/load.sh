@@ -77,10 +77,17 @@ EOF
 # run_until N PATH: wrk runs of 20 s until N requests succeeded; prints how
 # many did.
 run_until() {
-  local goal=$1 path=$2 done=0 r
+  local goal=$1 path=$2 done=0 r ok
   while [ "$done" -lt "$goal" ]; do
     r=$(run_wrk "$path" -d 20s)
-    done=$((done + $(echo "$r" | awk '{print $4 - $5}')))
+    ok=$(echo "$r" | awk '{print $4 - $5}')
+    # A run where nothing succeeded would loop for ever: stop and show why.
+    if [ "$ok" -le 0 ]; then
+      echo "no request succeeded in 20 s ($path); the server log ends:" >&2
+      tail -5 "$work/serve.log" >&2
+      exit 1
+    fi
+    done=$((done + ok))
   done
   echo "$done"
 }
