@@ -76,6 +76,7 @@ pub async fn introspection(
                     "Bearer"
                 }),
                 cnf: c.cnf.clone().filter(|cnf| cnf.jkt.is_some()),
+                act: c.act.clone(),
                 token_use: "access_token",
             }),
             Ok(_) => {
@@ -106,6 +107,7 @@ pub async fn introspection(
             jti: None,
             token_type: None,
             cnf: None,
+            act: None,
             token_use: "refresh_token",
         }),
         _ => Introspection::inactive(),
@@ -151,6 +153,12 @@ struct ActiveToken {
     /// `cnf` (RFC 7800) of a DPoP-bound access token: `{"jkt": …}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     cnf: Option<Confirmation>,
+    /// `act` (RFC 8693 §4.1, §2.1 of RFC 7662 allows any claim) of a token
+    /// from a delegation, as signed: who is acting for `sub`, outermost
+    /// first. A resource server that introspects sees the chain a local
+    /// verifier would.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    act: Option<serde_json::Value>,
     /// `access_token` or `refresh_token`, as Hydra answers it.
     token_use: &'static str,
 }

@@ -115,6 +115,15 @@ async fn delegation_impersonation_and_chains(t: TestStore) {
     );
     // Scope never comes back once narrowed away.
     assert_eq!(body["scope"], "read");
+    // Introspection shows the same chain (RFC 8693 §4.1); a token without
+    // a delegation has none.
+    let seen = h.introspect("svc2", &chained).await;
+    assert_eq!(
+        seen["act"],
+        json!({"sub": "svc2", "act": {"sub": "svc"}}),
+        "{seen}"
+    );
+    assert!(h.introspect("svc", &svc).await.get("act").is_none());
 
     // Impersonation: no actor token, no act.
     let (status, body) = exchange(&h, "svc", &alice, None, &[]).await;
