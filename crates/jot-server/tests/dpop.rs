@@ -180,15 +180,7 @@ async fn metadata_lists_the_proof_algorithms(t: TestStore) {
         "/.well-known/oauth-authorization-server",
         "/.well-known/openid-configuration",
     ] {
-        let doc: Value = h
-            .http
-            .get(h.url(path))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let doc = h.get_json(path).await;
         let algs: Vec<&str> = doc["dpop_signing_alg_values_supported"]
             .as_array()
             .unwrap_or_else(|| panic!("{path}: {doc}"))

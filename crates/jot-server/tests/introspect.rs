@@ -118,15 +118,7 @@ async fn who_sees_what(t: TestStore) {
     }
 
     // Discovery names both endpoints.
-    let meta: Value = h
-        .http
-        .get(h.url("/.well-known/oauth-authorization-server"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let meta = h.get_json("/.well-known/oauth-authorization-server").await;
     assert_eq!(
         meta["introspection_endpoint"],
         h.url("/oauth2/introspect").as_str()

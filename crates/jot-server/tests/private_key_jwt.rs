@@ -230,15 +230,7 @@ async fn private_key_jwt(t: TestStore) {
         (200, Some(false)),
         "{body}"
     );
-    let meta: Value = h
-        .http
-        .get(h.url("/.well-known/openid-configuration"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let meta = h.get_json("/.well-known/openid-configuration").await;
     assert!(meta["token_endpoint_auth_methods_supported"]
         .as_array()
         .unwrap()

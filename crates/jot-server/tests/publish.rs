@@ -55,15 +55,7 @@ async fn jwks_metadata_and_health(t: TestStore) {
         "/.well-known/oauth-authorization-server",
         "/.well-known/openid-configuration",
     ] {
-        let doc: serde_json::Value = h
-            .http
-            .get(h.url(path))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let doc = h.get_json(path).await;
         assert_eq!(doc["issuer"], h.server.issuer.as_str());
         assert_eq!(
             doc["token_endpoint"],

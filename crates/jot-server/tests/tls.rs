@@ -63,15 +63,7 @@ async fn serves_https_with_the_configured_certificate() {
 
     let r = h.http.get(h.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), 200);
-    let meta: serde_json::Value = h
-        .http
-        .get(h.url("/.well-known/oauth-authorization-server"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let meta = h.get_json("/.well-known/oauth-authorization-server").await;
     assert_eq!(meta["issuer"], h.server.issuer.as_str());
     // A token over TLS, verified against the https issuer.
     h.add_client("svc", &[Grant::ClientCredentials]).await;

@@ -357,15 +357,7 @@ both_backends!(trusted_issuer, trusted_issuer_subjects_and_may_act);
 
 async fn metadata_lists_the_grant(t: TestStore) {
     let h = start(t, settings()).await;
-    let body: Value = h
-        .http
-        .get(h.url("/.well-known/oauth-authorization-server"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = h.get_json("/.well-known/oauth-authorization-server").await;
     let grants = body["grant_types_supported"].as_array().unwrap();
     assert!(grants.iter().any(|g| g == EXCHANGE), "{body}");
 }

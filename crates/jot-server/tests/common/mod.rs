@@ -120,6 +120,18 @@ impl Harness {
         body["access_token"].as_str().unwrap().to_string()
     }
 
+    /// GETs `path` and parses the answer as JSON (metadata documents).
+    pub async fn get_json(&self, path: &str) -> Value {
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     /// The service's JWKS, prepared.
     pub async fn keys(&self) -> LocalKeySet {
         let body = self
