@@ -322,6 +322,7 @@ async fn setup(t: &TestStore, database: Option<String>, data_dir: std::path::Pat
             admin: false,
             created_at: 0,
             secret_rotated_at: 0,
+            tls_auth: None,
         })
         .await
         .unwrap();

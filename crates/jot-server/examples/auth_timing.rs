@@ -52,6 +52,7 @@ async fn main() {
             admin: false,
             created_at: now,
             secret_rotated_at: now,
+            tls_auth: None,
         })
         .await
         .unwrap();

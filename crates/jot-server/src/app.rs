@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::routing::MethodRouter;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -31,22 +32,45 @@ use crate::settings::{ServeArgs, Settings};
 use crate::state::{AppState, KeyCache, TrustedIssuer};
 use crate::store::Store;
 use crate::{
-    forward_auth, health, introspect, jwks, maintenance, metadata, metrics, revoke, sessions, token,
+    forward_auth, health, introspect, jwks, maintenance, metadata, metrics, openapi, revoke,
+    sessions, token,
 };
+
+/// A route: its path (axum's syntax) and its method handlers. Each module
+/// hands out its own; [`paths`] lists them for the OpenAPI test, so a
+/// route cannot be served without the test seeing it.
+pub type Route = (&'static str, MethodRouter<AppState>);
+
+fn routes() -> Vec<Route> {
+    [
+        token::routes(),
+        introspect::routes(),
+        revoke::routes(),
+        sessions::routes(),
+        forward_auth::routes(),
+        jwks::routes(),
+        metadata::routes(),
+        health::routes(),
+        metrics::routes(),
+        openapi::routes(),
+    ]
+    .concat()
+}
+
+/// The path of every route the service answers, in axum's syntax
+/// (`/auth/{*rest}`).
+pub fn paths() -> Vec<&'static str> {
+    routes().into_iter().map(|(path, _)| path).collect()
+}
 
 /// Every route of the service, with its layers, over `state`.
 pub fn router(state: AppState) -> Router {
     let settings = Arc::clone(&state.settings);
-    Router::new()
-        .merge(token::routes())
-        .merge(introspect::routes())
-        .merge(revoke::routes())
-        .merge(sessions::routes())
-        .merge(forward_auth::routes())
-        .merge(jwks::routes())
-        .merge(metadata::routes())
-        .merge(health::routes())
-        .merge(metrics::routes())
+    routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, method)| {
+            router.route(path, method)
+        })
         .route_layer(axum::middleware::from_fn_with_state(
             Arc::clone(&state.metrics),
             metrics::track,
@@ -123,7 +147,11 @@ pub async fn start(
 ) -> Result<Running> {
     // A bad certificate or key stops the start before anything listens.
     let tls = match &settings.tls {
-        Some(files) => Some(crate::tls::server_config(&files.cert, &files.key)?),
+        Some(files) => Some(crate::tls::server_config(
+            &files.cert,
+            &files.key,
+            settings.tls_client_ca.as_deref(),
+        )?),
         None => None,
     };
     let listener = TcpListener::bind(settings.listen)
@@ -145,11 +173,20 @@ pub async fn start(
     let nonce_secret = settings
         .dpop_nonce
         .then(|| kek.derive(dpop::NONCE_SECRET_PURPOSE));
-    let dpop = Arc::new(Dpop::new(
+    let dpop = Dpop::new(
         &crate::state::asymmetric_algorithms(),
         settings.leeway,
         nonce_secret.as_ref().map(|s| &s[..]),
-    )?);
+    )?;
+    // PostgreSQL is the store several replicas share: a proof accepted by
+    // one must be refused by the others, so the replay store is the
+    // database. SQLite serves one process, whose memory is enough, and a
+    // write per proof there would cost an fsync (see store::sqlite).
+    let dpop = Arc::new(if store.backend() == "postgres" {
+        dpop.with_shared_replay(Arc::clone(&store))
+    } else {
+        dpop
+    });
     let key_manager = KeyManager::new(
         Arc::clone(&store),
         kek,

@@ -1,7 +1,10 @@
 //! Client authentication at the token, introspection and revocation
 //! endpoints: `client_secret_basic` and `client_secret_post` (RFC 6749
-//! §2.3.1), and `private_key_jwt` (RFC 7523 §2.2, in
-//! [`client_assertion`](crate::client_assertion)).
+//! §2.3.1), `private_key_jwt` (RFC 7523 §2.2, in
+//! [`client_assertion`](crate::client_assertion)), and the TLS client
+//! certificate of the connection for clients registered for
+//! `tls_client_auth` or `self_signed_tls_client_auth` (RFC 8705 §2), which
+//! then send only their `client_id`.
 //!
 //! The secret check itself is [`Clients::authenticate`](crate::clients::Clients::authenticate): constant time,
 //! and an unknown id costs and answers the same as a wrong secret
@@ -14,9 +17,10 @@ use zeroize::Zeroizing;
 
 use crate::client_assertion;
 use crate::form::Form;
+use crate::mtls::ClientCert;
 use crate::oauth_error::OAuthError;
 use crate::state::AppState;
-use crate::store::Client;
+use crate::store::{Client, TlsClientAuth};
 
 /// How the client presented its credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +31,11 @@ pub enum Method {
     Post,
     /// A JWT signed with the client's key (`private_key_jwt`).
     PrivateKeyJwt,
+    /// A certificate from `--tls-client-ca` with the registered subject
+    /// (`tls_client_auth`).
+    TlsClientAuth,
+    /// The registered self-signed certificate (`self_signed_tls_client_auth`).
+    SelfSignedTlsClientAuth,
 }
 
 impl Method {
@@ -36,12 +45,35 @@ impl Method {
             Method::Basic => "client_secret_basic",
             Method::Post => "client_secret_post",
             Method::PrivateKeyJwt => "private_key_jwt",
+            Method::TlsClientAuth => "tls_client_auth",
+            Method::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
         }
+    }
+
+    /// Whether the client proved itself with its TLS certificate: its
+    /// access tokens are then bound to it (RFC 8705 §3).
+    pub fn is_certificate(self) -> bool {
+        matches!(
+            self,
+            Method::TlsClientAuth | Method::SelfSignedTlsClientAuth
+        )
     }
 }
 
-/// The methods the service supports, as discovery lists them.
-pub const SUPPORTED: [Method; 3] = [Method::Basic, Method::Post, Method::PrivateKeyJwt];
+/// The methods the service supports, as discovery lists them: the
+/// certificate ones only when TLS is terminated here (where the
+/// certificate comes from), `tls_client_auth` only with a CA to check
+/// chains against.
+pub fn supported(state: &AppState) -> Vec<Method> {
+    let mut methods = vec![Method::Basic, Method::Post, Method::PrivateKeyJwt];
+    if state.settings.tls.is_some() {
+        if state.settings.tls_client_ca.is_some() {
+            methods.push(Method::TlsClientAuth);
+        }
+        methods.push(Method::SelfSignedTlsClientAuth);
+    }
+    methods
+}
 
 /// Authenticates the client of a request, or answers `invalid_client`
 /// (401) or `invalid_request` (several methods at once, RFC 6749 §2.3).
@@ -51,8 +83,9 @@ pub async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
     form: &Form,
+    cert: &ClientCert,
 ) -> Result<(Client, Method), OAuthError> {
-    let authenticated = identify(state, headers, form).await?;
+    let authenticated = identify(state, headers, form, cert).await?;
     tracing::Span::current().record("client", authenticated.0.id.as_str());
     Ok(authenticated)
 }
@@ -61,6 +94,7 @@ async fn identify(
     state: &AppState,
     headers: &HeaderMap,
     form: &Form,
+    cert: &ClientCert,
 ) -> Result<(Client, Method), OAuthError> {
     if form.get("client_assertion").is_some() || form.get("client_assertion_type").is_some() {
         if headers.contains_key(header::AUTHORIZATION) || form.get("client_secret").is_some() {
@@ -72,9 +106,42 @@ async fn identify(
         return Ok((client, Method::PrivateKeyJwt));
     }
     let clients = &state.clients;
+    // RFC 8705 §2: no other credentials, the client_id, and a certificate.
+    if let (None, None, Some(id), Some(cert)) = (
+        headers.get(header::AUTHORIZATION),
+        form.get("client_secret"),
+        form.get("client_id"),
+        cert.0.as_deref(),
+    ) {
+        return match clients.authenticate_certificate(id, cert).await? {
+            Some(client) => {
+                let method = match client.tls_auth {
+                    Some(TlsClientAuth::SubjectDn(_)) => Method::TlsClientAuth,
+                    _ => Method::SelfSignedTlsClientAuth,
+                };
+                Ok((client, method))
+            }
+            None => {
+                tracing::info!(
+                    method = "tls_client_auth",
+                    "client authentication failed: the certificate is not the client's"
+                );
+                Err(OAuthError::invalid_client(false))
+            }
+        };
+    }
     let (id, secret, method) = presented(headers, form)?;
     let basic = method == Method::Basic;
     match clients.authenticate(&id, &secret).await? {
+        // A certificate client's secret is never shown; should one be
+        // known anyway, it still does not stand in for the certificate.
+        Some(c) if c.tls_auth.is_some() => {
+            tracing::info!(
+                method = method.as_str(),
+                "client authentication failed: the client authenticates with its certificate"
+            );
+            Err(OAuthError::invalid_client(basic))
+        }
         Some(c) => {
             // A client id in the body must name the same client as Basic.
             if let Some(body_id) = form.get("client_id") {
@@ -124,8 +191,9 @@ fn presented(
 
 /// `Basic base64(urlencode(id) ":" urlencode(secret))`: RFC 6749 §2.3.1
 /// form-url-encodes both halves before joining them, so a `:` inside the id
-/// arrives as `%3A` and the first `:` is the separator.
-fn parse_basic(value: &[u8]) -> Option<(String, Zeroizing<String>)> {
+/// arrives as `%3A` and the first `:` is the separator. `None` for anything
+/// else, whatever the bytes (public for the fuzz target).
+pub fn parse_basic(value: &[u8]) -> Option<(String, Zeroizing<String>)> {
     let value = std::str::from_utf8(value).ok()?.trim();
     let (scheme, rest) = value.split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {

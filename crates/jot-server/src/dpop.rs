@@ -1,26 +1,33 @@
 //! DPoP (RFC 9449) as this service checks it: proofs at the token endpoint
 //! (which bind the tokens issued to the proof key) and with bound access
-//! tokens at `/auth`, over one replay cache and, when `--dpop-nonce` is on,
+//! tokens at `/auth`, over one replay store and, when `--dpop-nonce` is on,
 //! server-provided nonces at the token endpoint.
 //!
-//! The replay cache is in memory, per replica: a proof accepted by one
-//! replica could be replayed once at another. A proof is bound to one
-//! request (method, URL, and at `/auth` the token) and lives for at most
-//! [`MAX_AGE`] plus the leeway, which bounds what such a replay can do; a
-//! shared replay store is the way to close it (jot's `ReplayCache` trait).
+//! Replay: by default a proof is remembered in the process
+//! ([`MemoryReplayCache`]), which is enough for one replica (SQLite). With
+//! [`Dpop::with_shared_replay`] it is remembered in the store's
+//! `dpop_proofs` table instead, in one insert-if-absent statement, so a
+//! proof accepted by one replica is refused by every other one sharing the
+//! store; `jot serve` does that on PostgreSQL, where several replicas may
+//! run. When the store cannot be asked, the proof is not accepted: the
+//! request is answered 503 like any other request that needs the store.
 //!
 //! The nonce secret is derived from the KEK, so replicas sharing a store
 //! (and so the KEK) accept each other's nonces.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{HeaderMap, HeaderName};
-use jot::dpop::{self, MemoryReplayCache, Nonces, ProofOptions, Request, VerifiedProof};
+use jot::dpop::{
+    self, CheckedProof, MemoryReplayCache, Nonces, ProofOptions, Request, VerifiedProof,
+};
 use jot::error::DpopError;
 use jot::Algorithm;
 
 use crate::error::Result;
 use crate::oauth_error::OAuthError;
+use crate::store::Store;
 
 /// The request header carrying a proof.
 pub const PROOF_HEADER: HeaderName = HeaderName::from_static("dpop");
@@ -40,9 +47,17 @@ pub const NONCE_PERIOD: Duration = Duration::from_secs(120);
 /// What the nonce secret is derived for (see [`crate::keys::Kek::derive`]).
 pub const NONCE_SECRET_PURPOSE: &str = "jot dpop nonce secret v1";
 
+/// Where accepted proofs are remembered.
+enum Replay {
+    /// In this process: one replica's proofs only.
+    Memory(MemoryReplayCache),
+    /// In the store: every replica's proofs.
+    Store(Arc<dyn Store>),
+}
+
 /// The service's DPoP state (one per replica).
 pub struct Dpop {
-    replay: MemoryReplayCache,
+    replay: Replay,
     nonces: Option<Nonces>,
     algorithms: Vec<Algorithm>,
     leeway: Duration,
@@ -52,17 +67,35 @@ impl std::fmt::Debug for Dpop {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Dpop")
             .field("nonces", &self.nonces.is_some())
+            .field("shared_replay", &self.shared_replay())
             .finish_non_exhaustive()
     }
 }
 
-/// Why a proof at a resource (`/auth`) was refused.
-pub type ProofError = jot::Error;
+/// Why a proof was not accepted.
+#[derive(Debug)]
+pub enum ProofError {
+    /// The proof fails a check of RFC 9449 §4.3, replay included.
+    Invalid(jot::Error),
+    /// The replay store could not be asked whether the proof was seen.
+    Store(crate::Error),
+}
+
+impl ProofError {
+    /// A stable code for logs and metrics.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProofError::Invalid(e) => e.code(),
+            ProofError::Store(e) => e.code(),
+        }
+    }
+}
 
 impl Dpop {
     /// Proofs signed with any of `algorithms` (asymmetric ones only),
     /// `iat` checked with `leeway`; with `nonce_secret`, the token endpoint
-    /// requires server nonces.
+    /// requires server nonces. Replays are detected in this process only
+    /// (see [`Dpop::with_shared_replay`]).
     pub fn new(
         algorithms: &[Algorithm],
         leeway: Duration,
@@ -72,7 +105,7 @@ impl Dpop {
             .map(|secret| Nonces::from_secret(secret, NONCE_PERIOD))
             .transpose()?;
         Ok(Dpop {
-            replay: MemoryReplayCache::new(REPLAY_CAPACITY),
+            replay: Replay::Memory(MemoryReplayCache::new(REPLAY_CAPACITY)),
             nonces,
             algorithms: ProofOptions::new()
                 .algorithms(algorithms)
@@ -80,6 +113,18 @@ impl Dpop {
                 .to_vec(),
             leeway,
         })
+    }
+
+    /// Remembers accepted proofs in `store` instead of this process, so
+    /// that replicas sharing the store refuse each other's proofs.
+    pub fn with_shared_replay(mut self, store: Arc<dyn Store>) -> Dpop {
+        self.replay = Replay::Store(store);
+        self
+    }
+
+    /// Whether accepted proofs are remembered in the store.
+    pub fn shared_replay(&self) -> bool {
+        matches!(self.replay, Replay::Store(_))
     }
 
     /// The algorithms a proof may be signed with (discovery's
@@ -101,15 +146,16 @@ impl Dpop {
             .at(now)
     }
 
-    /// Checks the token request's `DPoP` header, if it has one: a `POST` to
-    /// `token_endpoint` without `ath`, with the current nonce when nonces
-    /// are on. `None` when there is no header (a Bearer request).
-    pub fn token_request(
+    /// Checks the token request's `DPoP` header, if it has one, except for
+    /// replay: a `POST` to `token_endpoint` without `ath`, with the current
+    /// nonce when nonces are on. `None` when there is no header (a Bearer
+    /// request). Pure (no store, no cache), so the fuzz target runs it.
+    pub fn check_token_request(
         &self,
         headers: &HeaderMap,
         token_endpoint: &str,
         now: i64,
-    ) -> std::result::Result<Option<VerifiedProof>, OAuthError> {
+    ) -> std::result::Result<Option<CheckedProof>, OAuthError> {
         let Some(proof) = proof_header(headers)
             .map_err(|_| OAuthError::invalid_dpop_proof("one DPoP header is allowed"))?
         else {
@@ -119,14 +165,31 @@ impl Dpop {
         if let Some(nonces) = &self.nonces {
             request = request.nonce(nonces);
         }
-        self.check(proof, &request, now)
+        dpop::verify(proof, &request, &self.options(now))
             .map(Some)
-            .map_err(|e| self.token_error(&e, now))
+            .map_err(|e| self.token_error(ProofError::Invalid(e), now))
+    }
+
+    /// [`check_token_request`](Self::check_token_request), then the replay
+    /// check: the verified proof, or the error to answer.
+    pub async fn token_request(
+        &self,
+        headers: &HeaderMap,
+        token_endpoint: &str,
+        now: i64,
+    ) -> std::result::Result<Option<VerifiedProof>, OAuthError> {
+        let Some(checked) = self.check_token_request(headers, token_endpoint, now)? else {
+            return Ok(None);
+        };
+        self.record(checked, now)
+            .await
+            .map(Some)
+            .map_err(|e| self.token_error(e, now))
     }
 
     /// Checks a proof sent with the bound access token `access_token`
     /// (`cnf.jkt` = `jkt`) for a `method` request to `url`.
-    pub fn resource_request(
+    pub async fn resource_request(
         &self,
         proof: &str,
         method: &str,
@@ -138,21 +201,39 @@ impl Dpop {
         let request = Request::new(method, url)
             .access_token(access_token)
             .bound_to(jkt);
-        self.check(proof, &request, now)
+        let checked =
+            dpop::verify(proof, &request, &self.options(now)).map_err(ProofError::Invalid)?;
+        self.record(checked, now).await
     }
 
-    fn check(
+    /// The replay check: the proof's first use passes, any later one is
+    /// [`DpopError::Replay`].
+    async fn record(
         &self,
-        proof: &str,
-        request: &Request<'_>,
+        checked: CheckedProof,
         now: i64,
     ) -> std::result::Result<VerifiedProof, ProofError> {
-        dpop::verify(proof, request, &self.options(now))?.record(&self.replay)
+        match &self.replay {
+            Replay::Memory(cache) => checked.record(cache).map_err(ProofError::Invalid),
+            Replay::Store(store) => {
+                let first = store
+                    .first_dpop_use(checked.replay_id().as_bytes(), checked.replay_until(), now)
+                    .await
+                    .map_err(ProofError::Store)?;
+                checked.first_use(first).map_err(ProofError::Invalid)
+            }
+        }
     }
 
-    fn token_error(&self, e: &jot::Error, now: i64) -> OAuthError {
+    fn token_error(&self, e: ProofError, now: i64) -> OAuthError {
+        let e = match e {
+            // 503 when the store is out of reach (500 otherwise), never an
+            // accepted proof.
+            ProofError::Store(e) => return e.into(),
+            ProofError::Invalid(e) => e,
+        };
         tracing::info!(code = e.code(), "DPoP proof refused at the token endpoint");
-        match e {
+        match &e {
             jot::Error::Dpop(DpopError::UseNonce) => match self.nonce(now) {
                 Some(nonce) => OAuthError::use_dpop_nonce(nonce),
                 // Not reached (nonces are asked for only when on), but a

@@ -48,6 +48,11 @@ impl Form {
         self.0.get(name).map(String::as_str)
     }
 
+    /// Every parameter with a value, in no particular order.
+    pub fn params(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// A parameter that must be present.
     pub fn require(&self, name: &'static str) -> Result<&str, OAuthError> {
         self.get(name)

@@ -4,15 +4,16 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use axum::Router;
 
+use crate::app::Route;
 use crate::state::AppState;
 
 /// The health routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(|| async { "ok\n" }))
-        .route("/readyz", get(ready))
+pub fn routes() -> Vec<Route> {
+    vec![
+        ("/healthz", get(|| async { "ok\n" })),
+        ("/readyz", get(ready)),
+    ]
 }
 
 async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {

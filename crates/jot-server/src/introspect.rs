@@ -11,9 +11,10 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 
+use crate::app::Route;
 use crate::client_auth;
 use crate::form::Form;
 use crate::oauth_error::OAuthError;
@@ -26,16 +27,17 @@ use crate::verify::{self, AccessClaims, Confirmation};
 pub const PATH: &str = "/oauth2/introspect";
 
 /// The introspection route.
-pub fn routes() -> Router<AppState> {
-    Router::new().route(PATH, post(introspect))
+pub fn routes() -> Vec<Route> {
+    vec![(PATH, post(introspect))]
 }
 
 async fn introspect(
     State(state): State<AppState>,
     headers: HeaderMap,
+    cert: crate::mtls::ClientCert,
     form: Form,
 ) -> Result<Introspection, OAuthError> {
-    let (client, _) = client_auth::authenticate(&state, &headers, &form).await?;
+    let (client, _) = client_auth::authenticate(&state, &headers, &form, &cert).await?;
     let token = form.require("token")?;
     // token_type_hint (§2.1) is only a hint, and the two kinds cannot be
     // mistaken for each other: an access token is a JWS (two dots), a
@@ -68,14 +70,18 @@ pub async fn introspection(
                 iat: c.iat.as_secs(),
                 exp: c.exp.as_secs(),
                 jti: Some(c.jti.clone()),
-                // RFC 9449 §6.2: a bound token says so, with its key, so a
-                // resource server that introspects can check the proof.
+                // RFC 9449 §6.2, RFC 8705 §3.2: a bound token says so, with
+                // its key or certificate thumbprint, so a resource server
+                // that introspects can check the proof or the certificate.
                 token_type: Some(if c.dpop_jkt().is_some() {
                     "DPoP"
                 } else {
                     "Bearer"
                 }),
-                cnf: c.cnf.clone().filter(|cnf| cnf.jkt.is_some()),
+                cnf: c
+                    .cnf
+                    .clone()
+                    .filter(|cnf| cnf.jkt.is_some() || cnf.x5t_s256.is_some()),
                 act: c.act.clone(),
                 token_use: "access_token",
             }),
@@ -150,7 +156,8 @@ struct ActiveToken {
     /// The OAuth token type (RFC 6749 §7.1) of access tokens.
     #[serde(skip_serializing_if = "Option::is_none")]
     token_type: Option<&'static str>,
-    /// `cnf` (RFC 7800) of a DPoP-bound access token: `{"jkt": …}`.
+    /// `cnf` (RFC 7800) of a bound access token: `{"jkt": …}` and/or
+    /// `{"x5t#S256": …}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     cnf: Option<Confirmation>,
     /// `act` (RFC 8693 §4.1, §2.1 of RFC 7662 allows any claim) of a token

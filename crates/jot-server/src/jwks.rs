@@ -5,16 +5,16 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 
+use crate::app::Route;
 use crate::state::AppState;
 
 /// Where the key set is published.
 pub const PATH: &str = "/.well-known/jwks.json";
 
 /// The JWKS route.
-pub fn routes() -> Router<AppState> {
-    Router::new().route(PATH, get(jwks))
+pub fn routes() -> Vec<Route> {
+    vec![(PATH, get(jwks))]
 }
 
 async fn jwks(State(state): State<AppState>, headers: HeaderMap) -> Response {

@@ -34,6 +34,7 @@ pub mod metadata;
 pub mod metrics;
 pub mod mtls;
 pub mod oauth_error;
+pub mod openapi;
 pub mod rate_limit;
 pub mod refresh;
 pub mod revocation;

@@ -51,6 +51,7 @@ pub async fn run_once(store: &dyn Store, keys: &KeyManager, now: i64) {
                 denylist = p.denylist,
                 refresh = p.refresh,
                 jtis = p.jtis,
+                dpop_proofs = p.dpop_proofs,
                 "purged expired entries"
             );
         }

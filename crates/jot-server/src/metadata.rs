@@ -7,18 +7,20 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::{json, Value};
 
+use crate::app::Route;
 use crate::client_auth;
 use crate::state::AppState;
 use crate::token::GRANTS;
 
 /// The discovery routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/.well-known/oauth-authorization-server", get(metadata))
-        .route("/.well-known/openid-configuration", get(metadata))
+pub fn routes() -> Vec<Route> {
+    vec![
+        ("/.well-known/oauth-authorization-server", get(metadata)),
+        ("/.well-known/openid-configuration", get(metadata)),
+    ]
 }
 
 async fn metadata(State(state): State<AppState>) -> impl IntoResponse {
@@ -31,7 +33,10 @@ async fn metadata(State(state): State<AppState>) -> impl IntoResponse {
 /// The metadata document.
 pub fn document(state: &AppState) -> Value {
     let iss = state.issuer.as_ref();
-    let auth_methods: Vec<&str> = client_auth::SUPPORTED.iter().map(|m| m.as_str()).collect();
+    let auth_methods: Vec<&str> = client_auth::supported(state)
+        .iter()
+        .map(|m| m.as_str())
+        .collect();
     let signing: Vec<&str> = state
         .settings
         .keys
@@ -39,7 +44,7 @@ pub fn document(state: &AppState) -> Value {
         .iter()
         .map(|a| a.name())
         .collect();
-    json!({
+    let mut document = json!({
         "issuer": iss,
         "token_endpoint": state.token_endpoint(),
         "jwks_uri": format!("{iss}{}", crate::jwks::PATH),
@@ -62,5 +67,13 @@ pub fn document(state: &AppState) -> Value {
             .iter()
             .map(|a| a.name())
             .collect::<Vec<_>>(),
-    })
+    });
+    // RFC 8705 §3.3: certificate-bound tokens, where certificates reach the
+    // token endpoint (TLS terminated here). One endpoint serves clients
+    // with and without certificates, so there are no mtls_endpoint_aliases
+    // (§5).
+    if state.settings.tls.is_some() {
+        document["tls_client_certificate_bound_access_tokens"] = Value::Bool(true);
+    }
+    document
 }

@@ -22,13 +22,13 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
+use crate::app::Route;
 use crate::state::AppState;
 
 /// The endpoint's path.
@@ -145,8 +145,8 @@ impl Metrics {
 }
 
 /// The metrics route.
-pub fn routes() -> Router<AppState> {
-    Router::new().route(PATH, get(scrape))
+pub fn routes() -> Vec<Route> {
+    vec![(PATH, get(scrape))]
 }
 
 async fn scrape(State(state): State<AppState>) -> impl IntoResponse {

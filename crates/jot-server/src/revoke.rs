@@ -16,8 +16,8 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Router;
 
+use crate::app::Route;
 use crate::client_auth;
 use crate::form::Form;
 use crate::introspect::looks_like_jws;
@@ -31,16 +31,17 @@ use crate::verify;
 pub const PATH: &str = "/oauth2/revoke";
 
 /// The revocation route.
-pub fn routes() -> Router<AppState> {
-    Router::new().route(PATH, post(revoke))
+pub fn routes() -> Vec<Route> {
+    vec![(PATH, post(revoke))]
 }
 
 async fn revoke(
     State(state): State<AppState>,
     headers: HeaderMap,
+    cert: crate::mtls::ClientCert,
     form: Form,
 ) -> Result<Revoked, OAuthError> {
-    let (client, _) = client_auth::authenticate(&state, &headers, &form).await?;
+    let (client, _) = client_auth::authenticate(&state, &headers, &form, &cert).await?;
     let token = form.require("token")?;
     match form.get("token_type_hint") {
         None | Some("access_token" | "refresh_token") => {}

@@ -14,9 +14,10 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::IntoResponse;
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::Json;
 use serde_json::json;
 
+use crate::app::Route;
 use crate::client_auth;
 use crate::form::Form;
 use crate::oauth_error::OAuthError;
@@ -26,16 +27,17 @@ use crate::state::AppState;
 pub const PATH: &str = "/admin/sessions/revoke";
 
 /// The admin route.
-pub fn routes() -> Router<AppState> {
-    Router::new().route(PATH, post(revoke_subject))
+pub fn routes() -> Vec<Route> {
+    vec![(PATH, post(revoke_subject))]
 }
 
 async fn revoke_subject(
     State(state): State<AppState>,
     headers: HeaderMap,
+    cert: crate::mtls::ClientCert,
     form: Form,
 ) -> Result<impl IntoResponse, OAuthError> {
-    let (client, _) = client_auth::authenticate(&state, &headers, &form).await?;
+    let (client, _) = client_auth::authenticate(&state, &headers, &form, &cert).await?;
     if !client.admin {
         return Err(OAuthError::access_denied(
             "this client may not revoke sessions (jot client add --admin)",

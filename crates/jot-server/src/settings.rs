@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
+use axum::http::HeaderName;
 use clap::Args;
 use serde::Deserialize;
 
@@ -150,6 +151,23 @@ pub struct ServeOptions {
     #[arg(long, env = "JOT_TLS_KEY", value_name = "FILE")]
     pub tls_key: Option<PathBuf>,
 
+    /// With --tls-cert: the PEM CA certificates that issue the certificates
+    /// of `tls_client_auth` clients (RFC 8705 §2.1). Client certificates are
+    /// asked for (never required) whenever TLS is terminated here; without
+    /// this file only `self_signed_tls_client_auth` clients can use theirs
+    /// [default: none].
+    #[arg(long, env = "JOT_TLS_CLIENT_CA", value_name = "FILE")]
+    pub tls_client_ca: Option<PathBuf>,
+
+    /// The request header in which the gateway in front forwards the
+    /// client's certificate to `/auth` (the URL-encoded PEM, nginx's
+    /// `$ssl_client_escaped_cert`), to check certificate-bound tokens
+    /// (RFC 8705 §3). Only set it when the gateway always sets or clears
+    /// this header itself: a client could otherwise send one [default:
+    /// none: the certificate of the connection to jot serve].
+    #[arg(long, env = "JOT_MTLS_CERT_HEADER", value_name = "NAME")]
+    pub mtls_cert_header: Option<String>,
+
     /// A backend trusted to assert users for the jwt-bearer grant
     /// (RFC 7523 §2.1): ISSUER=JWKS_FILE, repeatable (comma-separated in the
     /// variable) [default: none].
@@ -230,6 +248,10 @@ pub struct Settings {
     pub dpop_nonce: bool,
     /// TLS terminated here (`None`: plain HTTP).
     pub tls: Option<TlsFiles>,
+    /// CA certificates of `tls_client_auth` clients (needs `tls`).
+    pub tls_client_ca: Option<PathBuf>,
+    /// The header a gateway forwards client certificates in, for `/auth`.
+    pub mtls_cert_header: Option<HeaderName>,
 }
 
 impl Default for Settings {
@@ -249,6 +271,8 @@ impl Default for Settings {
             rate_limit_client: 1_000,
             dpop_nonce: false,
             tls: None,
+            tls_client_ca: None,
+            mtls_cert_header: None,
         }
     }
 }
@@ -294,6 +318,18 @@ impl Settings {
                 ))
             }
         };
+        if o.tls_client_ca.is_some() && s.tls.is_none() {
+            return Err(Error::Config(
+                "--tls-client-ca needs --tls-cert and --tls-key: client certificates come with TLS terminated here".into(),
+            ));
+        }
+        s.tls_client_ca = o.tls_client_ca;
+        s.mtls_cert_header = match o.mtls_cert_header {
+            Some(name) => Some(HeaderName::from_str(name.trim()).map_err(|_| {
+                Error::Config(format!("--mtls-cert-header {name:?}: not a header name"))
+            })?),
+            None => None,
+        };
         for t in o.trusted_issuers.unwrap_or_default() {
             let (issuer, file) = t.split_once('=').ok_or_else(|| {
                 Error::Config(format!("--trusted-issuer {t:?}: expected ISSUER=JWKS_FILE"))
@@ -333,6 +369,8 @@ impl ServeOptions {
             dpop_nonce: self.dpop_nonce.or(other.dpop_nonce),
             tls_cert: self.tls_cert.or(other.tls_cert),
             tls_key: self.tls_key.or(other.tls_key),
+            tls_client_ca: self.tls_client_ca.or(other.tls_client_ca),
+            mtls_cert_header: self.mtls_cert_header.or(other.mtls_cert_header),
         }
     }
 }
@@ -413,6 +451,23 @@ mod tests {
             toml::from_str("tls_cert = \"c.pem\"\ntls_key = \"k.pem\"").unwrap();
         let s = Settings::from_options(both, KeyPolicy::default()).unwrap();
         assert_eq!(s.tls.unwrap().key, PathBuf::from("k.pem"));
+    }
+
+    #[test]
+    fn client_ca_needs_tls_and_the_cert_header_a_header_name() {
+        let ca_alone: ServeOptions = toml::from_str("tls_client_ca = \"ca.pem\"").unwrap();
+        assert!(Settings::from_options(ca_alone, KeyPolicy::default()).is_err());
+        let with_tls: ServeOptions =
+            toml::from_str("tls_cert = \"c.pem\"\ntls_key = \"k.pem\"\ntls_client_ca = \"ca.pem\"")
+                .unwrap();
+        let s = Settings::from_options(with_tls, KeyPolicy::default()).unwrap();
+        assert_eq!(s.tls_client_ca, Some(PathBuf::from("ca.pem")));
+        let header: ServeOptions =
+            toml::from_str("mtls_cert_header = \"X-SSL-Client-Cert\"").unwrap();
+        let s = Settings::from_options(header, KeyPolicy::default()).unwrap();
+        assert_eq!(s.mtls_cert_header.unwrap().as_str(), "x-ssl-client-cert");
+        let bad: ServeOptions = toml::from_str("mtls_cert_header = \"a b\"").unwrap();
+        assert!(Settings::from_options(bad, KeyPolicy::default()).is_err());
     }
 
     #[test]

@@ -33,7 +33,8 @@ pub struct AccessClaims {
     /// `jti`.
     pub jti: String,
     /// `cnf` (RFC 7800 §3.1): for a DPoP-bound token, its key's thumbprint
-    /// (RFC 9449 §6.1).
+    /// (RFC 9449 §6.1); for a certificate-bound one, the certificate's
+    /// (RFC 8705 §3.1).
     #[serde(default)]
     pub cnf: Option<Confirmation>,
     /// `act` (RFC 8693 §4.1), as signed: a token exchange reads it with
@@ -48,6 +49,9 @@ pub struct Confirmation {
     /// `jkt`: the RFC 7638 SHA-256 thumbprint of the DPoP key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jkt: Option<String>,
+    /// `x5t#S256`: the SHA-256 thumbprint of the client's TLS certificate.
+    #[serde(default, rename = "x5t#S256", skip_serializing_if = "Option::is_none")]
+    pub x5t_s256: Option<String>,
 }
 
 impl AccessClaims {
@@ -60,6 +64,13 @@ impl AccessClaims {
     /// resource must then take it only with a proof of that key.
     pub fn dpop_jkt(&self) -> Option<&str> {
         self.cnf.as_ref().and_then(|c| c.jkt.as_deref())
+    }
+
+    /// The `x5t#S256` of the TLS client certificate the token is bound to,
+    /// if it is: a resource must then take it only over a connection with
+    /// that certificate (RFC 8705 §3).
+    pub fn cert_thumbprint(&self) -> Option<&str> {
+        self.cnf.as_ref().and_then(|c| c.x5t_s256.as_deref())
     }
 
     /// The audiences, in order.

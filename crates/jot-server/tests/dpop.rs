@@ -335,13 +335,7 @@ async fn auth_with(h: &Harness, scheme: &str, token: &str, proofs: &[&str]) -> (
     for p in proofs {
         req = req.header("DPoP", *p);
     }
-    let r = req.send().await.unwrap();
-    let challenge = r
-        .headers()
-        .get("www-authenticate")
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (r.status().as_u16(), challenge)
+    status_challenge(req.send().await.unwrap())
 }
 
 const ITEMS: &str = "https://api.example/items";

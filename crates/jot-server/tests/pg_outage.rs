@@ -120,12 +120,7 @@ impl Service {
             .send()
             .await
             .unwrap();
-        let retry_after = r
-            .headers()
-            .get("retry-after")
-            .map(|v| v.to_str().unwrap().to_owned());
-        let (status, body) = common::status_json(r).await;
-        (status, body, retry_after)
+        common::status_json_retry(r).await
     }
 
     async fn ready(&self) -> u16 {

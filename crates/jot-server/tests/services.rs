@@ -7,7 +7,7 @@ use std::time::Duration;
 use jot_server::both_backends;
 use jot_server::clients::{Clients, NewClient};
 use jot_server::refresh::{RefreshPolicy, RefreshTokens, Refreshed};
-use jot_server::store::{Grant, MintedAccess};
+use jot_server::store::{Grant, MintedAccess, TlsClientAuth};
 use jot_server::testing::TestStore;
 use jot_server::{Error, FakeClock};
 
@@ -23,6 +23,7 @@ fn new_client(id: &str) -> NewClient {
         jwks: None,
         jwks_uri: None,
         admin: false,
+        tls_auth: None,
     }
 }
 
@@ -30,6 +31,7 @@ async fn client_secrets(t: TestStore) {
     let clock = FakeClock::new(T0);
     let clients = Clients::new(Arc::clone(&t.store), Arc::new(clock.clone()));
     let (client, secret) = clients.add(new_client("billing")).await.unwrap();
+    let secret = secret.expect("a secret client is shown its secret");
     assert_eq!(client.grants, [Grant::ClientCredentials]);
     assert_eq!(client.token_ttl, 300);
     let stored = t.store.client("billing").await.unwrap().unwrap();
@@ -87,6 +89,36 @@ async fn client_secrets(t: TestStore) {
     ));
 }
 both_backends!(secrets, client_secrets);
+
+/// Clients registered for TLS client authentication (RFC 8705): no secret
+/// to show or rotate, the subject DN stored in its canonical form.
+async fn certificate_clients(t: TestStore) {
+    let clients = Clients::new(Arc::clone(&t.store), Arc::new(FakeClock::new(T0)));
+    let mut new = new_client("ledger");
+    new.tls_auth = Some(TlsClientAuth::SubjectDn("cn = ledger, o=Example".into()));
+    let (client, secret) = clients.add(new).await.unwrap();
+    assert!(secret.is_none(), "a certificate client was shown a secret");
+    assert_eq!(
+        client.tls_auth,
+        Some(TlsClientAuth::SubjectDn("CN=ledger,O=Example".into()))
+    );
+    assert_eq!(t.store.client("ledger").await.unwrap(), Some(client));
+    let err = clients.rotate_secret("ledger").await.unwrap_err();
+    assert!(err.to_string().contains("no secret"), "{err}");
+
+    let mut bad = new_client("bad-dn");
+    bad.tls_auth = Some(TlsClientAuth::SubjectDn("not a DN".into()));
+    assert!(matches!(clients.add(bad).await, Err(Error::Config(_))));
+    let mut both = new_client("both");
+    both.tls_auth = Some(TlsClientAuth::SelfSigned {
+        x5t_s256: "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU".into(),
+    });
+    both.jwks_uri = Some("https://c.example/jwks".into());
+    assert!(matches!(clients.add(both).await, Err(Error::Config(_))));
+    assert_eq!(t.store.client("both").await.unwrap(), None);
+}
+
+both_backends!(certificates, certificate_clients);
 
 fn access(jti: &str, clock: &FakeClock) -> MintedAccess {
     use jot_server::Clock;

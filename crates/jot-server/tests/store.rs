@@ -24,6 +24,14 @@ fn client(id: &str, secret: &[u8]) -> Client {
         admin: id.starts_with('a'),
         created_at: T0,
         secret_rotated_at: T0,
+        // Each kind on some client, so the round trip shows the columns.
+        tls_auth: match id.as_bytes().first() {
+            Some(b'b') => Some(TlsClientAuth::SubjectDn("CN=b,O=Example".into())),
+            Some(b'c') => Some(TlsClientAuth::SelfSigned {
+                x5t_s256: "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU".into(),
+            }),
+            _ => None,
+        },
     }
 }
 
@@ -36,6 +44,10 @@ async fn clients_round_trip(t: TestStore) {
         .unwrap();
     assert_eq!(s.client("b-svc").await.unwrap(), Some(b.clone()));
     assert!(s.client("a-svc").await.unwrap().unwrap().admin);
+    let c = client("c-svc", b"secret-c");
+    s.create_client(&c).await.unwrap();
+    assert_eq!(s.client("c-svc").await.unwrap(), Some(c));
+    assert!(s.remove_client("c-svc").await.unwrap());
     assert_eq!(s.client("nobody").await.unwrap(), None);
     let err = s
         .create_client(&client("b-svc", b"other"))

@@ -3,53 +3,11 @@
 
 mod common;
 
+use common::pki::{https_client, pki, Pki};
 use common::*;
 use jot_server::settings::TlsFiles;
 use jot_server::store::Grant;
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
-
-/// A CA and a server certificate it signed for 127.0.0.1, written to files.
-pub struct Pki {
-    pub ca_pem: String,
-    pub files: TlsFiles,
-    pub dir: tempfile::TempDir,
-}
-
-pub fn pki() -> Pki {
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, "Jot test CA");
-    let ca = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca_params, ca_key);
-    let key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()])
-        .unwrap()
-        .signed_by(&key, &issuer)
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let cert = dir.path().join("server.pem");
-    let key_file = dir.path().join("server.key");
-    std::fs::write(&cert, leaf.pem()).unwrap();
-    std::fs::write(&key_file, key.serialize_pem()).unwrap();
-    Pki {
-        ca_pem: ca.pem(),
-        files: TlsFiles {
-            cert,
-            key: key_file,
-        },
-        dir,
-    }
-}
-
-fn https_client(ca_pem: &str) -> reqwest::Client {
-    reqwest::Client::builder()
-        .tls_certs_only([reqwest::Certificate::from_pem(ca_pem.as_bytes()).unwrap()])
-        .build()
-        .unwrap()
-}
+use rcgen::KeyPair;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serves_https_with_the_configured_certificate() {
@@ -78,7 +36,7 @@ async fn serves_https_with_the_configured_certificate() {
         .await;
     assert!(plain.is_err(), "plain HTTP answered: {plain:?}");
     // A client that does not trust the test CA refuses the certificate.
-    let untrusted = https_client(&crate::pki().ca_pem)
+    let untrusted = https_client(&common::pki::pki().ca_pem)
         .get(h.url("/healthz"))
         .send()
         .await;

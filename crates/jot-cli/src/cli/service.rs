@@ -50,6 +50,27 @@ pub struct ClientAddArgs {
     /// A JWK Set URL with its public keys, for private_key_jwt authentication.
     #[arg(long, value_name = "URL")]
     pub jwks_uri: Option<String>,
+    /// How it authenticates at the token endpoint: client_secret (a generated
+    /// secret, shown once; the default), or with its TLS client certificate
+    /// (RFC 8705, needs `jot serve --tls-cert`): tls_client_auth (a certificate
+    /// from --tls-client-ca with --tls-subject) or self_signed_tls_client_auth
+    /// (the certificate in --cert). Its access tokens are then bound to the
+    /// certificate.
+    #[arg(
+        long = "auth",
+        value_name = "METHOD",
+        value_enum,
+        default_value = "client_secret"
+    )]
+    pub auth: AuthMethod,
+    /// For --auth tls_client_auth: the subject DN its certificate carries
+    /// (RFC 4514, the last RDN first, as `openssl x509 -noout -subject
+    /// -nameopt RFC2253` prints it; e.g. "CN=billing,O=Example").
+    #[arg(long, value_name = "DN")]
+    pub tls_subject: Option<String>,
+    /// For --auth self_signed_tls_client_auth: a PEM file with its certificate.
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
     /// May log any subject out everywhere over HTTP (POST /admin/sessions/revoke,
     /// what `jot sessions revoke` does on the store): for the login system that
     /// hands its users to jot.
@@ -60,6 +81,20 @@ pub struct ClientAddArgs {
     pub json: bool,
     #[command(flatten)]
     pub store: StoreOptions,
+}
+
+/// `jot client add --auth`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuthMethod {
+    /// client_secret_basic or client_secret_post (or private_key_jwt with --jwks).
+    #[value(name = "client_secret")]
+    ClientSecret,
+    /// A certificate from jot serve's --tls-client-ca with the --tls-subject DN.
+    #[value(name = "tls_client_auth")]
+    TlsClientAuth,
+    /// The self-signed certificate in --cert.
+    #[value(name = "self_signed_tls_client_auth")]
+    SelfSignedTlsClientAuth,
 }
 
 #[derive(Debug, Args)]
@@ -192,6 +227,10 @@ pub const CLIENT_ADD_EXAMPLES: &[super::Example] = &[
     ex(
         "A login system's client: jwt-bearer plus refresh tokens, 5-minute tokens",
         "jot client add web --scope profile --audience api://app --grant jwt-bearer --grant refresh_token --token-ttl 5m",
+    ),
+    ex(
+        "A backend client that authenticates with its TLS certificate (RFC 8705); its tokens are bound to it",
+        "jot client add ledger --audience api://ledger --auth tls_client_auth --tls-subject \"CN=ledger,O=Example\"",
     ),
     ex(
         "The login system, also allowed to log a user out everywhere over HTTP",

@@ -2,11 +2,11 @@
 
 use jot::jwk::JwkSet;
 use jot_server::clients::{Clients, NewClient, Secret};
-use jot_server::store::Client;
+use jot_server::store::{Client, TlsClientAuth};
 use serde_json::{json, Value};
 
 use super::store::{block_on, clock, failure, lifetime, open, time};
-use crate::cli::{ClientAddArgs, ClientListArgs, ClientNameArgs};
+use crate::cli::{AuthMethod, ClientAddArgs, ClientListArgs, ClientNameArgs};
 use crate::error::{Failure, Result};
 
 pub fn add(a: ClientAddArgs) -> Result<u8> {
@@ -27,6 +27,7 @@ pub fn add(a: ClientAddArgs) -> Result<u8> {
             return Err(Failure::usage("--jwks-uri must be an https:// URL"));
         }
     }
+    let tls_auth = tls_auth(&a)?;
     let scopes = a
         .scopes
         .iter()
@@ -42,18 +43,59 @@ pub fn add(a: ClientAddArgs) -> Result<u8> {
         jwks,
         jwks_uri: a.jwks_uri,
         admin: a.admin,
+        tls_auth,
     };
     let (client, secret) = block_on(async {
         let store = open(&a.store).await?;
         Clients::new(store, clock()).add(new).await.map_err(failure)
     })?;
     jot_server::audit::client_added(&client.id, "cli");
-    let note = format!(
-        "The secret is shown only now: store it. `jot client rotate-secret {}` replaces it.",
-        client.id
-    );
-    print_secret(&client.id, &secret, a.json, &note);
+    match (secret, &client.tls_auth) {
+        (Some(secret), _) => {
+            let note = format!(
+                "The secret is shown only now: store it. `jot client rotate-secret {}` replaces it.",
+                client.id
+            );
+            print_secret(&client.id, &secret, a.json, &note);
+        }
+        (None, auth) => {
+            let method = auth.as_ref().map_or("", TlsClientAuth::method);
+            if a.json {
+                println!(
+                    "{}",
+                    json!({"client_id": client.id, "token_endpoint_auth_method": method})
+                );
+            } else {
+                println!("client_id:     {}", client.id);
+                println!("auth method:   {method} (no secret: its certificate authenticates it)");
+            }
+        }
+    }
     Ok(0)
+}
+
+/// What `--auth` with `--tls-subject` / `--cert` registers.
+fn tls_auth(a: &ClientAddArgs) -> Result<Option<TlsClientAuth>> {
+    match (a.auth, &a.tls_subject, &a.cert) {
+        (AuthMethod::ClientSecret, None, None) => Ok(None),
+        (AuthMethod::TlsClientAuth, Some(dn), None) => {
+            Ok(Some(TlsClientAuth::SubjectDn(dn.clone())))
+        }
+        (AuthMethod::SelfSignedTlsClientAuth, None, Some(path)) => {
+            let pem = std::fs::read(path)
+                .map_err(|e| Failure::usage(format!("--cert {}: {e}", path.display())))?;
+            let x5t_s256 = jot_server::mtls::registered_thumbprint(&pem).ok_or_else(|| {
+                Failure::usage(format!(
+                    "--cert {}: no PEM X.509 certificate in the file",
+                    path.display()
+                ))
+            })?;
+            Ok(Some(TlsClientAuth::SelfSigned { x5t_s256 }))
+        }
+        _ => Err(Failure::usage(
+            "--auth tls_client_auth goes with --tls-subject, --auth self_signed_tls_client_auth with --cert, and neither flag with another method",
+        )),
+    }
 }
 
 pub fn list(a: ClientListArgs) -> Result<u8> {
@@ -175,6 +217,15 @@ fn describe(c: &Client) -> Value {
         "jwks": c.jwks.is_some(),
         "jwks_uri": c.jwks_uri,
         "admin": c.admin,
+        "token_endpoint_auth_method": c.tls_auth.as_ref().map(TlsClientAuth::method),
+        "tls_client_auth_subject_dn": match &c.tls_auth {
+            Some(TlsClientAuth::SubjectDn(dn)) => Some(dn),
+            _ => None,
+        },
+        "tls_client_certificate_x5t#S256": match &c.tls_auth {
+            Some(TlsClientAuth::SelfSigned { x5t_s256 }) => Some(x5t_s256),
+            _ => None,
+        },
         "created_at": time(c.created_at),
         "secret_rotated_at": time(c.secret_rotated_at),
     })

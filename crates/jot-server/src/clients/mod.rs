@@ -4,6 +4,10 @@
 //! SHA-256 digest. A high-entropy secret needs no slow password hash: no
 //! dictionary holds it, so a fast digest is as safe and costs microseconds
 //! per token request instead of a bcrypt round.
+//!
+//! A client registered for TLS client authentication (RFC 8705 §2) gets a
+//! secret too, since every client row has one, but it is never shown: the
+//! certificate is its only credential.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,7 +18,8 @@ use zeroize::Zeroizing;
 
 use crate::clock::SharedClock;
 use crate::error::{Error, Result};
-use crate::store::{Client, Digest, Grant, Store};
+use crate::mtls::PeerCertificate;
+use crate::store::{Client, Digest, Grant, Store, TlsClientAuth};
 
 /// Default access-token lifetime of a client.
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(600);
@@ -38,6 +43,9 @@ pub struct NewClient {
     pub jwks_uri: Option<String>,
     /// May log subjects out everywhere over HTTP.
     pub admin: bool,
+    /// Authentication with a TLS client certificate instead of a secret.
+    /// A subject DN is stored in its canonical form.
+    pub tls_auth: Option<TlsClientAuth>,
 }
 
 /// A client secret, shown once. Debug hides it.
@@ -77,8 +85,9 @@ impl Clients {
     }
 
     /// Registers a client and returns its secret, which is not stored and
-    /// cannot be shown again. [`Error::Exists`] if the id is taken.
-    pub async fn add(&self, new: NewClient) -> Result<(Client, Secret)> {
+    /// cannot be shown again (none for a client that authenticates with its
+    /// certificate). [`Error::Exists`] if the id is taken.
+    pub async fn add(&self, new: NewClient) -> Result<(Client, Option<Secret>)> {
         validate_id(&new.id)?;
         if new.audiences.is_empty() {
             return Err(Error::Config(
@@ -89,6 +98,22 @@ impl Clients {
         if ttl <= 0 {
             return Err(Error::Config("--token-ttl must be at least 1s".into()));
         }
+        let tls_auth = match new.tls_auth {
+            Some(_) if new.jwks.is_some() || new.jwks_uri.is_some() => {
+                return Err(Error::Config(
+                    "a client authenticates with a certificate or with private_key_jwt, not both"
+                        .into(),
+                ))
+            }
+            Some(TlsClientAuth::SubjectDn(dn)) => Some(TlsClientAuth::SubjectDn(
+                crate::mtls::canonical_dn(&dn).ok_or_else(|| {
+                    Error::Config(format!(
+                        "--tls-subject {dn:?}: not an RFC 4514 distinguished name (e.g. \"CN=billing,O=Example\")"
+                    ))
+                })?,
+            )),
+            other => other,
+        };
         let secret = new_secret()?;
         let now = self.clock.now();
         let client = Client {
@@ -107,13 +132,23 @@ impl Clients {
             admin: new.admin,
             created_at: now,
             secret_rotated_at: now,
+            tls_auth,
         };
         self.store.create_client(&client).await?;
-        Ok((client, secret))
+        let shown = client.tls_auth.is_none().then_some(secret);
+        Ok((client, shown))
     }
 
-    /// Replaces a client's secret; the old one stops working at once.
+    /// Replaces a client's secret; the old one stops working at once. A
+    /// client that authenticates with its certificate has no secret to
+    /// replace.
     pub async fn rotate_secret(&self, id: &str) -> Result<Secret> {
+        if let Some(auth) = self.store.client(id).await?.and_then(|c| c.tls_auth) {
+            return Err(Error::Config(format!(
+                "client {id} authenticates with its TLS certificate ({}): it has no secret",
+                auth.method()
+            )));
+        }
         let secret = new_secret()?;
         let digest = Digest::of(secret.expose().as_bytes());
         if self
@@ -155,6 +190,22 @@ impl Clients {
             .client(id)
             .await?
             .filter(|c| c.secret_digest == presented))
+    }
+
+    /// The client `id` if `cert` authenticates it: it is registered for TLS
+    /// client authentication and the certificate is the one it registered
+    /// ([`PeerCertificate::authenticates`]). `None` for an unknown id, a
+    /// client with a secret instead, or another certificate.
+    pub async fn authenticate_certificate(
+        &self,
+        id: &str,
+        cert: &PeerCertificate,
+    ) -> Result<Option<Client>> {
+        Ok(self.store.client(id).await?.filter(|c| {
+            c.tls_auth
+                .as_ref()
+                .is_some_and(|auth| cert.authenticates(auth))
+        }))
     }
 }
 

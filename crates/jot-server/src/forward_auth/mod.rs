@@ -31,17 +31,23 @@
 //! `/auth`. The gateway must set these itself (overwriting the client's):
 //! the proof is checked against what they say. As a bearer token it is
 //! refused (401): the binding is what makes a stolen token useless.
+//!
+//! A certificate-bound token (`cnf.x5t#S256`, RFC 8705 §3) passes only with
+//! that certificate: the one the gateway forwards in the
+//! `--mtls-cert-header` header when that is set (and no other: the
+//! connection is then the gateway's), else the client certificate of the
+//! connection to `jot serve`. Missing or another: 401 `invalid_token`.
 
 mod cache;
 
 pub use cache::TokenCache;
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{header, Extensions, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use axum::Router;
 
+use crate::app::Route;
 use crate::state::AppState;
 use crate::store::Digest;
 use crate::verify::{self, AccessClaims, Rejected};
@@ -61,17 +67,30 @@ pub const CLIENT: HeaderName = HeaderName::from_static("x-auth-client");
 pub const SCOPE: HeaderName = HeaderName::from_static("x-auth-scope");
 
 /// The forward-auth routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(PATH, any(check))
-        .route("/auth/{*rest}", any(check))
+pub fn routes() -> Vec<Route> {
+    vec![(PATH, any(check)), ("/auth/{*rest}", any(check))]
 }
 
 async fn check(State(state): State<AppState>, request: Request) -> Response {
     let exact = request.uri().path() == PATH;
     let query = if exact { request.uri().query() } else { None };
-    let outcome = Requirements::read(query, request.headers())
-        .and_then(|rules| authorize(&state, &request, &rules));
+    // Taken apart before any await: a `Request` (its body) is not `Sync`,
+    // so no reference to it may live across one.
+    let original = original_request(&request);
+    let headers = request.headers();
+    let outcome = match Requirements::read(query, headers) {
+        Ok(rules) => {
+            authorize(
+                &state,
+                headers,
+                request.extensions(),
+                original.as_ref(),
+                &rules,
+            )
+            .await
+        }
+        Err(denied) => Err(denied),
+    };
     state.metrics.verified(
         "auth",
         outcome.as_ref().map_or_else(Denied::reason, |_| "ok"),
@@ -143,19 +162,28 @@ impl Requirements {
 }
 
 /// The token of the request if it passes `rules`.
-fn authorize(
+async fn authorize(
     state: &AppState,
-    request: &Request,
+    headers: &HeaderMap,
+    extensions: &Extensions,
+    original: Option<&(String, String)>,
     rules: &Requirements,
 ) -> Result<AccessClaims, Denied> {
-    let (scheme, token) = credentials(request.headers())?;
+    let (scheme, token) = credentials(headers)?;
     let claims = verified(state, token).map_err(Denied::Invalid)?;
     match (scheme, claims.dpop_jkt()) {
         (Scheme::Bearer, None) => {}
         // RFC 9449 §7.2: a bound token is not a bearer token.
         (Scheme::Bearer, Some(_)) => return Err(Denied::BoundAsBearer),
         (Scheme::Dpop, None) => return Err(Denied::Proof("not_dpop_bound")),
-        (Scheme::Dpop, Some(jkt)) => check_proof(state, request, token, jkt)?,
+        (Scheme::Dpop, Some(jkt)) => check_proof(state, headers, original, token, jkt).await?,
+    }
+    if let Some(bound) = claims.cert_thumbprint() {
+        match crate::mtls::presented_thumbprint(state, headers, extensions) {
+            Some(presented) if presented == bound => {}
+            Some(_) => return Err(Denied::Certificate("certificate_mismatch")),
+            None => return Err(Denied::Certificate("certificate_missing")),
+        }
     }
     if !rules.audiences.iter().all(|a| claims.has_audience(a)) {
         return Err(Denied::Audience);
@@ -168,19 +196,38 @@ fn authorize(
 
 /// Checks the request's one `DPoP` proof for the client's original request,
 /// with `ath` of `token` and the key `jkt` (RFC 9449 §7.1).
-fn check_proof(state: &AppState, request: &Request, token: &str, jkt: &str) -> Result<(), Denied> {
-    let proof = match crate::dpop::proof_header(request.headers()) {
+async fn check_proof(
+    state: &AppState,
+    headers: &HeaderMap,
+    original: Option<&(String, String)>,
+    token: &str,
+    jkt: &str,
+) -> Result<(), Denied> {
+    let proof = match crate::dpop::proof_header(headers) {
         Ok(Some(proof)) => proof,
         _ => return Err(Denied::Proof("dpop_proof_missing")),
     };
-    let (method, url) = original_request(request).ok_or(Denied::Proof("dpop_original_request"))?;
+    let (method, url) = original.ok_or(Denied::Proof("dpop_original_request"))?;
     state
         .dpop
-        .resource_request(proof, &method, &url, token, jkt, state.clock.now())
+        .resource_request(proof, method, url, token, jkt, state.clock.now())
+        .await
         .map(|_| ())
-        .map_err(|e| {
-            tracing::debug!(code = e.code(), "forward auth: DPoP proof refused");
-            Denied::Proof("invalid_dpop_proof")
+        .map_err(|e| match e {
+            crate::dpop::ProofError::Invalid(e) => {
+                tracing::debug!(code = e.code(), "forward auth: DPoP proof refused");
+                Denied::Proof("invalid_dpop_proof")
+            }
+            // The replay store is out of reach: not knowing whether the
+            // proof was seen, refuse it, as "try again" rather than "invalid".
+            crate::dpop::ProofError::Store(e) => {
+                if e.is_unavailable() {
+                    tracing::warn!(code = e.code(), error = %e, "forward auth: the store is unavailable");
+                } else {
+                    tracing::error!(code = e.code(), error = %e, "forward auth: the DPoP replay check failed");
+                }
+                Denied::Unavailable
+            }
         })
 }
 
@@ -316,10 +363,16 @@ pub enum Denied {
     /// Presented as `DPoP` without a valid proof of its key for this
     /// request, or not bound at all (401 `invalid_dpop_proof`).
     Proof(&'static str),
+    /// A certificate-bound token without its certificate (401
+    /// `invalid_token`).
+    Certificate(&'static str),
     /// Lacks some of these scopes (403 `insufficient_scope`).
     Scope(String),
     /// The route's requirements are missing or malformed (400).
     Misconfigured(&'static str),
+    /// The check needs the store (the shared DPoP replay store) and it
+    /// failed: 503 with `Retry-After`, so the gateway fails closed.
+    Unavailable,
 }
 
 fn misconfigured(what: &'static str) -> Denied {
@@ -334,9 +387,10 @@ impl Denied {
             Denied::Invalid(r) => r.as_str(),
             Denied::Audience => "audience",
             Denied::BoundAsBearer => "dpop_bound_token",
-            Denied::Proof(reason) => reason,
+            Denied::Proof(reason) | Denied::Certificate(reason) => reason,
             Denied::Scope(_) => "scope",
             Denied::Misconfigured(_) => "misconfigured",
+            Denied::Unavailable => "unavailable",
         }
     }
 }
@@ -346,7 +400,7 @@ impl IntoResponse for Denied {
         const REALM: &str = "Bearer realm=\"jot\"";
         let (status, challenge) = match &self {
             Denied::NoToken => (StatusCode::UNAUTHORIZED, REALM.to_string()),
-            Denied::Invalid(_) | Denied::Audience => (
+            Denied::Invalid(_) | Denied::Audience | Denied::Certificate(_) => (
                 StatusCode::UNAUTHORIZED,
                 format!(
                     "{REALM}, error=\"invalid_token\", error_description=\"{}\"",
@@ -382,6 +436,13 @@ impl IntoResponse for Denied {
                         "{REALM}, error=\"invalid_request\", error_description=\"the route's {what} requirement is missing or invalid\""
                     ),
                 )
+            }
+            Denied::Unavailable => {
+                let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();
+                let h = response.headers_mut();
+                h.insert(header::RETRY_AFTER, HeaderValue::from(1));
+                h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                return response;
             }
         };
         let mut response = status.into_response();

@@ -205,12 +205,18 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Atomic across replicas.
     async fn consume_jti(&self, issuer: &str, jti: &str, exp: i64, now: i64) -> Result<bool>;
 
+    /// Records an accepted DPoP proof (its [`jot::dpop::ReplayId`] bytes)
+    /// until `exp`. `true` the first time; `false` if the same id is
+    /// recorded with an `exp` still after `now` (a replay). One statement,
+    /// so atomic across replicas.
+    async fn first_dpop_use(&self, id: &[u8; 32], exp: i64, now: i64) -> Result<bool>;
+
     // ----- housekeeping -----
 
     /// Deletes what can no longer matter at `now`, at most `limit` rows of
     /// each table, in one short transaction: denylist entries and their feed
     /// entries past `exp`, refresh tokens past their end and families past
-    /// theirs, `jti` entries past `exp`. Nothing live is touched: every
+    /// theirs, `jti` and DPoP proof entries past `exp`. Nothing live is touched: every
     /// condition is an end at or before `now`. [`Purged::more`] says a table
     /// may hold more; [`purge_all`] repeats until none does.
     async fn purge_expired(&self, now: i64, limit: i64) -> Result<Purged>;

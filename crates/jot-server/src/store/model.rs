@@ -118,6 +118,35 @@ pub struct Client {
     pub created_at: i64,
     /// When its secret was last replaced (equals `created_at` until then).
     pub secret_rotated_at: i64,
+    /// Authentication with a TLS client certificate (RFC 8705 §2), if the
+    /// client was registered for it; it then has no usable secret.
+    pub tls_auth: Option<TlsClientAuth>,
+}
+
+/// How a client authenticates with its TLS certificate (RFC 8705 §2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsClientAuth {
+    /// `tls_client_auth` (§2.1): a certificate whose chain the TLS layer
+    /// validated against `--tls-client-ca`, with this subject DN (RFC 4514,
+    /// in the canonical form [`mtls::canonical_dn`](crate::mtls::canonical_dn)
+    /// writes).
+    SubjectDn(String),
+    /// `self_signed_tls_client_auth` (§2.2): the registered certificate
+    /// itself, by its `x5t#S256`.
+    SelfSigned {
+        /// base64url SHA-256 of the registered certificate's DER.
+        x5t_s256: String,
+    },
+}
+
+impl TlsClientAuth {
+    /// The RFC 8705 `token_endpoint_auth_method` name.
+    pub fn method(&self) -> &'static str {
+        match self {
+            TlsClientAuth::SubjectDn(_) => "tls_client_auth",
+            TlsClientAuth::SelfSigned { .. } => "self_signed_tls_client_auth",
+        }
+    }
 }
 
 /// The state of a signing key (RFC 7517 keys in the service's JWKS).
@@ -409,6 +438,8 @@ pub struct Purged {
     pub refresh: u64,
     /// Single-use `jti` entries past their `exp`.
     pub jtis: u64,
+    /// Accepted DPoP proofs past their `exp`.
+    pub dpop_proofs: u64,
     /// Some table had at least the batch's limit to delete: call again.
     pub more: bool,
 }
@@ -418,6 +449,7 @@ impl std::ops::AddAssign for Purged {
         self.denylist += other.denylist;
         self.refresh += other.refresh;
         self.jtis += other.jtis;
+        self.dpop_proofs += other.dpop_proofs;
         self.more = other.more;
     }
 }

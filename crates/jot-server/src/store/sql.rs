@@ -22,7 +22,7 @@
 //! taking the feed lock.
 
 use crate::error::Error;
-use crate::store::Grant;
+use crate::store::{Grant, TlsClientAuth};
 
 /// The JSON text a list column stores.
 pub(crate) fn list_to_json(list: &[String]) -> String {
@@ -45,6 +45,19 @@ pub(crate) fn grants_from_json(text: &str) -> Result<Vec<Grant>, Error> {
         .iter()
         .map(|g| Grant::parse(g).ok_or_else(|| corrupt("client grants")))
         .collect()
+}
+
+/// The mTLS columns read back: at most one is set.
+pub(crate) fn tls_auth_from_columns(
+    subject_dn: Option<String>,
+    x5t_s256: Option<String>,
+) -> Result<Option<TlsClientAuth>, Error> {
+    match (subject_dn, x5t_s256) {
+        (None, None) => Ok(None),
+        (Some(dn), None) => Ok(Some(TlsClientAuth::SubjectDn(dn))),
+        (None, Some(x5t_s256)) => Ok(Some(TlsClientAuth::SelfSigned { x5t_s256 })),
+        (Some(_), Some(_)) => Err(corrupt("client TLS authentication")),
+    }
 }
 
 /// A stored value the service could not have written.
@@ -79,6 +92,10 @@ macro_rules! impl_store {
                     admin: row.try_get("admin")?,
                     created_at: row.try_get("created_at")?,
                     secret_rotated_at: row.try_get("secret_rotated_at")?,
+                    tls_auth: $crate::store::sql::tls_auth_from_columns(
+                        row.try_get("tls_subject_dn")?,
+                        row.try_get("tls_cert_x5t")?,
+                    )?,
                 })
             }
 
@@ -193,8 +210,10 @@ macro_rules! impl_store {
                 use $crate::store::sql::{grants_to_json, list_to_json};
                 let done = sqlx::query(
                     "INSERT INTO clients (id, secret_digest, scopes, audiences, grants, token_ttl, \
-                     jwks, jwks_uri, created_at, secret_rotated_at, admin) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING",
+                     jwks, jwks_uri, created_at, secret_rotated_at, admin, tls_subject_dn, \
+                     tls_cert_x5t) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                     ON CONFLICT (id) DO NOTHING",
                 )
                 .bind(&c.id)
                 .bind(&c.secret_digest.0[..])
@@ -207,6 +226,16 @@ macro_rules! impl_store {
                 .bind(c.created_at)
                 .bind(c.secret_rotated_at)
                 .bind(c.admin)
+                .bind(match &c.tls_auth {
+                    Some($crate::store::TlsClientAuth::SubjectDn(dn)) => Some(dn.as_str()),
+                    _ => None,
+                })
+                .bind(match &c.tls_auth {
+                    Some($crate::store::TlsClientAuth::SelfSigned { x5t_s256 }) => {
+                        Some(x5t_s256.as_str())
+                    }
+                    _ => None,
+                })
                 .execute(&self.pool)
                 .await?;
                 if done.rows_affected() == 0 {
@@ -768,6 +797,28 @@ macro_rules! impl_store {
                 Ok(done.rows_affected() > 0)
             }
 
+            async fn first_dpop_use(
+                &self,
+                id: &[u8; 32],
+                exp: i64,
+                now: i64,
+            ) -> $crate::error::Result<bool> {
+                // As consume_jti: insert, or take over an entry past its exp
+                // that the janitor has not deleted yet; a live entry makes
+                // this a no-op (0 rows), which is the replay.
+                let done = sqlx::query(
+                    "INSERT INTO dpop_proofs (id, exp) VALUES ($1, $2) \
+                     ON CONFLICT (id) DO UPDATE SET exp = excluded.exp \
+                     WHERE dpop_proofs.exp <= $3",
+                )
+                .bind(&id[..])
+                .bind(exp)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
             async fn purge_expired(
                 &self,
                 now: i64,
@@ -818,6 +869,11 @@ macro_rules! impl_store {
                 purged.jtis = delete(
                     "DELETE FROM used_jtis WHERE (issuer, jti) IN \
                      (SELECT issuer, jti FROM used_jtis WHERE exp <= $1 LIMIT $2)",
+                )
+                .await?;
+                purged.dpop_proofs = delete(
+                    "DELETE FROM dpop_proofs WHERE id IN \
+                     (SELECT id FROM dpop_proofs WHERE exp <= $1 LIMIT $2)",
                 )
                 .await?;
                 tx.commit().await?;

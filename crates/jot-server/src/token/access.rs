@@ -11,6 +11,18 @@ use crate::store::MintedAccess;
 /// The `typ` header of access tokens (RFC 9068 §2.1).
 pub const ACCESS_TOKEN_TYPE: &str = "at+jwt";
 
+/// What a token request proved possession of, which its access token is
+/// bound to (`cnf`, RFC 7800): a DPoP key, a TLS client certificate, or
+/// both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Binding {
+    /// `jkt` (RFC 9449 §6.1): the thumbprint of the DPoP proof's key.
+    pub jkt: Option<String>,
+    /// `x5t#S256` (RFC 8705 §3.1): the thumbprint of the certificate the
+    /// client authenticated with.
+    pub x5t_s256: Option<String>,
+}
+
 /// What an access token says, decided before it is signed.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -20,9 +32,8 @@ pub struct Plan {
     pub iat: i64,
     /// `exp`.
     pub exp: i64,
-    /// `cnf.jkt` (RFC 9449 §6.1): the thumbprint of the DPoP key the token
-    /// is bound to, if it is.
-    pub jkt: Option<String>,
+    /// `cnf`: the key and/or certificate the token is bound to.
+    pub binding: Binding,
     /// `act` (RFC 8693 §4.1): who acts for the subject, for a token minted
     /// by a delegating token exchange.
     pub act: Option<jot::jwt::Actor>,
@@ -32,7 +43,7 @@ impl Plan {
     /// A new token's identity and lifetime: the client's `ttl`, capped at
     /// the service's longest (keys stay published that long after they
     /// stop signing), and never ending in the past.
-    pub fn new(state: &AppState, ttl: i64, jkt: Option<&str>) -> Result<Plan, OAuthError> {
+    pub fn new(state: &AppState, ttl: i64, binding: &Binding) -> Result<Plan, OAuthError> {
         let max = i64::try_from(state.settings.keys.max_token_ttl.as_secs()).unwrap_or(i64::MAX);
         let ttl = ttl.clamp(1, max.max(1));
         let mut id = [0u8; 16];
@@ -42,7 +53,7 @@ impl Plan {
             jti: URL_SAFE_NO_PAD.encode(id),
             iat,
             exp: iat.saturating_add(ttl),
-            jkt: jkt.map(str::to_string),
+            binding: binding.clone(),
             act: None,
         })
     }
@@ -65,7 +76,8 @@ pub struct Minted {
     /// The granted scope.
     pub scope: String,
     /// `DPoP` for a token bound to a DPoP key, else `Bearer` (RFC 9449
-    /// §5: the response's `token_type`).
+    /// §5: the response's `token_type`; a certificate-bound token stays
+    /// `Bearer`, RFC 8705 §3).
     pub token_type: &'static str,
 }
 
@@ -84,10 +96,15 @@ pub fn sign(
         OAuthError::server_error()
     })?;
     let mut builder = Builder::new();
-    if let Some(jkt) = &plan.jkt {
-        builder = builder
-            .claim("cnf", serde_json::json!({ "jkt": jkt }))
-            .map_err(crate::Error::Key)?;
+    let mut cnf = serde_json::Map::new();
+    if let Some(jkt) = &plan.binding.jkt {
+        cnf.insert("jkt".into(), jkt.as_str().into());
+    }
+    if let Some(x5t) = &plan.binding.x5t_s256 {
+        cnf.insert("x5t#S256".into(), x5t.as_str().into());
+    }
+    if !cnf.is_empty() {
+        builder = builder.claim("cnf", cnf).map_err(crate::Error::Key)?;
     }
     if let Some(act) = &plan.act {
         builder = builder
@@ -110,6 +127,10 @@ pub fn sign(
         token,
         expires_in: plan.exp - plan.iat,
         scope: scope.to_string(),
-        token_type: if plan.jkt.is_some() { "DPoP" } else { "Bearer" },
+        token_type: if plan.binding.jkt.is_some() {
+            "DPoP"
+        } else {
+            "Bearer"
+        },
     })
 }

@@ -4,7 +4,7 @@
 
 use jot::jwt::{self, Claims, Validation};
 
-use super::access::{self, Plan};
+use super::access::{self, Binding, Plan};
 use super::{request, TokenResponse};
 use crate::form::Form;
 use crate::oauth_error::OAuthError;
@@ -15,7 +15,7 @@ pub async fn grant(
     state: &AppState,
     client: &Client,
     form: &Form,
-    jkt: Option<&str>,
+    binding: &Binding,
 ) -> Result<TokenResponse, OAuthError> {
     let assertion = form.require("assertion")?;
     let (issuer, claims) = verify_assertion(state, assertion)?;
@@ -35,10 +35,17 @@ pub async fn grant(
     }
     let scope = request::scope(form, &client.scopes)?;
     let audience = request::audience(form, &client.audiences)?;
-    let plan = Plan::new(state, client.token_ttl, jkt)?;
+    let plan = Plan::new(state, client.token_ttl, binding)?;
     let issued = state
         .refresh
-        .start_family(&client.id, &subject, &scope, &audience, &plan.minted(), jkt)
+        .start_family(
+            &client.id,
+            &subject,
+            &scope,
+            &audience,
+            &plan.minted(),
+            binding.jkt.as_deref(),
+        )
         .await?;
     let access = access::sign(state, &plan, &client.id, &subject, &audience, &scope)?;
     Ok(TokenResponse {

@@ -15,34 +15,38 @@ use axum::extract::{ConnectInfo, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::Json;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+use crate::app::Route;
 use crate::client_auth;
 use crate::form::Form;
+use crate::mtls::ClientCert;
 use crate::oauth_error::OAuthError;
 use crate::rate_limit::Limited;
 use crate::state::AppState;
 use crate::store::Grant;
 
+use access::Binding;
 pub use access::{Minted, ACCESS_TOKEN_TYPE};
 
 /// The grants the token endpoint implements, as discovery lists them.
 pub const GRANTS: [Grant; 4] = Grant::ALL;
 
 /// The token endpoint's route.
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/oauth2/token", post(token))
+pub fn routes() -> Vec<Route> {
+    vec![("/oauth2/token", post(token))]
 }
 
 async fn token(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
+    cert: ClientCert,
     form: Form,
 ) -> Response {
-    let answer = grant(&state, peer, &headers, &form).await;
+    let answer = grant(&state, peer, &headers, &cert, &form).await;
     // RFC 9449 §8.2: with nonces on, every answer hands out the current
     // one, so a client learns the next before the one it holds expires.
     let nonce = state.dpop.nonce(state.clock.now());
@@ -59,6 +63,7 @@ async fn grant(
     state: &AppState,
     peer: SocketAddr,
     headers: &HeaderMap,
+    cert: &ClientCert,
     form: &Form,
 ) -> Result<TokenResponse, OAuthError> {
     // Before authentication: a flood of bad credentials costs little.
@@ -66,7 +71,7 @@ async fn grant(
     // RFC 6749 §5.2 checks the grant type after authenticating the client,
     // but a request with no grant_type at all is malformed either way.
     let grant_type = form.require("grant_type")?;
-    let (client, _) = client_auth::authenticate(state, headers, form).await?;
+    let (client, method) = client_auth::authenticate(state, headers, form, cert).await?;
     limit(state, state.rate_limits.check_client(&client.id))?;
     let grant = Grant::parse(grant_type)
         .filter(|g| g.as_str() == grant_type)
@@ -81,13 +86,25 @@ async fn grant(
     // request whose proof fails.
     let proof = state
         .dpop
-        .token_request(headers, &state.token_endpoint(), state.clock.now())?;
-    let jkt = proof.as_ref().map(|p| p.jkt());
+        .token_request(headers, &state.token_endpoint(), state.clock.now())
+        .await?;
+    let binding = Binding {
+        jkt: proof.as_ref().map(|p| p.jkt().to_string()),
+        // RFC 8705 §3: a client that authenticated with its certificate
+        // gets tokens only that certificate can use.
+        x5t_s256: cert
+            .0
+            .as_ref()
+            .filter(|_| method.is_certificate())
+            .map(|c| c.x5t_s256.clone()),
+    };
     let response = match grant {
-        Grant::ClientCredentials => client_credentials::grant(state, &client, form, jkt).await?,
-        Grant::RefreshToken => refresh::grant(state, &client, form, jkt).await?,
-        Grant::JwtBearer => jwt_bearer::grant(state, &client, form, jkt).await?,
-        Grant::TokenExchange => token_exchange::grant(state, &client, form, jkt).await?,
+        Grant::ClientCredentials => {
+            client_credentials::grant(state, &client, form, &binding).await?
+        }
+        Grant::RefreshToken => refresh::grant(state, &client, form, &binding).await?,
+        Grant::JwtBearer => jwt_bearer::grant(state, &client, form, &binding).await?,
+        Grant::TokenExchange => token_exchange::grant(state, &client, form, &binding).await?,
     };
     tracing::info!(
         grant = grant.as_str(),

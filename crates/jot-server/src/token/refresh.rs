@@ -2,7 +2,7 @@
 //! decided by the store's atomic compare-and-set (see
 //! [`Store::rotate_refresh`](crate::store::Store::rotate_refresh)).
 
-use super::access::{self, Plan};
+use super::access::{self, Binding, Plan};
 use super::{request, TokenResponse};
 use crate::form::Form;
 use crate::oauth_error::OAuthError;
@@ -14,7 +14,7 @@ pub async fn grant(
     state: &AppState,
     client: &Client,
     form: &Form,
-    jkt: Option<&str>,
+    binding: &Binding,
 ) -> Result<TokenResponse, OAuthError> {
     let presented = form.require("refresh_token")?;
     // A narrower scope (§6) is checked before the rotation, so a request
@@ -30,10 +30,15 @@ pub async fn grant(
         },
         None => None,
     };
-    let plan = Plan::new(state, client.token_ttl, jkt)?;
+    let plan = Plan::new(state, client.token_ttl, binding)?;
     let issued = match state
         .refresh
-        .refresh(presented, &client.id, &plan.minted(), jkt)
+        .refresh(
+            presented,
+            &client.id,
+            &plan.minted(),
+            binding.jkt.as_deref(),
+        )
         .await?
     {
         Refreshed::Issued(issued) => issued,

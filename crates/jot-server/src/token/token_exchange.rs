@@ -35,7 +35,7 @@
 
 use jot::jwt::{self, Actor, Claims, MayAct, Validation};
 
-use super::access::{self, Plan};
+use super::access::{self, Binding, Plan};
 use super::jwt_bearer::{trusted_issuer, Untrusted};
 use super::{request, TokenResponse};
 use crate::form::Form;
@@ -53,7 +53,7 @@ pub async fn grant(
     state: &AppState,
     client: &Client,
     form: &Form,
-    jkt: Option<&str>,
+    binding: &Binding,
 ) -> Result<TokenResponse, OAuthError> {
     if form
         .get("requested_token_type")
@@ -83,9 +83,15 @@ pub async fn grant(
         }
     };
     for p in std::iter::once(&subject).chain(actor.as_ref()) {
-        if p.jkt.is_some() && p.jkt.as_deref() != jkt {
+        if p.jkt.is_some() && p.jkt != binding.jkt {
             return Err(unacceptable(format!(
                 "the {} token is DPoP-bound: exchange it with a proof of its key",
+                p.role.as_str()
+            )));
+        }
+        if p.x5t_s256.is_some() && p.x5t_s256 != binding.x5t_s256 {
+            return Err(unacceptable(format!(
+                "the {} token is certificate-bound: exchange it authenticated with its certificate",
                 p.role.as_str()
             )));
         }
@@ -116,7 +122,7 @@ pub async fn grant(
     let scope = request::scope(form, &ceiling)?;
     let audience = request::audience(form, &client.audiences)?;
 
-    let mut plan = Plan::new(state, client.token_ttl, jkt)?;
+    let mut plan = Plan::new(state, client.token_ttl, binding)?;
     plan.exp = plan
         .exp
         .min(subject.exp)
@@ -174,6 +180,8 @@ struct Presented {
     may_act: Option<MayAct>,
     /// `cnf.jkt`, if the token is DPoP-bound.
     jkt: Option<String>,
+    /// `cnf.x5t#S256`, if the token is certificate-bound (RFC 8705 §3).
+    x5t_s256: Option<String>,
 }
 
 fn presented(
@@ -224,6 +232,7 @@ fn own_access_token(
     Ok(Presented {
         role,
         jkt: claims.dpop_jkt().map(str::to_string),
+        x5t_s256: claims.cert_thumbprint().map(str::to_string),
         sub: claims.sub,
         iss: state.issuer.to_string(),
         scope: Some(
@@ -291,11 +300,13 @@ fn trusted_jwt(
         ),
         Some(_) => return Err(bad_claim(role, "scope")),
     };
-    let jkt = match claims.extra.get("cnf").map(|c| c.get("jkt")) {
-        None | Some(None) => None,
-        Some(Some(serde_json::Value::String(j))) => Some(j.clone()),
-        Some(Some(_)) => return Err(bad_claim(role, "cnf")),
+    let cnf_member = |name: &str| match claims.extra.get("cnf").map(|c| c.get(name)) {
+        None | Some(None) => Ok(None),
+        Some(Some(serde_json::Value::String(j))) => Ok(Some(j.clone())),
+        Some(Some(_)) => Err(bad_claim(role, "cnf")),
     };
+    let jkt = cnf_member("jkt")?;
+    let x5t_s256 = cnf_member("x5t#S256")?;
     Ok(Presented {
         role,
         act: Actor::from_claims(&claims.extra).map_err(|_| bad_claim(role, "act"))?,
@@ -306,6 +317,7 @@ fn trusted_jwt(
         iss: trusted.issuer.clone(),
         scope,
         jkt,
+        x5t_s256,
     })
 }
 

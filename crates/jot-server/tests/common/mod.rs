@@ -2,6 +2,8 @@
 //! or PostgreSQL), with registered clients and an HTTP client to call it.
 #![allow(dead_code)]
 
+pub mod pki;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -72,6 +74,7 @@ pub fn client(id: &str, grants: &[Grant]) -> Client {
         admin: false,
         created_at: SystemClock.now(),
         secret_rotated_at: SystemClock.now(),
+        tls_auth: None,
     }
 }
 
@@ -168,6 +171,27 @@ pub async fn status_json(r: reqwest::Response) -> (u16, Value) {
     let text = r.text().await.unwrap();
     let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
     (status, json)
+}
+
+/// Status and `WWW-Authenticate` challenge (empty if none) of a response.
+pub fn status_challenge(r: reqwest::Response) -> (u16, String) {
+    let challenge = r
+        .headers()
+        .get("www-authenticate")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (r.status().as_u16(), challenge)
+}
+
+/// Status, JSON body and `Retry-After` of a response (for the tests of
+/// 503 answers).
+pub async fn status_json_retry(r: reqwest::Response) -> (u16, Value, Option<String>) {
+    let retry_after = r
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let (status, body) = status_json(r).await;
+    (status, body, retry_after)
 }
 
 /// A backend's key, its public JWKS file, and a settings trusting it.
