@@ -8,7 +8,7 @@ use std::time::Duration;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Connection, Sqlite, SqliteConnection, Transaction};
 
 use crate::config::create_private_dir;
 use crate::error::Result;
@@ -43,6 +43,7 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .before_acquire(|conn, _| Box::pin(out_of_transaction(conn)))
             .connect_with(options)
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
@@ -80,3 +81,22 @@ impl SqliteStore {
 }
 
 super::sql::impl_store!(SqliteStore, Sqlite, backend = "sqlite", for_update = "");
+
+/// Whether a pooled connection may be handed out: it must not still count
+/// itself inside a transaction. When a COMMIT fails on a full disk or an I/O
+/// error, SQLite has already rolled the transaction back, so the ROLLBACK
+/// sqlx sends next fails ("no transaction is active") and sqlx-sqlite 0.8
+/// keeps its transaction depth at 1: every later `BEGIN IMMEDIATE` on that
+/// connection would fail ("begin_with at non-zero transaction depth", a 500)
+/// long after the disk has recovered. Such a connection is closed instead
+/// (`Ok(false)`) and the pool opens a fresh one. The depth is read from an
+/// atomic the connection's worker updates; a rollback queued by a dropped
+/// `Transaction` may not have run yet, so a non-zero depth is checked again
+/// after a ping, which the worker answers only after what was queued before.
+async fn out_of_transaction(conn: &mut SqliteConnection) -> std::result::Result<bool, sqlx::Error> {
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    conn.ping().await?;
+    Ok(!conn.is_in_transaction())
+}
