@@ -5,11 +5,13 @@ Usage: python3 fuzz/seed.py [VECTORS_DIR]   (default: testdata/
 in the repository). Re-running rewrites fuzz/seeds/ and fuzz/keys/
 identically; both are committed so a fuzz run needs no vectors.
 """
+import base64
 import hashlib
 import json
 import pathlib
 import shutil
 import sys
+import urllib.parse
 
 FUZZ = pathlib.Path(__file__).resolve().parent
 REPO = FUZZ.parent
@@ -19,7 +21,8 @@ SEEDS = FUZZ / "seeds"
 KEYS = FUZZ / "keys"
 
 TARGETS = ["compact_parse", "json_parse", "jwk_parse", "pem_der_import",
-           "jws_verify", "jwe_decrypt", "claims_validation"]
+           "jws_verify", "jwe_decrypt", "claims_validation",
+           "serve_request_parsers"]
 
 
 def listify(v):
@@ -106,6 +109,8 @@ def main():
         if p.suffix in (".pem", ".der"):
             put("pem_der_import", p.read_bytes())
 
+    serve_seeds(key_dir)
+
     jwks = {"keys": list(jws_keys.values())}
     (KEYS / "jws.jwks").write_text(json.dumps(jwks, indent=1) + "\n")
     hmac = next(k for k in jws_keys.values() if k.get("kty") == "oct")
@@ -113,6 +118,46 @@ def main():
     (KEYS / "jwe.keys").write_text("\n".join(dict.fromkeys(jwe_lines)) + "\n")
     for t in TARGETS:
         print(f"{t}: {len(list((SEEDS / t).iterdir()))} seeds")
+
+
+def serve_seeds(key_dir):
+    """jot serve's request parsers: token forms, Basic credentials, DPoP
+    headers and forwarded certificates, including the oversized, repeated,
+    badly percent-encoded and non-UTF-8 inputs issue 14 names. The large
+    ones also raise libFuzzer's default maximum input length to theirs."""
+    t = "serve_request_parsers"
+    b64 = lambda b: base64.b64encode(b).decode()
+    for body in [
+        "grant_type=client_credentials&scope=read+write&client_id=app",
+        "grant_type=refresh_token&refresh_token=abc&refresh_token=abc",
+        "grant_type=client_credentials&scope=&scope=x",
+        "a=%zz&b=%&c=%4&d=%%41",
+        "client_secret=%C3%A9t%C3%A9%2B%26%3D&client_id=my%3Aapp",
+    ]:
+        put(t, body)
+    put(t, b"grant_type=\xff\xfe&client_id=\xc3\x28&\x80=1")
+    put(t, b"scope=" + b"a" * 65536)
+    put(t, "&".join(f"p{i}=v{i}" for i in range(6000)) + "&p17=again")
+    put(t, "Basic " + b64(b"my%3Aapp:s+e%2Bc%25"))
+    put(t, "basic   " + b64(b"id:secret") + "  ")
+    put(t, b"Basic " + base64.b64encode(b"\xff\xfe:\x00\x01"))
+    put(t, b"Basic \xff\xfe\x80")
+    put(t, "Basic " + b64(b"client:" + b"s" * 49152))
+    put(t, "Basic " + "A" * 65536)
+    put(t, b"id with spaces+and+plus\x00s\xc3\xa9cret:%25")
+    proof = ".".join(base64.urlsafe_b64encode(json.dumps(p).encode()).decode().rstrip("=")
+                     for p in [{"typ": "dpop+jwt", "alg": "ES256",
+                                "jwk": {"kty": "EC", "crv": "P-256", "x": "AA", "y": "AA"}},
+                               {"htm": "POST", "htu": "https://jot.example/token",
+                                "iat": 1700000000, "jti": "j"}]) + ".AAAA"
+    put(t, proof)
+    put(t, proof + "\n" + proof)
+    put(t, b"ey\x7f.\x00")
+    for p in sorted(key_dir.iterdir()):
+        if p.name.startswith("cert-"):
+            pem = p.read_bytes()
+            put(t, urllib.parse.quote(pem, safe="").encode())
+            put(t, urllib.parse.quote(pem[: len(pem) // 2], safe="").encode())
 
 
 if __name__ == "__main__":

@@ -68,6 +68,11 @@ impl Setup {
     }
 
     fn start(&self) -> Server {
+        self.start_logging_to(None)
+    }
+
+    /// Starts `jot serve`, its JSON log into `log` when given.
+    fn start_logging_to(&self, log: Option<&std::path::Path>) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_jot"));
         cmd.arg("serve")
             .arg("--data-dir")
@@ -82,6 +87,10 @@ impl Setup {
             .env_remove("JOT_CONFIG")
             .stdout(Stdio::null())
             .stderr(Stdio::null());
+        if let Some(log) = log {
+            cmd.args(["--log-format", "json"])
+                .stderr(std::fs::File::create(log).unwrap());
+        }
         if let Some(url) = &self.database {
             cmd.args(["--database", url]);
         }
@@ -436,7 +445,8 @@ async fn sigterm_answers_what_is_in_flight_and_exits_0() {
     let dir = t.data_dir.clone().unwrap();
     let setup = setup(&t, None, dir).await;
     let driver = driver(&setup);
-    let mut server = setup.start();
+    let log = setup.data_dir.join("serve.log");
+    let mut server = setup.start_logging_to(Some(&log));
     driver.wait_ready().await;
     let requests: Vec<_> = (0..32)
         .map(|_| {
@@ -461,8 +471,12 @@ async fn sigterm_answers_what_is_in_flight_and_exits_0() {
     assert!(term.success());
     let mut answered = 0;
     for r in requests {
-        // A request either got its whole answer or found the listener
-        // closed (a connect error); none was cut off half-way.
+        // A request either got its whole answer or never reached the
+        // service: the listener was closed (a connect error), or hyper
+        // closed a connection it had accepted but read no request from yet
+        // (what graceful shutdown does to an idle connection). Which of
+        // these a request meets is a race; the log below tells whether any
+        // request the service did handle lost its answer.
         match r.await.unwrap() {
             Ok(response) => {
                 assert_eq!(response.status(), 200);
@@ -470,7 +484,7 @@ async fn sigterm_answers_what_is_in_flight_and_exits_0() {
                 assert!(body["access_token"].is_string());
                 answered += 1;
             }
-            Err(e) => assert!(e.is_connect(), "a request was cut off: {e}"),
+            Err(e) => assert!(e.is_connect() || e.is_request(), "{e}"),
         }
     }
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -485,6 +499,16 @@ async fn sigterm_answers_what_is_in_flight_and_exits_0() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert_eq!(status.code(), Some(0), "{status:?}");
+    // Every token request the service answered reached its client whole.
+    let handled = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|l| {
+            l["message"] == "finished processing request" && l["span"]["path"] == "/oauth2/token"
+        })
+        .count();
+    assert_eq!(handled, answered, "token requests handled vs answered");
     eprintln!("{answered} of 32 requests answered around SIGTERM");
     // The port is free again: the process is gone.
     assert!(driver.post("/oauth2/token", &[]).await.is_none());
