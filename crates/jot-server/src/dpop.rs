@@ -188,7 +188,8 @@ impl Dpop {
     }
 
     /// Checks a proof sent with the bound access token `access_token`
-    /// (`cnf.jkt` = `jkt`) for a `method` request to `url`.
+    /// (`cnf.jkt` = `jkt`) for a `method` request to `url`, with the
+    /// current nonce when nonces are on.
     pub async fn resource_request(
         &self,
         proof: &str,
@@ -198,9 +199,15 @@ impl Dpop {
         jkt: &str,
         now: i64,
     ) -> std::result::Result<VerifiedProof, ProofError> {
-        let request = Request::new(method, url)
+        let mut request = Request::new(method, url)
             .access_token(access_token)
             .bound_to(jkt);
+        // RFC 9449 §9: with nonces on, resource requests need one too (the
+        // same rotating nonce as the token endpoint), so a proof made ahead
+        // of time by a thief holding the key for a while is stale here too.
+        if let Some(nonces) = &self.nonces {
+            request = request.nonce(nonces);
+        }
         let checked =
             dpop::verify(proof, &request, &self.options(now)).map_err(ProofError::Invalid)?;
         self.record(checked, now).await

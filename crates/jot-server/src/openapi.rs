@@ -479,7 +479,10 @@ mod paths {
                     (status = 400, description = "The route's requirements are missing or malformed (gateway misconfiguration)",
                      headers(("WWW-Authenticate" = String, description = "error=\"invalid_request\""))),
                     (status = 401, description = "No token, or not one good for this route",
-                     headers(("WWW-Authenticate" = String, description = "A Bearer or DPoP challenge (RFC 6750 §3)"))),
+                     headers(
+                        ("WWW-Authenticate" = String, description = "A Bearer or DPoP challenge (RFC 6750 §3)"),
+                        ("DPoP-Nonce" = Option<String>, description = "With use_dpop_nonce (--dpop-nonce): the nonce the retried proof must carry"),
+                     )),
                     (status = 403, description = "insufficient_scope",
                      headers(("WWW-Authenticate" = String, description = "error=\"insufficient_scope\" with the scopes"))),
                 )

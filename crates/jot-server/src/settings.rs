@@ -125,8 +125,8 @@ pub struct ServeOptions {
     #[arg(long, env = "JOT_RATE_LIMIT_CLIENT", value_name = "PER_SECOND")]
     pub rate_limit_client: Option<u32>,
 
-    /// Require DPoP proofs at the token endpoint to carry a fresh server
-    /// nonce (RFC 9449 §8): a proof without one is answered
+    /// Require DPoP proofs at the token endpoint and at `/auth` to carry a
+    /// fresh server nonce (RFC 9449 §8, §9): a proof without one is answered
     /// `use_dpop_nonce` with the nonce in `DPoP-Nonce`, so a client cannot
     /// make proofs ahead of time. The nonce secret is derived from the KEK:
     /// replicas sharing the store accept each other's nonces

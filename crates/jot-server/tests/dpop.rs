@@ -404,3 +404,61 @@ async fn forward_auth_and_introspection_of_bound_tokens(t: TestStore) {
     h.server.shutdown().await.unwrap();
 }
 both_backends!(forward_auth, forward_auth_and_introspection_of_bound_tokens);
+
+async fn nonce_mode_requires_nonces_at_auth_too(t: TestStore) {
+    let mut s = settings();
+    s.dpop_nonce = true;
+    let h = start(t, s).await;
+    h.add_client("svc", &[Grant::ClientCredentials]).await;
+    let key = dpop_key(Algorithm::ES256);
+    let (_, _, nonce) = token_with(&h, "svc", CC, &[&token_proof(&h, &key)]).await;
+    let nonce = nonce.expect("a DPoP-Nonce header");
+    let proof = ProofBuilder::new("POST", token_endpoint(&h))
+        .nonce(&nonce)
+        .sign(&key)
+        .unwrap();
+    let (status, body, _) = token_with(&h, "svc", CC, &[&proof]).await;
+    assert_eq!(status, 200, "{body}");
+    let token = body["access_token"].as_str().unwrap().to_string();
+    let resource_proof = |nonce: Option<&str>| {
+        let mut b = ProofBuilder::new("GET", ITEMS).access_token(&token);
+        if let Some(n) = nonce {
+            b = b.nonce(n);
+        }
+        b.sign(&key).unwrap()
+    };
+    // /auth with the DPoP-Nonce it answered: (status, challenge, nonce).
+    let auth = |proof: String| {
+        let h = &h;
+        let token = &token;
+        async move {
+            let r = dpop_auth(&h.http, &h.base, token, &proof).await;
+            let nonce = r
+                .headers()
+                .get("dpop-nonce")
+                .map(|v| v.to_str().unwrap().to_string());
+            let (status, challenge) = status_challenge(r);
+            (status, challenge, nonce)
+        }
+    };
+
+    // Without a nonce, or with a made-up one: 401 use_dpop_nonce, with the
+    // nonce to retry with (RFC 9449 §9).
+    for proof in [
+        resource_proof(None),
+        resource_proof(Some("AAAAAAAAAAAAAAAAAAAAAA")),
+    ] {
+        let (status, challenge, offered) = auth(proof).await;
+        assert_eq!(status, 401, "{challenge}");
+        assert!(
+            challenge.starts_with("DPoP ") && challenge.contains("error=\"use_dpop_nonce\""),
+            "{challenge}"
+        );
+        assert_eq!(offered.as_deref(), Some(nonce.as_str()));
+    }
+    // The retry with the nonce passes.
+    let (status, challenge, _) = auth(resource_proof(Some(&nonce))).await;
+    assert_eq!((status, challenge.as_str()), (200, ""));
+    h.server.shutdown().await.unwrap();
+}
+both_backends!(auth_nonces, nonce_mode_requires_nonces_at_auth_too);

@@ -85,18 +85,7 @@ impl Pair {
     /// `/auth` for `GET ITEMS` (Traefik's headers) with a bound token and
     /// its proof.
     async fn auth_response(&self, on_b: bool, token: &str, proof: &str) -> reqwest::Response {
-        self.a
-            .http
-            .get(format!("{}/auth?aud=api%3A%2F%2Fone", self.base(on_b)))
-            .header("authorization", format!("DPoP {token}"))
-            .header("dpop", proof)
-            .header("x-forwarded-method", "GET")
-            .header("x-forwarded-proto", "https")
-            .header("x-forwarded-host", "api.example")
-            .header("x-forwarded-uri", "/items")
-            .send()
-            .await
-            .unwrap()
+        dpop_auth(&self.a.http, &self.base(on_b), token, proof).await
     }
 
     async fn auth(&self, on_b: bool, token: &str, proof: &str) -> u16 {

@@ -214,6 +214,13 @@ async fn check_proof(
         .await
         .map(|_| ())
         .map_err(|e| match e {
+            crate::dpop::ProofError::Invalid(jot::Error::Dpop(jot::error::DpopError::UseNonce)) => {
+                match state.dpop.nonce(state.clock.now()) {
+                    Some(nonce) => Denied::UseNonce(nonce),
+                    // Asked for only when nonces are on; never a 500.
+                    None => Denied::Proof("invalid_dpop_proof"),
+                }
+            }
             crate::dpop::ProofError::Invalid(e) => {
                 tracing::debug!(code = e.code(), "forward auth: DPoP proof refused");
                 Denied::Proof("invalid_dpop_proof")
@@ -363,6 +370,10 @@ pub enum Denied {
     /// Presented as `DPoP` without a valid proof of its key for this
     /// request, or not bound at all (401 `invalid_dpop_proof`).
     Proof(&'static str),
+    /// The proof lacks the current server nonce (`--dpop-nonce`): 401
+    /// `use_dpop_nonce` with the nonce to retry with in `DPoP-Nonce` (RFC
+    /// 9449 §9).
+    UseNonce(String),
     /// A certificate-bound token without its certificate (401
     /// `invalid_token`).
     Certificate(&'static str),
@@ -388,6 +399,7 @@ impl Denied {
             Denied::Audience => "audience",
             Denied::BoundAsBearer => "dpop_bound_token",
             Denied::Proof(reason) | Denied::Certificate(reason) => reason,
+            Denied::UseNonce(_) => "use_dpop_nonce",
             Denied::Scope(_) => "scope",
             Denied::Misconfigured(_) => "misconfigured",
             Denied::Unavailable => "unavailable",
@@ -436,6 +448,22 @@ impl IntoResponse for Denied {
                         "{REALM}, error=\"invalid_request\", error_description=\"the route's {what} requirement is missing or invalid\""
                     ),
                 )
+            }
+            Denied::UseNonce(nonce) => {
+                let mut response = StatusCode::UNAUTHORIZED.into_response();
+                let h = response.headers_mut();
+                h.insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(
+                        "DPoP realm=\"jot\", error=\"use_dpop_nonce\", error_description=\"the DPoP proof must carry the nonce of the DPoP-Nonce header\"",
+                    ),
+                );
+                // A nonce is base64url: always a valid header value.
+                if let Ok(v) = HeaderValue::from_str(nonce) {
+                    h.insert(crate::dpop::NONCE_HEADER, v);
+                }
+                h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                return response;
             }
             Denied::Unavailable => {
                 let mut response = StatusCode::SERVICE_UNAVAILABLE.into_response();

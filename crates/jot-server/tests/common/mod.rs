@@ -173,6 +173,27 @@ pub async fn status_json(r: reqwest::Response) -> (u16, Value) {
     (status, json)
 }
 
+/// `GET {base}/auth` for audience `api://one` with a DPoP-bound `token` and
+/// its `proof`, as Traefik forwards the client's `GET
+/// https://api.example/items`.
+pub async fn dpop_auth(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    proof: &str,
+) -> reqwest::Response {
+    http.get(format!("{base}/auth?aud=api%3A%2F%2Fone"))
+        .header("authorization", format!("DPoP {token}"))
+        .header("dpop", proof)
+        .header("x-forwarded-method", "GET")
+        .header("x-forwarded-proto", "https")
+        .header("x-forwarded-host", "api.example")
+        .header("x-forwarded-uri", "/items")
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Status and `WWW-Authenticate` challenge (empty if none) of a response.
 pub fn status_challenge(r: reqwest::Response) -> (u16, String) {
     let challenge = r
