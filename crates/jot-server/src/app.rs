@@ -198,7 +198,8 @@ pub async fn start(
     key_manager.maintain().await?;
     let keys = KeyCache::load(&key_manager).await?;
     let refresh = RefreshTokens::new(Arc::clone(&store), clock.clone(), settings.refresh);
-    let clients = Clients::new(Arc::clone(&store), clock.clone());
+    let clients =
+        Clients::new(Arc::clone(&store), clock.clone()).with_cache(crate::clients::CACHE_TTL);
     let revoked = RevocationView::load(Arc::clone(&store), clock.now()).await?;
     let token_cache = Arc::new(TokenCache::new(settings.auth_cache_entries));
     let rate_limits = Arc::new(RateLimits::new(

@@ -29,7 +29,10 @@ fn new_client(id: &str) -> NewClient {
 
 async fn client_secrets(t: TestStore) {
     let clock = FakeClock::new(T0);
-    let clients = Clients::new(Arc::clone(&t.store), Arc::new(clock.clone()));
+    // With the service's cache: a rotation made through it must not leave
+    // the old secret working.
+    let clients = Clients::new(Arc::clone(&t.store), Arc::new(clock.clone()))
+        .with_cache(jot_server::clients::CACHE_TTL);
     let (client, secret) = clients.add(new_client("billing")).await.unwrap();
     let secret = secret.expect("a secret client is shown its secret");
     assert_eq!(client.grants, [Grant::ClientCredentials]);

@@ -459,3 +459,57 @@ async fn clock_jumps_never_give_exp_before_iat(t: TestStore) {
     }
 }
 both_backends!(clock_jumps, clock_jumps_never_give_exp_before_iat);
+
+/// A token request for client "svc" with HTTP Basic `secret`: the status.
+async fn cc_status(h: &Harness, secret: &str) -> u16 {
+    h.http
+        .post(h.url("/oauth2/token"))
+        .basic_auth("svc", Some(basic_part(secret)))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// The service reuses a client's successful secret check for
+/// `clients::CACHE_TTL` (1 s). A change made in the store by another process
+/// (`jot client rotate-secret`, `jot client remove`): the new secret works
+/// at once, a wrong one never does, and the old one and a removed client
+/// stop working once the TTL has passed.
+async fn client_changes_elsewhere_reach_the_service_within_the_cache_ttl(t: TestStore) {
+    let h = start(t, settings()).await;
+    h.add_client("svc", &[Grant::ClientCredentials]).await;
+    assert_eq!(cc_status(&h, SECRET).await, 200);
+    assert_eq!(cc_status(&h, "wrong").await, 401);
+
+    let fresh = "a-new-secret";
+    assert!(h
+        .store
+        .set_client_secret("svc", jot_server::store::Digest::of(fresh.as_bytes()), 1)
+        .await
+        .unwrap());
+    assert_eq!(cc_status(&h, fresh).await, 200);
+    assert_eq!(cc_status(&h, "wrong").await, 401);
+    tokio::time::sleep(jot_server::clients::CACHE_TTL + Duration::from_millis(100)).await;
+    assert_eq!(
+        cc_status(&h, SECRET).await,
+        401,
+        "the old secret outlived the TTL"
+    );
+    assert_eq!(cc_status(&h, fresh).await, 200);
+
+    assert!(h.store.remove_client("svc").await.unwrap());
+    tokio::time::sleep(jot_server::clients::CACHE_TTL + Duration::from_millis(100)).await;
+    assert_eq!(
+        cc_status(&h, fresh).await,
+        401,
+        "a removed client outlived the TTL"
+    );
+    h.server.shutdown().await.unwrap();
+}
+both_backends!(
+    client_cache,
+    client_changes_elsewhere_reach_the_service_within_the_cache_ttl
+);

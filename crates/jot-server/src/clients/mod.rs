@@ -9,6 +9,8 @@
 //! secret too, since every client row has one, but it is never shown: the
 //! certificate is its only credential.
 
+mod cache;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,6 +22,8 @@ use crate::clock::SharedClock;
 use crate::error::{Error, Result};
 use crate::mtls::PeerCertificate;
 use crate::store::{Client, Digest, Grant, Store, TlsClientAuth};
+
+pub use cache::{ClientCache, TTL as CACHE_TTL};
 
 /// Default access-token lifetime of a client.
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(600);
@@ -72,6 +76,9 @@ pub struct Clients {
     /// Compared against when the client id is unknown, so that an unknown id
     /// costs the same as a wrong secret.
     decoy: Digest,
+    /// Recent successes of secret authentication, when the service keeps
+    /// them ([`Clients::with_cache`]).
+    cache: Option<Arc<ClientCache>>,
 }
 
 impl Clients {
@@ -81,7 +88,16 @@ impl Clients {
             store,
             clock,
             decoy: Digest::of(b"jot: no such client"),
+            cache: None,
         }
+    }
+
+    /// The same, reusing a secret authentication's success for `ttl` (see
+    /// [`ClientCache`] for what may be stale that long). `jot serve` uses
+    /// [`CACHE_TTL`]; the CLI, which changes clients, uses none.
+    pub fn with_cache(mut self, ttl: Duration) -> Self {
+        self.cache = Some(Arc::new(ClientCache::new(ttl)));
+        self
     }
 
     /// Registers a client and returns its secret, which is not stored and
@@ -151,11 +167,14 @@ impl Clients {
         }
         let secret = new_secret()?;
         let digest = Digest::of(secret.expose().as_bytes());
-        if self
+        let replaced = self
             .store
             .set_client_secret(id, digest, self.clock.now())
-            .await?
-        {
+            .await?;
+        if let Some(cache) = &self.cache {
+            cache.forget(id);
+        }
+        if replaced {
             Ok(secret)
         } else {
             Err(Error::NotFound {
@@ -171,6 +190,13 @@ impl Clients {
     /// the answer tells an unknown id from a wrong secret.
     pub async fn authenticate(&self, id: &str, secret: &str) -> Result<Option<Client>> {
         let presented = Digest::of(secret.as_bytes());
+        if let Some(client) = self
+            .cache
+            .as_ref()
+            .and_then(|c| c.authenticated(id, &presented))
+        {
+            return Ok(Some(client));
+        }
         // Only the digest first: a known id with a wrong secret must cost
         // what an unknown one costs (examples/auth_timing.rs measured 6.5 µs
         // more when the whole client was decoded before the comparison).
@@ -185,11 +211,15 @@ impl Clients {
         }
         // The secret may have been rotated in between: the client read now
         // must still have the digest that matched.
-        Ok(self
+        let client = self
             .store
             .client(id)
             .await?
-            .filter(|c| c.secret_digest == presented))
+            .filter(|c| c.secret_digest == presented);
+        if let (Some(cache), Some(client)) = (&self.cache, &client) {
+            cache.insert(client);
+        }
+        Ok(client)
     }
 
     /// The client `id` if `cert` authenticates it: it is registered for TLS
