@@ -77,6 +77,11 @@ fn readme_commands_lead_to_a_first_access_token() {
         log.contains("jot client add demo --audience api://demo"),
         "{log}"
     );
+    // Not a terminal: plain text, no colour escape codes.
+    assert!(
+        !log.contains('\x1b'),
+        "escape codes in a piped log:\n{log:?}"
+    );
     // Keep reading stderr so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
 
