@@ -209,6 +209,10 @@ async fn an_outage_is_503_and_not_ready_then_healthy_within_5_s() {
     let svc = start(&db).await;
     assert_eq!(svc.token().await.0, 200);
     assert_eq!(svc.ready().await, 200);
+    // For a second after a success the service does not read the client
+    // again (clients::CACHE_TTL): let that pass, so that issuing needs the
+    // store.
+    tokio::time::sleep(jot_server::clients::CACHE_TTL + Duration::from_millis(100)).await;
 
     // The database refuses new connections and loses its current ones.
     db.allow_connections(false).await;
