@@ -9,6 +9,11 @@
 //! `valgrind --tool=callgrind` the difference between two values of `N`
 //! is the instruction count of `N` operations without the set-up: a ratio
 //! that the load of a shared machine does not move.
+//!
+//! `PROFILE_KEY=FILE` signs and verifies with the private JWK in `FILE`
+//! (`jot key generate --alg RS256 --out FILE`) instead of a new key: RSA
+//! key generation costs a different number of instructions every run,
+//! which would not cancel between the two runs otherwise.
 
 use std::hint::black_box;
 
@@ -42,7 +47,11 @@ fn main() {
             None,
         )
     } else {
-        let jwk = jot::key::generate_for(alg).expect("key");
+        let jwk = match std::env::var("PROFILE_KEY") {
+            Ok(f) => jot::jwk::Jwk::from_json(&std::fs::read(f).unwrap(), &Default::default())
+                .expect("key file"),
+            Err(_) => jot::key::generate_for(alg).expect("key"),
+        };
         let public = jwk.to_public().expect("public");
         (
             SigningKey::from_jwk(&jwk, alg).expect("key"),
