@@ -184,7 +184,7 @@ impl Service {
 
     async fn stop(self) {
         self.server.shutdown().await.unwrap();
-        self.store.pool().close().await;
+        self.store.close().await;
     }
 }
 

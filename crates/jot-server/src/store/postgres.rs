@@ -42,6 +42,12 @@ impl PgStore {
         &self.pool
     }
 
+    /// The pool statements that write go through: the one pool, since
+    /// PostgreSQL's writers wait on row locks, not on a sleeping retry.
+    fn writer(&self) -> &PgPool {
+        &self.pool
+    }
+
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
     }

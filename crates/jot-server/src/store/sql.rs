@@ -236,7 +236,7 @@ macro_rules! impl_store {
                     }
                     _ => None,
                 })
-                .execute(&self.pool)
+                .execute(self.writer())
                 .await?;
                 if done.rows_affected() == 0 {
                     return Err($crate::error::Error::Exists {
@@ -309,7 +309,7 @@ macro_rules! impl_store {
                 .bind(id)
                 .bind(&digest.0[..])
                 .bind(now)
-                .execute(&self.pool)
+                .execute(self.writer())
                 .await?;
                 Ok(done.rows_affected() > 0)
             }
@@ -446,7 +446,7 @@ macro_rules! impl_store {
                      ON CONFLICT (name) DO NOTHING",
                 )
                 .bind(candidate)
-                .execute(&self.pool)
+                .execute(self.writer())
                 .await?;
                 let stored: Option<Vec<u8>> =
                     sqlx::query_scalar("SELECT blob_value FROM meta WHERE name = 'kek_check'")
@@ -792,7 +792,7 @@ macro_rules! impl_store {
                 .bind(jti)
                 .bind(exp)
                 .bind(now)
-                .execute(&self.pool)
+                .execute(self.writer())
                 .await?;
                 Ok(done.rows_affected() > 0)
             }
@@ -814,7 +814,7 @@ macro_rules! impl_store {
                 .bind(&id[..])
                 .bind(exp)
                 .bind(now)
-                .execute(&self.pool)
+                .execute(self.writer())
                 .await?;
                 Ok(done.rows_affected() > 0)
             }
