@@ -133,6 +133,16 @@ impl Dpop {
         &self.algorithms
     }
 
+    /// The nonce a client should retry with when its proof was refused with
+    /// `e` for lacking the current one (token endpoint and `/auth` alike).
+    /// `None` for any other refusal, and when nonces are off.
+    pub fn retry_nonce(&self, e: &jot::Error, now: i64) -> Option<String> {
+        match e {
+            jot::Error::Dpop(DpopError::UseNonce) => self.nonce(now),
+            _ => None,
+        }
+    }
+
     /// The nonce to hand out now, when nonces are required.
     pub fn nonce(&self, now: i64) -> Option<String> {
         self.nonces.as_ref().and_then(|n| n.current(now).ok())
@@ -240,13 +250,10 @@ impl Dpop {
             ProofError::Invalid(e) => e,
         };
         tracing::info!(code = e.code(), "DPoP proof refused at the token endpoint");
+        if let Some(nonce) = self.retry_nonce(&e, now) {
+            return OAuthError::use_dpop_nonce(nonce);
+        }
         match &e {
-            jot::Error::Dpop(DpopError::UseNonce) => match self.nonce(now) {
-                Some(nonce) => OAuthError::use_dpop_nonce(nonce),
-                // Not reached (nonces are asked for only when on), but a
-                // request must never be answered 500.
-                None => OAuthError::invalid_dpop_proof("the DPoP proof is invalid"),
-            },
             jot::Error::Dpop(DpopError::ReplayCacheFull) => {
                 tracing::warn!("DPoP replay cache full: proofs refused until entries expire");
                 OAuthError::rate_limited(1)

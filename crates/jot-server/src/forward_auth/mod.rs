@@ -214,16 +214,12 @@ async fn check_proof(
         .await
         .map(|_| ())
         .map_err(|e| match e {
-            crate::dpop::ProofError::Invalid(jot::Error::Dpop(jot::error::DpopError::UseNonce)) => {
-                match state.dpop.nonce(state.clock.now()) {
-                    Some(nonce) => Denied::UseNonce(nonce),
-                    // Asked for only when nonces are on; never a 500.
-                    None => Denied::Proof("invalid_dpop_proof"),
-                }
-            }
             crate::dpop::ProofError::Invalid(e) => {
                 tracing::debug!(code = e.code(), "forward auth: DPoP proof refused");
-                Denied::Proof("invalid_dpop_proof")
+                match state.dpop.retry_nonce(&e, state.clock.now()) {
+                    Some(nonce) => Denied::UseNonce(nonce),
+                    None => Denied::Proof("invalid_dpop_proof"),
+                }
             }
             // The replay store is out of reach: not knowing whether the
             // proof was seen, refuse it, as "try again" rather than "invalid".
