@@ -48,7 +48,9 @@ impl Token {
     pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, jot::Error> {
         // serde's messages can quote claim values: not passed on.
         T::deserialize(&Value::Object(Map::clone(&self.claims))).map_err(|_| {
-            jot::Error::ClaimsType("the claims do not have the shape this route expects".into())
+            jot::Error::ClaimsType(jot::error::ClaimsType::Deserialize(
+                "the claims do not have the shape this route expects".into(),
+            ))
         })
     }
 }

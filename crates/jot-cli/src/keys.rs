@@ -272,7 +272,9 @@ pub fn signing_key(
                 "use a stronger key, e.g. one from `jot key generate --alg {}`",
                 alg.map_or("…", |a| a.name())
             )),
-            (jot::Error::InvalidKey(_), _) if alg.is_none() => f.hint("pass --alg"),
+            (jot::Error::InvalidKey(jot::error::InvalidKey::NoAlgorithm), _) => {
+                f.hint("pass --alg")
+            }
             (_, Loaded::Key(jwk)) => match algorithms_for(jwk).as_slice() {
                 [] => f,
                 algs => f.hint(format!("this key can sign with: {}", names(algs))),
@@ -403,7 +405,7 @@ pub fn verifier(loaded: &Loaded, algs: &[Algorithm], relaxed: Relaxed) -> Result
                         "this key can verify none of {}: {e}",
                         names(algs)
                     )),
-                    (_, jot::Error::WeakKey(_)) if jwk.key_type().name() == "oct" => f.hint(
+                    (_, jot::Error::WeakKey(jot::error::WeakKey::ShortSecret { .. })) => f.hint(
                         "to verify a legacy token made with a short secret, add --allow-short-secret",
                     ),
                     _ => f,

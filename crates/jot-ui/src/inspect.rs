@@ -280,7 +280,7 @@ fn compact(out: &mut Inspected) {
                 format!("{n} segments: a compact JWS has 3, a compact JWE 5"),
             );
             out.strict = Some(Refusal::from(&jot::Error::Malformed(
-                "expected a compact JWS (3 segments), a compact JWE (5) or JSON".into(),
+                jot::error::Malformed::UnknownFormat,
             )));
             return;
         }
@@ -343,7 +343,7 @@ fn json_serialization(out: &mut Inspected) {
         _ => {
             json_object(out.token.clone().as_bytes(), "token", &mut out.findings);
             out.strict = Some(Refusal::from(&jot::Error::Malformed(
-                "a JSON serialization must be a JSON object".into(),
+                jot::error::Malformed::NotJoseJson,
             )));
             return;
         }

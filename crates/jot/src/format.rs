@@ -7,6 +7,7 @@
 //! the same strict JSON (no duplicate members, bounded depth) as the
 //! parsers, so a token that detects is one the parsers will read.
 
+use crate::error::{JsonType, Malformed};
 use serde_json::{Map, Value};
 
 use crate::encoding::json;
@@ -87,9 +88,7 @@ pub(crate) fn detect_parsed(
     match memchr::memchr_iter(b'.', token.as_bytes()).take(5).count() {
         2 => Ok((Format::CompactJws, None)),
         4 => Ok((Format::CompactJwe, None)),
-        _ => Err(Error::malformed(
-            "expected a compact JWS (3 segments), a compact JWE (5 segments) or a JSON serialization",
-        )),
+        _ => Err(Error::Malformed(Malformed::UnknownFormat)),
     }
 }
 
@@ -110,25 +109,17 @@ fn json_format(root: &Map<String, Value>) -> Result<Format> {
     match (has(&JWS_MEMBERS), has(&JWE_MEMBERS)) {
         (true, false) if has(&["signature", "signatures"]) => Ok(Format::JsonJws),
         (false, true) if root.contains_key("ciphertext") => Ok(Format::JsonJwe),
-        (true, true) => Err(Error::malformed(
-            "the JSON has members of both a JWS and a JWE",
-        )),
-        (true, false) => Err(Error::malformed(
-            "a JWS JSON needs \"signature\" or \"signatures\"",
-        )),
-        (false, true) => Err(Error::malformed("missing \"ciphertext\"")),
-        (false, false) => Err(Error::malformed(
-            "the JSON is neither a JWS nor a JWE serialization",
-        )),
+        (true, true) => Err(Error::Malformed(Malformed::AmbiguousJson)),
+        (true, false) => Err(Error::Malformed(Malformed::MissingMember("signatures"))),
+        (false, true) => Err(Error::Malformed(Malformed::MissingMember("ciphertext"))),
+        (false, false) => Err(Error::Malformed(Malformed::NotJoseJson)),
     }
 }
 
 /// The list member of a general JSON serialization (`signatures`,
-/// `recipients`) and what its entries are called.
+/// `recipients`).
 pub(crate) struct EntryList {
     member: &'static str,
-    kind: &'static str,
-    noun: &'static str,
     /// The members that make a document flattened, which a general one
     /// must not also have.
     flattened: &'static [&'static str],
@@ -137,16 +128,12 @@ pub(crate) struct EntryList {
 /// The signatures of a JWS JSON serialization.
 pub(crate) const SIGNATURES: EntryList = EntryList {
     member: "signatures",
-    kind: "JWS",
-    noun: "signature",
     flattened: &["protected", "header", "signature"],
 };
 
 /// The recipients of a JWE JSON serialization.
 pub(crate) const RECIPIENTS: EntryList = EntryList {
     member: "recipients",
-    kind: "JWE",
-    noun: "recipient",
     flattened: &["header", "encrypted_key"],
 };
 
@@ -162,20 +149,17 @@ pub(crate) fn entries<'a>(
         None => return Ok((Serialization::Flattened, vec![root])),
         Some(Value::Array(items)) => items,
         Some(_) => {
-            return Err(Error::malformed(format!(
-                "\"{}\" must be an array",
-                list.member
-            )))
+            return Err(Error::Malformed(Malformed::MemberType {
+                member: list.member,
+                expected: JsonType::Array,
+            }))
         }
     };
     if list.flattened.iter().any(|k| root.contains_key(*k)) {
-        return Err(Error::malformed(format!(
-            "general {} JSON must not also be flattened",
-            list.kind
-        )));
+        return Err(Error::Malformed(Malformed::GeneralAndFlattened));
     }
     if items.is_empty() {
-        return Err(Error::malformed(format!("\"{}\" is empty", list.member)));
+        return Err(Error::Malformed(Malformed::EmptyList(list.member)));
     }
     if items.len() > max {
         return Err(Error::TooLarge {
@@ -188,7 +172,7 @@ pub(crate) fn entries<'a>(
         .iter()
         .map(|v| {
             v.as_object()
-                .ok_or_else(|| Error::malformed(format!("each {} must be an object", list.noun)))
+                .ok_or(Error::Malformed(Malformed::ListEntryType(list.member)))
         })
         .collect::<Result<_>>()?;
     Ok((Serialization::General, maps))

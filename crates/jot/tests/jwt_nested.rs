@@ -243,7 +243,10 @@ fn inner_whitespace_is_refused_not_trimmed() {
     .unwrap_err();
     assert_eq!(e.stage, NestedStage::Decrypt);
     assert!(
-        matches!(e.error, Error::Malformed(ref m) if m.contains("whitespace")),
+        matches!(
+            e.error,
+            Error::Malformed(jot::error::Malformed::NestedJwtWhitespace)
+        ),
         "{e}"
     );
     // Without the newline the same content verifies, and the first step

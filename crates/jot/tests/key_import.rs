@@ -1,6 +1,7 @@
 //! Importing keys made by OpenSSL (fixtures in tests/data/keys, see gen.sh).
 
 use der::{Decode, Encode};
+use jot::error::{DerStructure, InvalidKey, PemError};
 use jot::jwk::{EcCurve, Jwk, KeyParams, KeyType, OkpCurve};
 use jot::key::{import, SigningKey, VerifyingKey};
 use jot::{Algorithm, Error};
@@ -19,13 +20,10 @@ fn der(name: &str) -> Vec<u8> {
     std::fs::read(path(name)).unwrap()
 }
 
-fn is_invalid_key(r: jot::Result<Jwk>, needle: &str) {
+fn is_invalid_key(r: jot::Result<Jwk>, expected: InvalidKey) {
     match r {
-        Err(Error::InvalidKey(msg)) => assert!(
-            msg.contains(needle),
-            "message {msg:?} does not mention {needle:?}"
-        ),
-        other => panic!("expected InvalidKey({needle:?}), got {other:?}"),
+        Err(Error::InvalidKey(why)) => assert_eq!(why, expected),
+        other => panic!("expected InvalidKey({expected:?}), got {other:?}"),
     }
 }
 
@@ -178,10 +176,10 @@ fn sec1_without_curve_needs_the_caller_to_name_it() {
     let mut k = sec1::EcPrivateKey::from_der(&original).unwrap();
     k.parameters = None;
     let bare = k.to_der().unwrap();
-    is_invalid_key(Jwk::from_der(&bare), "pass the curve");
+    is_invalid_key(Jwk::from_der(&bare), InvalidKey::Sec1WithoutCurve);
     let pem_text =
         der::pem::encode_string("EC PRIVATE KEY", der::pem::LineEnding::LF, &bare).unwrap();
-    is_invalid_key(Jwk::from_pem(&pem_text), "pass the curve");
+    is_invalid_key(Jwk::from_pem(&pem_text), InvalidKey::Sec1WithoutCurve);
 
     let expected = Jwk::from_der(&original).unwrap();
     assert_eq!(
@@ -195,7 +193,10 @@ fn sec1_without_curve_needs_the_caller_to_name_it() {
     // A curve that contradicts the key's own is an error, not an override.
     is_invalid_key(
         import::from_der_with_curve(&original, EcCurve::P384),
-        "expected",
+        InvalidKey::CurveMismatch {
+            found: "P-256",
+            expected: "P-384",
+        },
     );
     // Without the point, the wrong curve cannot even derive a public key.
     assert!(import::from_der_with_curve(&bare, EcCurve::P384).is_err());
@@ -214,7 +215,10 @@ fn ec_private_key_must_match_its_public_point() {
     let other_point = [&[4u8][..], &o.x, &o.y].concat();
     let mut k = sec1::EcPrivateKey::from_der(&a).unwrap();
     k.public_key = Some(&other_point);
-    is_invalid_key(Jwk::from_der(&k.to_der().unwrap()), "does not match");
+    is_invalid_key(
+        Jwk::from_der(&k.to_der().unwrap()),
+        InvalidKey::KeyPairMismatch,
+    );
 }
 
 #[test]
@@ -222,7 +226,10 @@ fn ec_point_off_the_curve_is_rejected() {
     let mut spki = der("ec-p256.spki.der");
     let last = spki.len() - 1;
     spki[last] ^= 1; // y changes, x does not: no longer on the curve
-    is_invalid_key(Jwk::from_der(&spki), "not on curve");
+    is_invalid_key(
+        Jwk::from_der(&spki),
+        InvalidKey::NotOnCurve { curve: "P-256" },
+    );
 }
 
 #[test]
@@ -236,7 +243,10 @@ fn compressed_ec_points_are_refused_with_a_clear_error() {
         algorithm: info.algorithm,
         subject_public_key: der::asn1::BitStringRef::from_bytes(&compressed).unwrap(),
     };
-    is_invalid_key(Jwk::from_der(&info.to_der().unwrap()), "compressed");
+    is_invalid_key(
+        Jwk::from_der(&info.to_der().unwrap()),
+        InvalidKey::CompressedPoint,
+    );
 }
 
 #[test]
@@ -257,7 +267,10 @@ fn okp_public_key_is_derived_and_checked() {
         let mut bad = good.clone();
         bad[0] ^= 1;
         info.public_key = Some(der::asn1::BitStringRef::from_bytes(&bad).unwrap());
-        is_invalid_key(Jwk::from_der(&info.to_der().unwrap()), "does not match");
+        is_invalid_key(
+            Jwk::from_der(&info.to_der().unwrap()),
+            InvalidKey::KeyPairMismatch,
+        );
     }
 }
 
@@ -388,10 +401,10 @@ fn rsa_exponent_one_is_rejected() {
         }
         .to_der()
         .unwrap();
-        is_invalid_key(Jwk::from_der(&bad), "exponent");
+        is_invalid_key(Jwk::from_der(&bad), InvalidKey::RsaExponent);
         let text =
             der::pem::encode_string("RSA PUBLIC KEY", der::pem::LineEnding::LF, &bad).unwrap();
-        is_invalid_key(Jwk::from_pem(&text), "exponent");
+        is_invalid_key(Jwk::from_pem(&text), InvalidKey::RsaExponent);
     }
 }
 
@@ -400,12 +413,15 @@ fn encrypted_pkcs8() {
     let plain = Jwk::from_pem(&pem("ec-p256.pkcs8.pem")).unwrap();
     let enc = pem("ec-p256.enc.pem");
     assert_eq!(Jwk::from_encrypted_pem(&enc, b"jot-test").unwrap(), plain);
-    is_invalid_key(Jwk::from_encrypted_pem(&enc, b"wrong"), "password");
-    is_invalid_key(Jwk::from_pem(&enc), "from_encrypted_pem");
+    is_invalid_key(
+        Jwk::from_encrypted_pem(&enc, b"wrong"),
+        InvalidKey::WrongPassword,
+    );
+    is_invalid_key(Jwk::from_pem(&enc), InvalidKey::Encrypted);
     // An unencrypted key given to the encrypted entry point is refused.
     is_invalid_key(
         Jwk::from_encrypted_pem(&pem("ec-p256.pkcs8.pem"), b"jot-test"),
-        "expected an ENCRYPTED PRIVATE KEY",
+        InvalidKey::NotEncrypted,
     );
 
     let rsa = Jwk::from_pem(&pem("rsa2048.pkcs8.pem")).unwrap();
@@ -413,7 +429,10 @@ fn encrypted_pkcs8() {
         import::from_encrypted_der(&der("rsa2048.enc.der"), b"jot-test").unwrap(),
         rsa
     );
-    is_invalid_key(Jwk::from_der(&der("rsa2048.enc.der")), "from_encrypted_der");
+    is_invalid_key(
+        Jwk::from_der(&der("rsa2048.enc.der")),
+        InvalidKey::Encrypted,
+    );
     let ed = Jwk::from_pem(&pem("ed25519.pkcs8.pem")).unwrap();
     assert_eq!(
         import::from_encrypted_pem(&pem("ed25519.enc-scrypt.pem"), b"jot-test").unwrap(),
@@ -425,50 +444,68 @@ fn encrypted_pkcs8() {
 fn legacy_encrypted_pem_is_refused_with_advice() {
     is_invalid_key(
         Jwk::from_pem(&pem("ec-p256.legacy-enc.pem")),
-        "legacy OpenSSL-encrypted",
+        InvalidKey::Pem(PemError::LegacyEncryption),
     );
 }
 
 #[test]
 fn garbage_is_an_invalid_key() {
-    is_invalid_key(Jwk::from_pem(""), "no PEM block");
-    is_invalid_key(Jwk::from_pem("hello world"), "no PEM block");
+    is_invalid_key(Jwk::from_pem(""), InvalidKey::Pem(PemError::NoBlock));
+    is_invalid_key(
+        Jwk::from_pem("hello world"),
+        InvalidKey::Pem(PemError::NoBlock),
+    );
     is_invalid_key(
         Jwk::from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n"),
-        "no END line",
+        InvalidKey::Pem(PemError::Unterminated),
     );
     is_invalid_key(
         Jwk::from_pem("-----BEGIN PUBLIC KEY-----\n!!!!\n-----END PUBLIC KEY-----\n"),
-        "base64",
+        InvalidKey::Pem(PemError::Base64),
     );
     is_invalid_key(
         Jwk::from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"),
-        "malformed",
+        InvalidKey::Der(DerStructure::Spki),
     );
-    is_invalid_key(Jwk::from_der(b""), "DER structure");
-    is_invalid_key(Jwk::from_der(b"\x30\x03\x02\x01\x00"), "DER structure");
-    is_invalid_key(Jwk::from_der(&[0xff; 64]), "DER structure");
+    is_invalid_key(Jwk::from_der(b""), InvalidKey::UnknownStructure);
+    is_invalid_key(
+        Jwk::from_der(b"\x30\x03\x02\x01\x00"),
+        InvalidKey::UnknownStructure,
+    );
+    is_invalid_key(Jwk::from_der(&[0xff; 64]), InvalidKey::UnknownStructure);
     let mut truncated = der("rsa2048.pkcs8.der");
     truncated.truncate(truncated.len() - 10);
-    is_invalid_key(Jwk::from_der(&truncated), "DER structure");
+    is_invalid_key(Jwk::from_der(&truncated), InvalidKey::UnknownStructure);
     let mut trailing = der("ec-p256.spki.der");
     trailing.push(0);
-    is_invalid_key(Jwk::from_der(&trailing), "DER structure");
+    is_invalid_key(Jwk::from_der(&trailing), InvalidKey::UnknownStructure);
 }
 
 #[test]
 fn wrong_or_unknown_pem_labels() {
     let spki = pem("ec-p256.spki.pem");
     let relabelled = spki.replace("PUBLIC KEY", "CERTIFICATE REQUEST");
-    is_invalid_key(Jwk::from_pem(&relabelled), "unsupported PEM label");
+    is_invalid_key(
+        Jwk::from_pem(&relabelled),
+        InvalidKey::Pem(PemError::UnsupportedLabel("CERTIFICATE REQUEST".into())),
+    );
     let openssh = spki.replace("PUBLIC KEY", "OPENSSH PRIVATE KEY");
-    is_invalid_key(Jwk::from_pem(&openssh), "OPENSSH PRIVATE KEY");
+    is_invalid_key(
+        Jwk::from_pem(&openssh),
+        InvalidKey::Pem(PemError::UnsupportedLabel("OPENSSH PRIVATE KEY".into())),
+    );
     // The label decides the structure: an SPKI labelled as a private key
     // is not silently accepted as something else.
     let mislabelled = spki.replace("PUBLIC KEY", "PRIVATE KEY");
-    is_invalid_key(Jwk::from_pem(&mislabelled), "PKCS#8");
+    is_invalid_key(
+        Jwk::from_pem(&mislabelled),
+        InvalidKey::Der(DerStructure::Pkcs8),
+    );
     let mislabelled = pem("rsa2048.pkcs1pub.pem").replace("RSA PUBLIC KEY", "CERTIFICATE");
-    is_invalid_key(Jwk::from_pem(&mislabelled), "certificate");
+    is_invalid_key(
+        Jwk::from_pem(&mislabelled),
+        InvalidKey::Der(DerStructure::Certificate),
+    );
 }
 
 #[test]
@@ -483,7 +520,10 @@ fn unsupported_algorithms_name_the_oid() {
         },
         subject_public_key: info.subject_public_key,
     };
-    is_invalid_key(Jwk::from_der(&info.to_der().unwrap()), "1.2.840.10040.4.1");
+    is_invalid_key(
+        Jwk::from_der(&info.to_der().unwrap()),
+        InvalidKey::UnsupportedOid("1.2.840.10040.4.1".into()),
+    );
 }
 
 #[test]
@@ -555,6 +595,6 @@ fn ec_public_point_encoding_must_be_uncompressed_or_compressed() {
     };
     assert_eq!(with(&compressed).unwrap(), expected);
     compressed[0] ^= 1; // the other y
-    is_invalid_key(with(&compressed), "does not match");
-    is_invalid_key(with(&hybrid), "malformed");
+    is_invalid_key(with(&compressed), InvalidKey::KeyPairMismatch);
+    is_invalid_key(with(&hybrid), InvalidKey::InvalidPublicKey);
 }

@@ -113,7 +113,11 @@ fn group_jwk(file: &str, g: &Value) -> Result<Jwk, Error> {
             let x = coordinate(str_at(g, "/publicKey/wx"), len);
             let y = coordinate(str_at(g, "/publicKey/wy"), len);
             let (Some(x), Some(y)) = (x, y) else {
-                return Err(Error::InvalidKey("coordinate too long".into()));
+                return Err(Error::InvalidKey(jot::error::InvalidKey::MemberLength {
+                    member: "x",
+                    expected: len,
+                    actual: len + 1,
+                }));
             };
             format!(
                 r#"{{"kty":"EC","crv":"{crv}","x":"{}","y":"{}"}}"#,
@@ -164,7 +168,9 @@ fn run(file: &str, algs: &[Algorithm]) {
     for g in groups {
         // Cross-check our component-built key against the file's own JWK.
         let jwk = if matches!(family(file), Family::Hmac) {
-            Err(Error::InvalidKey("per-test key".into()))
+            Err(Error::InvalidKey(jot::error::InvalidKey::MissingMember(
+                "k",
+            )))
         } else {
             group_jwk(file, g)
         };

@@ -43,7 +43,12 @@ pub fn sign(a: JwsSignArgs) -> Result<u8> {
     }
     let failed = |e: jot::Error| {
         let f = Failure::config("cannot sign", &e);
-        if a.unencoded && !a.detached && matches!(e, jot::Error::Malformed(_)) {
+        if matches!(
+            e,
+            jot::Error::Malformed(
+                jot::error::Malformed::UnencodedNotUtf8 | jot::error::Malformed::UnencodedDot
+            )
+        ) {
             f.hint(
                 "an unencoded payload inside the token must be UTF-8 (compact: without '.'); \
                  with --detached it may be any bytes",

@@ -130,7 +130,7 @@ fn check(
     if format.is_json() {
         // RFC 7519 §7.2: a JWT is a compact serialization.
         return Err(Failure::rejected(&jot::Error::Malformed(
-            "a JWT uses the compact serialization; this is JSON".into(),
+            jot::error::Malformed::JwtNotCompact,
         ))
         .hint("use `jot jws verify` or `jot jwe decrypt` for JSON serializations"));
     }

@@ -131,7 +131,12 @@ pub fn encryption_key(
             let what = alg.map(|a| format!(" as {a}")).unwrap_or_default();
             let f = Failure::config(format!("cannot encrypt with this key{what}"), &e);
             match (&e, loaded) {
-                (E::WeakKey(_), _) => f.hint("use a stronger key (RSA: at least 2048 bits)"),
+                (E::WeakKey(jot::error::WeakKey::SmallRsa { minimum, .. }), _) => f.hint(format!(
+                    "use a stronger key: RSA of at least {minimum} bits"
+                )),
+                (E::WeakKey(jot::error::WeakKey::Roca), _) => {
+                    f.hint("generate a new key: this one can be factored")
+                }
                 (_, Loaded::Key(k)) => f.hint(encrypt_hint(k)),
                 _ => f,
             }

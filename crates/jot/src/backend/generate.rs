@@ -2,6 +2,7 @@
 //! bytes) for the key layer's import code to parse and check, as it does
 //! any imported key.
 
+use crate::error::InvalidKey;
 use aws_lc_rs::encoding::{AsBigEndian, AsDer, Curve25519SeedBin, Pkcs8V1Der};
 use aws_lc_rs::signature::{EcdsaKeyPair, Ed25519KeyPair, PqdsaKeyPair};
 use aws_lc_rs::{agreement, rand, rsa};
@@ -22,11 +23,7 @@ pub(crate) fn rsa(bits: usize) -> Result<impl AsRef<[u8]>> {
         3072 => rsa::KeySize::Rsa3072,
         4096 => rsa::KeySize::Rsa4096,
         8192 => rsa::KeySize::Rsa8192,
-        _ => {
-            return Err(Error::invalid_key(format!(
-                "RSA keys are generated with 2048, 3072, 4096 or 8192 bits, not {bits}"
-            )))
-        }
+        _ => return Err(Error::InvalidKey(InvalidKey::UnsupportedSize(bits))),
     };
     let pair = rsa::KeyPair::generate(size).map_err(|_| failed())?;
     let der: Pkcs8V1Der<'static> = pair.as_der().map_err(|_| failed())?;

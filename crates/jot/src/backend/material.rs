@@ -4,6 +4,7 @@
 //! preparation code call these; they return what they compute and leave
 //! the policy (which checks, which errors) to the caller.
 
+use crate::error::InvalidKey;
 use aws_lc_rs::encoding::{AsDer, AsRawBytes, Pkcs8V1Der, PublicKeyX509Der};
 use aws_lc_rs::rsa::{self, KeyPairComponents, PublicKeyComponents};
 use aws_lc_rs::signature::{
@@ -46,7 +47,7 @@ pub(crate) fn rsa_key_pair(r: &RsaParams) -> Result<Option<rsa::KeyPair>> {
     };
     rsa::KeyPair::from_components(&components)
         .map(Some)
-        .map_err(|_| Error::invalid_key("inconsistent RSA private key"))
+        .map_err(|_| Error::InvalidKey(InvalidKey::RsaPrivate))
 }
 
 /// The PKCS#8 form of a private RSA JWK, checked as [`rsa_key_pair`]
@@ -57,7 +58,7 @@ pub(crate) fn rsa_pkcs8(r: &RsaParams) -> Result<Option<Pkcs8V1Der<'static>>> {
     };
     pair.as_der()
         .map(Some)
-        .map_err(|_| Error::invalid_key("cannot encode RSA private key"))
+        .map_err(|_| Error::InvalidKey(InvalidKey::Encode))
 }
 
 /// The SubjectPublicKeyInfo of an RSA public key.
@@ -67,7 +68,7 @@ pub(crate) fn rsa_spki(r: &RsaParams) -> Result<PublicKeyX509Der<'static>> {
         e: r.e.as_slice(),
     }
     .as_der()
-    .map_err(|_| Error::invalid_key("invalid RSA public key"))
+    .map_err(|_| Error::InvalidKey(InvalidKey::InvalidPublicKey))
 }
 
 /// The uncompressed public point of a private scalar given as a SEC1
@@ -107,9 +108,9 @@ pub(crate) fn okp_public_from_private(crv: OkpCurve, d: &[u8]) -> Option<Vec<u8>
 pub(crate) fn ml_dsa_signing(alg: AkpAlgorithm) -> Result<&'static PqdsaSigningAlgorithm> {
     match descriptor(alg.algorithm()).imp {
         Imp::MlDsa { sign, .. } => Ok(sign),
-        Imp::Hmac(_) | Imp::Rsa { .. } | Imp::Ecdsa { .. } | Imp::EdDsa => Err(Error::invalid_key(
-            format!("{} has no ML-DSA descriptor", alg.name()),
-        )),
+        Imp::Hmac(_) | Imp::Rsa { .. } | Imp::Ecdsa { .. } | Imp::EdDsa => {
+            Err(Error::InvalidKey(InvalidKey::UnsupportedAlgorithm))
+        }
     }
 }
 
@@ -120,15 +121,12 @@ pub(crate) fn ml_dsa_public_from_seed(
     seed: &[u8],
     expanded: Option<&[u8]>,
 ) -> Result<Vec<u8>> {
-    let bad = || Error::invalid_key(format!("invalid {} private key", alg.name()));
+    let bad = || Error::InvalidKey(InvalidKey::InvalidPrivateKey);
     let pair = PqdsaKeyPair::from_seed(ml_dsa_signing(alg)?, seed).map_err(|_| bad())?;
     if let Some(expanded) = expanded {
         let ours = pair.private_key().as_raw_bytes().map_err(|_| bad())?;
         if constant_time::verify_slices_are_equal(ours.as_ref(), expanded).is_err() {
-            return Err(Error::invalid_key(format!(
-                "{} expanded private key does not match its seed",
-                alg.name()
-            )));
+            return Err(Error::InvalidKey(InvalidKey::KeyPairMismatch));
         }
     }
     Ok(pair.public_key().as_ref().to_vec())

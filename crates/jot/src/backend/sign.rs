@@ -3,6 +3,7 @@
 //! (type, size, `key_ops`); this file turns the material it accepted into
 //! the aws-lc-rs object that signs, and keeps that object.
 
+use crate::error::InvalidKey;
 use std::sync::Arc;
 
 use aws_lc_rs::rand::SystemRandom;
@@ -59,7 +60,7 @@ impl Signer {
                     d.expose(),
                     &uncompressed_point(&e.x, &e.y),
                 )
-                .map_err(|_| Error::invalid_key("EC private key does not match its public key"))?;
+                .map_err(|_| Error::InvalidKey(InvalidKey::KeyPairMismatch))?;
                 Signer::Ecdsa(Arc::new(pair))
             }
             KeyParams::Okp(o) => {
@@ -67,20 +68,14 @@ impl Signer {
                 match o.crv {
                     OkpCurve::Ed25519 => {
                         let pair = Ed25519KeyPair::from_seed_and_public_key(d.expose(), &o.x)
-                            .map_err(|_| {
-                                Error::invalid_key(
-                                    "Ed25519 private key does not match its public key",
-                                )
-                            })?;
+                            .map_err(|_| Error::InvalidKey(InvalidKey::KeyPairMismatch))?;
                         Signer::Ed25519(Arc::new(pair))
                     }
                     OkpCurve::Ed448 => {
                         let key = ed448_goldilocks::SigningKey::try_from(d.expose())
-                            .map_err(|_| Error::invalid_key("invalid Ed448 private key"))?;
+                            .map_err(|_| Error::InvalidKey(InvalidKey::InvalidPrivateKey))?;
                         if key.verifying_key().to_bytes().as_slice() != o.x.as_slice() {
-                            return Err(Error::invalid_key(
-                                "Ed448 private key does not match its public key",
-                            ));
+                            return Err(Error::InvalidKey(InvalidKey::KeyPairMismatch));
                         }
                         Signer::Ed448(Arc::new(key))
                     }
@@ -95,13 +90,11 @@ impl Signer {
                     return Err(mismatch(alg));
                 };
                 let pair = PqdsaKeyPair::from_seed(sign, seed.expose())
-                    .map_err(|_| Error::invalid_key(format!("invalid {alg} seed")))?;
+                    .map_err(|_| Error::InvalidKey(InvalidKey::InvalidPrivateKey))?;
                 // RFC 9964 §7.4: a `pub` that is not the seed's would publish
                 // a key that verifies none of this key's signatures.
                 if pair.public_key().as_ref() != a.public.as_slice() {
-                    return Err(Error::invalid_key(format!(
-                        "{alg} private key (seed) does not match its public key"
-                    )));
+                    return Err(Error::InvalidKey(InvalidKey::KeyPairMismatch));
                 }
                 Signer::MlDsa(Arc::new(pair), len)
             }

@@ -2,6 +2,7 @@
 //! the check of a signature. As for signing, the key layer decides whether
 //! a key may be used; this file holds the object that verifies.
 
+use crate::error::InvalidKey;
 use std::sync::{Arc, OnceLock};
 
 use aws_lc_rs::signature::{self, ParsedPublicKey};
@@ -45,7 +46,7 @@ impl Verifier {
                     return Err(mismatch(alg));
                 };
                 let key = ParsedPublicKey::new(verify, der.as_ref())
-                    .map_err(|_| Error::invalid_key("invalid RSA public key"))?;
+                    .map_err(|_| Error::InvalidKey(InvalidKey::InvalidPublicKey))?;
                 Verifier::Parsed(Arc::new(key), 0)
             }
             KeyParams::Ec(e) => {
@@ -62,16 +63,14 @@ impl Verifier {
             }
             KeyParams::Okp(o) => match o.crv {
                 OkpCurve::Ed25519 => {
-                    let invalid = || Error::invalid_key("invalid Ed25519 public key");
+                    let invalid = || Error::InvalidKey(InvalidKey::InvalidPublicKey);
                     let key =
                         ParsedPublicKey::new(&signature::ED25519, &o.x).map_err(|_| invalid())?;
                     let public: [u8; 32] = o.x.as_slice().try_into().map_err(|_| invalid())?;
                     // A small-order key (e.g. the identity) verifies
                     // signatures nobody made: refused, as libsodium does.
                     if !ed25519::is_acceptable_key(&public) {
-                        return Err(Error::invalid_key(
-                            "Ed25519 public key is not a canonical point of large order",
-                        ));
+                        return Err(Error::InvalidKey(InvalidKey::LowOrderPoint));
                     }
                     Verifier::Ed25519(Arc::new(key), public, Arc::default())
                 }
@@ -79,9 +78,9 @@ impl Verifier {
                     let bytes =
                         o.x.as_slice()
                             .try_into()
-                            .map_err(|_| Error::invalid_key("invalid Ed448 public key"))?;
+                            .map_err(|_| Error::InvalidKey(InvalidKey::InvalidPublicKey))?;
                     let key = ed448_goldilocks::VerifyingKey::from_bytes(bytes)
-                        .map_err(|_| Error::invalid_key("invalid Ed448 public key"))?;
+                        .map_err(|_| Error::InvalidKey(InvalidKey::InvalidPublicKey))?;
                     Verifier::Ed448(Arc::new(key))
                 }
                 OkpCurve::X25519 | OkpCurve::X448 => return Err(agreement_only(alg)),
@@ -96,7 +95,7 @@ impl Verifier {
                 // `pub` has the raw length (checked when the JWK was parsed),
                 // so aws-lc-rs reads it as a raw key, never as an SPKI.
                 let key = ParsedPublicKey::new(*verify, &a.public)
-                    .map_err(|_| Error::invalid_key(format!("invalid {alg} public key")))?;
+                    .map_err(|_| Error::InvalidKey(InvalidKey::InvalidPublicKey))?;
                 Verifier::Parsed(Arc::new(key), len)
             }
         })

@@ -2,6 +2,7 @@
 //! (RFC 7515 §4, RFC 7516 §4, RFC 7519 §4), nesting depth is bounded before
 //! the parser recurses.
 
+use crate::error::{JsonType, Malformed};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -228,27 +229,32 @@ pub(crate) fn check_depth(bytes: &[u8], max: usize, part: Part) -> Result<()> {
 }
 
 /// A string member of a JSON serialization (`None` when absent).
-pub(crate) fn member_str<'a>(m: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>> {
+pub(crate) fn member_str<'a>(
+    m: &'a Map<String, Value>,
+    name: &'static str,
+) -> Result<Option<&'a str>> {
     match m.get(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::malformed(format!(
-            "member {name:?} must be a string"
-        ))),
+        Some(_) => Err(Error::Malformed(Malformed::MemberType {
+            member: name,
+            expected: JsonType::String,
+        })),
     }
 }
 
 /// An object member of a JSON serialization (`None` when absent).
 pub(crate) fn member_obj<'a>(
     m: &'a Map<String, Value>,
-    name: &str,
+    name: &'static str,
 ) -> Result<Option<&'a Map<String, Value>>> {
     match m.get(name) {
         None => Ok(None),
         Some(Value::Object(o)) => Ok(Some(o)),
-        Some(_) => Err(Error::malformed(format!(
-            "member {name:?} must be an object"
-        ))),
+        Some(_) => Err(Error::Malformed(Malformed::MemberType {
+            member: name,
+            expected: JsonType::Object,
+        })),
     }
 }
 

@@ -7,6 +7,7 @@ use super::encrypt::{produce, EncryptOptions, Recipient};
 use super::header::{self, JweHeader};
 use super::key::EncryptionKey;
 use crate::encoding::b64;
+use crate::error::Malformed;
 use crate::error::{Error, Part, Result};
 use crate::limits::Limits;
 
@@ -95,7 +96,7 @@ pub(crate) fn split(token: &str) -> Result<[&str; 5]> {
     match (n, it.next()) {
         (5, None) => Ok(parts),
         (3, _) => Err(Error::NotJwe),
-        _ => Err(Error::malformed("a compact JWE has five segments")),
+        _ => Err(Error::Malformed(Malformed::JweSegments)),
     }
 }
 

@@ -7,6 +7,7 @@
 //! inspector shows only what a decrypter would parse. Algorithm names are
 //! not checked: showing a token with an unknown `alg` is the point.
 
+use crate::error::Malformed;
 use serde_json::{Map, Value};
 
 use crate::encoding::{b64, json};
@@ -105,7 +106,7 @@ pub(crate) fn from_json(root: &Map<String, Value>, limits: &Limits) -> Result<Un
             )?,
         });
     }
-    let part = |name: &str, part: Part| -> Result<Vec<u8>> {
+    let part = |name: &'static str, part: Part| -> Result<Vec<u8>> {
         b64::decode(json::member_str(root, name)?.unwrap_or(""), part)
     };
     Ok(UnverifiedJwe {
@@ -115,7 +116,7 @@ pub(crate) fn from_json(root: &Map<String, Value>, limits: &Limits) -> Result<Un
         iv: part("iv", Part::Iv)?,
         ciphertext: b64::decode(
             json::member_str(root, "ciphertext")?
-                .ok_or_else(|| Error::malformed("missing \"ciphertext\""))?,
+                .ok_or(Error::Malformed(Malformed::MissingMember("ciphertext")))?,
             Part::Ciphertext,
         )?,
         tag: part("tag", Part::Tag)?,

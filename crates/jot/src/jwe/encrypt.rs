@@ -1,6 +1,7 @@
 //! Producing a JWE: one CEK, per-recipient key management, one content
 //! encryption.
 
+use crate::error::Malformed;
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
@@ -302,14 +303,12 @@ pub(crate) fn produce(
     compact: bool,
 ) -> Result<Produced> {
     let Some(first) = recipients.first() else {
-        return Err(Error::malformed("a JWE needs at least one recipient"));
+        return Err(Error::Malformed(Malformed::NoRecipients));
     };
     let enc = opts.enc;
     let single = recipients.len() == 1;
     if !single && recipients.iter().any(|r| r.key.alg.is_direct()) {
-        return Err(Error::malformed(
-            "dir and ECDH-ES can only be used with a single recipient",
-        ));
+        return Err(Error::Malformed(Malformed::DirectWithSeveralRecipients));
     }
     let mut protected = opts.protected.clone();
     let shared = |k: &str| opts.unprotected.as_ref().is_some_and(|u| u.contains_key(k));
@@ -366,7 +365,7 @@ pub(crate) fn produce(
     };
     let views: Vec<Map<String, Value>> = recipients.iter().map(view).collect();
     let Some(first_view) = views.first() else {
-        return Err(Error::malformed("a JWE needs at least one recipient"));
+        return Err(Error::Malformed(Malformed::NoRecipients));
     };
     let (cek, direct_params) = match direct_cek(first, enc, first_view)? {
         Some(x) => x,
@@ -410,9 +409,7 @@ pub(crate) fn produce(
             || opts.aad.is_some()
             || out_recipients.first().is_some_and(|r| r.0.is_some()))
     {
-        return Err(Error::malformed(
-            "the compact serialization has only a protected header",
-        ));
+        return Err(Error::Malformed(Malformed::CompactHeaderOnly));
     }
     // Nothing protected (RFC 7520 §5.12): the protected header is absent
     // and the AAD starts from the empty string (RFC 7516 §5.1 step 14).

@@ -1,6 +1,7 @@
 //! JWE JSON serialization (RFC 7516 §7.2): general (several recipients) and
 //! flattened.
 
+use crate::error::Malformed;
 use serde_json::{Map, Value};
 
 use super::compact::Decrypted;
@@ -105,7 +106,7 @@ pub fn decrypt(
     let iv = b64::decode(json::member_str(&root, "iv")?.unwrap_or(""), Part::Iv)?;
     let ct = b64::decode(
         json::member_str(&root, "ciphertext")?
-            .ok_or_else(|| Error::malformed("missing \"ciphertext\""))?,
+            .ok_or(Error::Malformed(Malformed::MissingMember("ciphertext")))?,
         Part::Ciphertext,
     )?;
     let tag = b64::decode(json::member_str(&root, "tag")?.unwrap_or(""), Part::Tag)?;

@@ -1,5 +1,6 @@
 //! JWE keys: material prepared once for one key management algorithm.
 
+use crate::error::{InvalidKey, WeakKey};
 use std::fmt;
 use std::sync::Arc;
 
@@ -118,10 +119,10 @@ fn check(jwk: &Jwk, alg: KeyManagement, ops: &[KeyOp]) -> Result<()> {
     let ok = match alg {
         KeyManagement::Rsa(_) => match &jwk.params {
             KeyParams::Rsa(r) if r.modulus_bits() < MIN_RSA_BITS => {
-                return Err(Error::WeakKey(format!(
-                    "RSA key of {} bits; at least {MIN_RSA_BITS} are required",
-                    r.modulus_bits()
-                )));
+                return Err(Error::WeakKey(WeakKey::SmallRsa {
+                    bits: r.modulus_bits(),
+                    minimum: MIN_RSA_BITS,
+                }));
             }
             KeyParams::Rsa(r) => {
                 crate::key::refuse_roca(r)?;
@@ -170,7 +171,7 @@ fn ecdh_public(jwk: &Jwk, curve: EcdhCurve) -> Result<EcdhPublicKey> {
         KeyParams::Ec(e) => EcdhPublicKey::from_ec_coordinates(curve, &e.x, &e.y),
         KeyParams::Okp(o) => EcdhPublicKey::from_okp(curve, &o.x),
         KeyParams::Oct { .. } | KeyParams::Rsa(_) | KeyParams::Akp(_) => {
-            Err(Error::invalid_key("not an ECDH key"))
+            Err(Error::InvalidKey(InvalidKey::WrongKind))
         }
     }
 }
@@ -226,7 +227,7 @@ impl EncryptionKey {
             ));
         }
         if password.is_empty() {
-            return Err(Error::invalid_key("the password is empty"));
+            return Err(Error::InvalidKey(InvalidKey::EmptyPassword));
         }
         Ok(EncryptionKey {
             alg,
@@ -310,9 +311,7 @@ impl DecryptionKey {
                 let key = EcdhPrivateKey::from_bytes(curve, d.expose())?;
                 // The private key must belong to the public key it came with.
                 if key.public_key()? != ecdh_public(jwk, curve)? {
-                    return Err(Error::invalid_key(
-                        "private key does not match its public key",
-                    ));
+                    return Err(Error::InvalidKey(InvalidKey::KeyPairMismatch));
                 }
                 DecKey::Ecdh(Arc::new(key))
             }

@@ -19,6 +19,7 @@ pub use set::JwkSet;
 pub use thumbprint::ThumbprintHash;
 pub use usage::{KeyOp, KeyUse};
 
+use crate::error::InvalidKey;
 use serde_json::{Map, Value};
 
 use crate::encoding::b64;
@@ -114,7 +115,7 @@ impl Jwk {
     /// An `oct` key holding `secret`.
     pub fn from_secret(secret: &[u8]) -> Result<Self> {
         if secret.is_empty() {
-            return Err(Error::invalid_key("oct key is empty"));
+            return Err(Error::InvalidKey(InvalidKey::EmptySecret));
         }
         Ok(Jwk::new(KeyParams::Oct {
             k: crate::secret::SecretBytes::from_slice(secret),
@@ -148,17 +149,17 @@ impl Jwk {
                 let mut ops = Vec::with_capacity(a.len());
                 for v in a {
                     let Value::String(s) = v else {
-                        return Err(Error::invalid_key("key_ops must be an array of strings"));
+                        return Err(Error::InvalidKey(InvalidKey::MemberType("key_ops")));
                     };
                     let s = KeyOp::from_name(&s);
                     if ops.contains(&s) {
-                        return Err(Error::invalid_key("key_ops lists a value twice"));
+                        return Err(Error::InvalidKey(InvalidKey::DuplicateKeyOp));
                     }
                     ops.push(s);
                 }
                 Some(ops)
             }
-            Some(_) => return Err(Error::invalid_key("key_ops must be an array of strings")),
+            Some(_) => return Err(Error::InvalidKey(InvalidKey::MemberType("key_ops"))),
         };
         let alg = take_string(&mut map, "alg")?;
         let x5u = take_string(&mut map, "x5u")?;
@@ -168,21 +169,17 @@ impl Jwk {
                 let mut certs = Vec::with_capacity(a.len());
                 for v in a {
                     let Value::String(s) = v else {
-                        return Err(Error::invalid_key("x5c must be an array of strings"));
+                        return Err(Error::InvalidKey(InvalidKey::MemberType("x5c")));
                     };
                     // RFC 7517 §4.7: standard base64 with padding, not base64url.
                     let der = base64_simd::STANDARD
                         .decode_to_vec(s.as_bytes())
-                        .map_err(|_| Error::invalid_key("x5c entry is not valid base64"))?;
+                        .map_err(|_| Error::InvalidKey(InvalidKey::MemberEncoding("x5c")))?;
                     certs.push(der);
                 }
                 Some(certs)
             }
-            Some(_) => {
-                return Err(Error::invalid_key(
-                    "x5c must be a non-empty array of strings",
-                ))
-            }
+            Some(_) => return Err(Error::InvalidKey(InvalidKey::MemberType("x5c"))),
         };
         let x5t = take_b64(&mut map, "x5t", Some(20))?;
         let x5t_s256 = take_b64(&mut map, "x5t#S256", Some(32))?;
@@ -195,7 +192,7 @@ impl Jwk {
                 KeyUse::Other(_) => true,
             };
             if !consistent {
-                return Err(Error::invalid_key("use and key_ops contradict each other"));
+                return Err(Error::InvalidKey(InvalidKey::UseConflictsWithKeyOps));
             }
         }
         Ok(Jwk {
@@ -355,34 +352,38 @@ impl std::str::FromStr for Jwk {
     }
 }
 
-pub(crate) fn take_string(map: &mut Map<String, Value>, name: &str) -> Result<Option<String>> {
+pub(crate) fn take_string(
+    map: &mut Map<String, Value>,
+    name: &'static str,
+) -> Result<Option<String>> {
     match map.remove(name) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(Error::invalid_key(format!("{name} must be a string"))),
+        Some(_) => Err(Error::InvalidKey(InvalidKey::MemberType(name))),
     }
 }
 
 pub(crate) fn take_b64(
     map: &mut Map<String, Value>,
-    name: &str,
+    name: &'static str,
     len: Option<usize>,
 ) -> Result<Option<Vec<u8>>> {
     match map.remove(name) {
         None => Ok(None),
         Some(Value::String(s)) => {
             let v = b64::decode(s.as_bytes(), Part::Key)
-                .map_err(|_| Error::invalid_key(format!("{name} is not valid base64url")))?;
+                .map_err(|_| Error::InvalidKey(InvalidKey::MemberEncoding(name)))?;
             if let Some(l) = len {
                 if v.len() != l {
-                    return Err(Error::invalid_key(format!(
-                        "{name} must be {l} bytes, not {}",
-                        v.len()
-                    )));
+                    return Err(Error::InvalidKey(InvalidKey::MemberLength {
+                        member: name,
+                        expected: l,
+                        actual: v.len(),
+                    }));
                 }
             }
             Ok(Some(v))
         }
-        Some(_) => Err(Error::invalid_key(format!("{name} must be a string"))),
+        Some(_) => Err(Error::InvalidKey(InvalidKey::MemberType(name))),
     }
 }

@@ -1,13 +1,14 @@
 //! Key material per key type, with the checks RFC 7518 §6 and RFC 8037 ask
 //! for at import time.
 
+use crate::error::InvalidKey;
 use serde_json::{Map, Value};
 use std::fmt;
 
 use super::{take_string, MAX_RSA_BITS};
 pub use crate::curve::EcCurve;
 use crate::encoding::b64;
-use crate::error::{Error, Part, Result, Shown};
+use crate::error::{Error, Part, Result};
 use crate::secret::SecretBytes;
 use zeroize::Zeroize;
 
@@ -313,11 +314,7 @@ impl KeyParams {
     /// The public half; an error for `oct`.
     pub fn to_public(&self) -> Result<KeyParams> {
         Ok(match self {
-            KeyParams::Oct { .. } => {
-                return Err(Error::invalid_key(
-                    "a symmetric (oct) key has no public half",
-                ))
-            }
+            KeyParams::Oct { .. } => return Err(Error::InvalidKey(InvalidKey::NoPublicKey)),
             KeyParams::Rsa(r) => KeyParams::Rsa(RsaParams {
                 n: r.n.clone(),
                 e: r.e.clone(),
@@ -395,14 +392,16 @@ impl KeyParams {
     }
 }
 
-fn required_b64(map: &mut Map<String, Value>, name: &str) -> Result<Vec<u8>> {
-    super::take_b64(map, name, None)?
-        .ok_or_else(|| Error::invalid_key(format!("missing member {name:?}")))
+fn required_b64(map: &mut Map<String, Value>, name: &'static str) -> Result<Vec<u8>> {
+    super::take_b64(map, name, None)?.ok_or(Error::InvalidKey(InvalidKey::MissingMember(name)))
 }
 
 /// A private member: decoded into [`SecretBytes`], and its base64url text
 /// (a copy of the secret) wiped before it is freed.
-fn optional_secret(map: &mut Map<String, Value>, name: &str) -> Result<Option<SecretBytes>> {
+fn optional_secret(
+    map: &mut Map<String, Value>,
+    name: &'static str,
+) -> Result<Option<SecretBytes>> {
     match map.remove(name) {
         None => Ok(None),
         Some(Value::String(mut text)) => {
@@ -410,9 +409,9 @@ fn optional_secret(map: &mut Map<String, Value>, name: &str) -> Result<Option<Se
             text.zeroize();
             decoded
                 .map(Some)
-                .map_err(|_| Error::invalid_key(format!("{name} is not valid base64url")))
+                .map_err(|_| Error::InvalidKey(InvalidKey::MemberEncoding(name)))
         }
-        Some(_) => Err(Error::invalid_key(format!("{name} must be a string"))),
+        Some(_) => Err(Error::InvalidKey(InvalidKey::MemberType(name))),
     }
 }
 
@@ -427,43 +426,47 @@ fn strip_leading_zeros(mut v: Vec<u8>) -> Vec<u8> {
 
 /// The error for an EC point that is not on its curve.
 pub(crate) fn not_on_curve(crv: EcCurve) -> Error {
-    Error::invalid_key(format!("the point is not on curve {}", crv.name()))
+    Error::InvalidKey(InvalidKey::NotOnCurve { curve: crv.name() })
+}
+
+/// A member that must decode to exactly `expected` bytes.
+fn check_len(member: &'static str, value: &[u8], expected: usize) -> Result<()> {
+    if value.len() == expected {
+        return Ok(());
+    }
+    Err(Error::InvalidKey(InvalidKey::MemberLength {
+        member,
+        expected,
+        actual: value.len(),
+    }))
 }
 
 pub(super) fn parse(map: &mut Map<String, Value>, max_rsa_bits: usize) -> Result<KeyParams> {
     let kty =
-        take_string(map, "kty")?.ok_or_else(|| Error::invalid_key("missing member \"kty\""))?;
+        take_string(map, "kty")?.ok_or(Error::InvalidKey(InvalidKey::MissingMember("kty")))?;
     match kty.as_str() {
         "oct" => {
             let k = optional_secret(map, "k")?
-                .ok_or_else(|| Error::invalid_key("missing member \"k\""))?;
+                .ok_or(Error::InvalidKey(InvalidKey::MissingMember("k")))?;
             if k.is_empty() {
-                return Err(Error::invalid_key("oct key is empty"));
+                return Err(Error::InvalidKey(InvalidKey::EmptySecret));
             }
             Ok(KeyParams::Oct { k })
         }
         "RSA" => parse_rsa(map, max_rsa_bits).map(KeyParams::Rsa),
         "EC" => {
             let crv = take_string(map, "crv")?
-                .ok_or_else(|| Error::invalid_key("missing member \"crv\""))?;
-            let crv = EcCurve::from_name(&crv).ok_or_else(|| {
-                Error::invalid_key(format!("unsupported EC curve {}", Shown(&crv)))
-            })?;
+                .ok_or(Error::InvalidKey(InvalidKey::MissingMember("crv")))?;
+            let crv =
+                EcCurve::from_name(&crv).ok_or(Error::InvalidKey(InvalidKey::UnsupportedCurve))?;
             let n = crv.coordinate_len();
             let x = required_b64(map, "x")?;
             let y = required_b64(map, "y")?;
             let d = optional_secret(map, "d")?;
-            if x.len() != n || y.len() != n {
-                return Err(Error::invalid_key(format!(
-                    "{} coordinates must be {n} bytes each",
-                    crv.name()
-                )));
-            }
-            if d.as_ref().is_some_and(|d| d.len() != n) {
-                return Err(Error::invalid_key(format!(
-                    "{} private key must be {n} bytes",
-                    crv.name()
-                )));
+            check_len("x", &x, n)?;
+            check_len("y", &y, n)?;
+            if let Some(d) = &d {
+                check_len("d", d.expose(), n)?;
             }
             // Refused before anything can use the key (invalid-curve
             // attacks), by the backend's point check below this layer.
@@ -474,26 +477,20 @@ pub(super) fn parse(map: &mut Map<String, Value>, max_rsa_bits: usize) -> Result
         }
         "OKP" => {
             let crv = take_string(map, "crv")?
-                .ok_or_else(|| Error::invalid_key("missing member \"crv\""))?;
-            let crv = OkpCurve::from_name(&crv).ok_or_else(|| {
-                Error::invalid_key(format!("unsupported OKP curve {}", Shown(&crv)))
-            })?;
+                .ok_or(Error::InvalidKey(InvalidKey::MissingMember("crv")))?;
+            let crv =
+                OkpCurve::from_name(&crv).ok_or(Error::InvalidKey(InvalidKey::UnsupportedCurve))?;
             let x = required_b64(map, "x")?;
             let d = optional_secret(map, "d")?;
             let n = crv.key_len();
-            if x.len() != n || d.as_ref().is_some_and(|d| d.len() != n) {
-                return Err(Error::invalid_key(format!(
-                    "{} keys must be {n} bytes",
-                    crv.name()
-                )));
+            check_len("x", &x, n)?;
+            if let Some(d) = &d {
+                check_len("d", d.expose(), n)?;
             }
             Ok(KeyParams::Okp(OkpParams { crv, x, d }))
         }
         "AKP" => parse_akp(map).map(KeyParams::Akp),
-        other => Err(Error::invalid_key(format!(
-            "unsupported key type {}",
-            Shown(other)
-        ))),
+        _ => Err(Error::InvalidKey(InvalidKey::UnsupportedKeyType)),
     }
 }
 
@@ -502,29 +499,25 @@ pub(super) fn parse(map: &mut Map<String, Value>, max_rsa_bits: usize) -> Result
 /// same name.
 fn parse_akp(map: &mut Map<String, Value>) -> Result<AkpParams> {
     let alg = match map.get("alg") {
-        None => return Err(Error::invalid_key("AKP keys need an \"alg\" member")),
-        Some(Value::String(s)) => AkpAlgorithm::from_name(s)
-            .ok_or_else(|| Error::invalid_key(format!("unsupported AKP algorithm {}", Shown(s))))?,
-        Some(_) => return Err(Error::invalid_key("alg must be a string")),
+        None => return Err(Error::InvalidKey(InvalidKey::MissingMember("alg"))),
+        Some(Value::String(s)) => {
+            AkpAlgorithm::from_name(s).ok_or(Error::InvalidKey(InvalidKey::UnsupportedAlgorithm))?
+        }
+        Some(_) => return Err(Error::InvalidKey(InvalidKey::MemberType("alg"))),
     };
     let public = required_b64(map, "pub")?;
     let private = optional_secret(map, "priv")?;
     if public.len() != alg.public_len() {
-        return Err(Error::invalid_key(format!(
-            "{} public keys (pub) must be {} bytes, not {}",
-            alg.name(),
-            alg.public_len(),
-            public.len()
-        )));
+        return Err(Error::InvalidKey(InvalidKey::MemberLength {
+            member: "pub",
+            expected: alg.public_len(),
+            actual: public.len(),
+        }));
     }
     // §4: priv is the seed and nothing else (an expanded private key is
     // refused by its length).
-    if private.as_ref().is_some_and(|s| s.len() != alg.seed_len()) {
-        return Err(Error::invalid_key(format!(
-            "{} private keys (priv) must be the {}-byte seed",
-            alg.name(),
-            alg.seed_len()
-        )));
+    if let Some(private) = &private {
+        check_len("priv", private.expose(), alg.seed_len())?;
     }
     Ok(AkpParams {
         alg,
@@ -543,9 +536,7 @@ fn parse_rsa(map: &mut Map<String, Value>, max_rsa_bits: usize) -> Result<RsaPar
     };
     check_rsa_public_bounded(&params, max_rsa_bits)?;
     if map.contains_key("oth") {
-        return Err(Error::invalid_key(
-            "multi-prime RSA keys (oth) are not supported",
-        ));
+        return Err(Error::InvalidKey(InvalidKey::MultiPrimeRsa));
     }
     let d = optional_secret(map, "d")?;
     let names = ["p", "q", "dp", "dq", "qi"];
@@ -556,15 +547,13 @@ fn parse_rsa(map: &mut Map<String, Value>, max_rsa_bits: usize) -> Result<RsaPar
     let private = match d {
         None => {
             if crt.iter().any(Option::is_some) {
-                return Err(Error::invalid_key("RSA CRT parameters given without d"));
+                return Err(Error::InvalidKey(InvalidKey::RsaPrivate));
             }
             None
         }
         Some(d) => {
             if crt.iter().any(Option::is_none) {
-                return Err(Error::invalid_key(
-                    "RSA private keys need all of p, q, dp, dq and qi",
-                ));
+                return Err(Error::InvalidKey(InvalidKey::RsaPrivate));
             }
             let mut it = crt.into_iter().flatten();
             let mut next = || it.next().unwrap_or_else(|| SecretBytes::new(Vec::new()));
@@ -595,7 +584,7 @@ pub(crate) fn check_rsa_public(p: &RsaParams) -> Result<()> {
 pub(crate) fn check_rsa_public_bounded(p: &RsaParams, max_bits: usize) -> Result<()> {
     let bits = p.modulus_bits();
     if bits == 0 || p.n.last().is_some_and(|b| b & 1 == 0) {
-        return Err(Error::invalid_key("RSA modulus must be odd and non-zero"));
+        return Err(Error::InvalidKey(InvalidKey::RsaModulus));
     }
     if bits > max_bits {
         return Err(Error::TooLarge {
@@ -606,13 +595,11 @@ pub(crate) fn check_rsa_public_bounded(p: &RsaParams, max_bits: usize) -> Result
     }
     let e_is_one = p.e.as_slice() == [1];
     if p.e.is_empty() || e_is_one || p.e.last().is_some_and(|b| b & 1 == 0) {
-        return Err(Error::invalid_key(
-            "RSA public exponent must be odd and greater than 1",
-        ));
+        return Err(Error::InvalidKey(InvalidKey::RsaExponent));
     }
     if p.e.len() > 8 {
         // aws-lc caps e at 33 bits; anything this large is not a real key.
-        return Err(Error::invalid_key("RSA public exponent is too large"));
+        return Err(Error::InvalidKey(InvalidKey::RsaExponent));
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! JWK Sets (RFC 7517 §5).
 
+use crate::error::InvalidKey;
 use serde_json::{Map, Value};
 
 use super::Jwk;
@@ -39,8 +40,10 @@ impl JwkSet {
     pub fn from_json(json: &[u8], limits: &Limits) -> Result<Self> {
         super::check_document_len(json.len(), limits)?;
         let mut map = json::parse_object(json, limits.max_json_depth, Part::Key)?;
-        let Some(Value::Array(entries)) = map.remove("keys") else {
-            return Err(Error::invalid_key("a JWK Set needs a \"keys\" array"));
+        let entries = match map.remove("keys") {
+            Some(Value::Array(entries)) => entries,
+            Some(_) => return Err(Error::InvalidKey(InvalidKey::MemberType("keys"))),
+            None => return Err(Error::InvalidKey(InvalidKey::MissingMember("keys"))),
         };
         let mut set = JwkSet {
             keys: Vec::with_capacity(entries.len()),

@@ -6,6 +6,7 @@
 //! ([`crate::jwks::LocalKeySet`]).
 
 use crate::alg::Algorithm;
+use crate::error::InvalidKey;
 use crate::error::{Error, Result};
 use crate::jwe::{ContentEncryption, EncryptionKey, KeyManagement};
 use crate::jwk::{Jwk, JwkSet, KeyParams};
@@ -128,7 +129,7 @@ fn declared_encryption(jwk: &Jwk) -> Result<KeyManagement> {
 }
 
 fn no_alg() -> Error {
-    Error::invalid_key("the key has no \"alg\" member, so the algorithm must be named")
+    Error::InvalidKey(InvalidKey::NoAlgorithm)
 }
 
 /// For encryption an asymmetric private key stands for its public half.

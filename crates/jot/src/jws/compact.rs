@@ -1,5 +1,6 @@
 //! Compact serialization: `BASE64URL(header).BASE64URL(payload).BASE64URL(sig)`.
 
+use crate::error::Malformed;
 use std::mem::MaybeUninit;
 
 use crate::encoding::b64;
@@ -91,15 +92,10 @@ fn signing_input_for(payload: &[u8], key: &SigningKey, header: Option<&Header>) 
     if h.b64 {
         b64::encode_into(payload, &mut out);
     } else {
-        let text = std::str::from_utf8(payload).map_err(|_| {
-            Error::malformed(
-                "an unencoded compact payload must be UTF-8; detach it (sign_detached) for other bytes",
-            )
-        })?;
+        let text = std::str::from_utf8(payload)
+            .map_err(|_| Error::Malformed(Malformed::UnencodedNotUtf8))?;
         if text.contains('.') {
-            return Err(Error::malformed(
-                "an unencoded compact payload must not contain '.' (RFC 7797 §5.2)",
-            ));
+            return Err(Error::Malformed(Malformed::UnencodedDot));
         }
         out.push_str(text);
     }
@@ -184,9 +180,7 @@ pub fn verify_detached(
     let limits = &opts.limits;
     let parts = split(token, limits)?;
     if !parts.payload.is_empty() {
-        return Err(Error::malformed(
-            "expected a detached payload (empty middle segment)",
-        ));
+        return Err(Error::Malformed(Malformed::PayloadNotDetached));
     }
     verify_parts(&parts, Some(payload), keys, limits)
 }
@@ -202,7 +196,7 @@ pub(crate) struct Parts<'a> {
 
 pub(crate) fn split<'a>(token: &'a str, limits: &Limits) -> Result<Parts<'a>> {
     limits.check_token_len(token.len())?;
-    let three = || Error::malformed("a compact JWS has three segments");
+    let three = || Error::Malformed(Malformed::JwsSegments);
     // One SIMD scan for the dots; a token of a million dots costs that one
     // pass, never a million segments.
     let mut dots = memchr::memchr_iter(b'.', token.as_bytes());

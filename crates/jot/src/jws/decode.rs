@@ -9,6 +9,7 @@
 //! The header *rules* (known `alg`, `crit`) are not applied: showing a
 //! token that uses `alg: none` or an unknown extension is the point.
 
+use crate::error::Malformed;
 use serde_json::{Map, Value};
 
 use crate::encoding::{b64, json};
@@ -111,7 +112,7 @@ pub(crate) fn from_json(root: &Map<String, Value>, limits: &Limits) -> Result<Un
             return Err(Error::header("b64", "signatures disagree on b64"));
         }
         let signature = json::member_str(e, "signature")?
-            .ok_or_else(|| Error::malformed("missing \"signature\""))?;
+            .ok_or(Error::Malformed(Malformed::MissingMember("signature")))?;
         signatures.push(UnverifiedSignature {
             protected,
             unprotected: unprotected.cloned(),

@@ -1,10 +1,11 @@
 //! The JOSE header of a JWS (RFC 7515 §4) and the `crit` rules.
 
+use crate::error::Crit;
 use serde_json::{Map, Value};
 
 use crate::alg::Algorithm;
 use crate::encoding::json;
-use crate::error::{Error, Part, Result, Shown};
+use crate::error::{Error, Part, Result};
 use crate::limits::Limits;
 
 /// Header parameter names registered for JWS and JWE. RFC 7515 §4.1.11:
@@ -166,7 +167,7 @@ pub(crate) fn parse(
         Some(Value::Bool(b)) => {
             // RFC 7797 §6: b64 must be understood, so it must be in crit.
             if !crit.iter().any(|c| c == "b64") {
-                return Err(Error::Crit("b64 is used but not listed in crit".into()));
+                return Err(Error::Crit(Crit::B64NotListed));
             }
             b
         }
@@ -371,36 +372,27 @@ pub(crate) fn parse_crit(
     understood: &[&str],
 ) -> Result<Vec<String>> {
     let Value::Array(items) = v else {
-        return Err(Error::Crit("must be an array of strings".into()));
+        return Err(Error::Crit(Crit::NotStrings));
     };
     if items.is_empty() {
-        return Err(Error::Crit("must not be empty".into()));
+        return Err(Error::Crit(Crit::Empty));
     }
     let mut out: Vec<String> = Vec::with_capacity(items.len());
     for item in items {
         let Value::String(name) = item else {
-            return Err(Error::Crit("must be an array of strings".into()));
+            return Err(Error::Crit(Crit::NotStrings));
         };
         if REGISTERED.contains(&name.as_str()) {
-            return Err(Error::Crit(format!(
-                "lists the registered parameter {}",
-                Shown(&name)
-            )));
+            return Err(Error::Crit(Crit::Registered(name)));
         }
         if !understood.contains(&name.as_str()) {
-            return Err(Error::Crit(format!(
-                "extension {} is not understood",
-                Shown(&name)
-            )));
+            return Err(Error::Crit(Crit::NotUnderstood(name)));
         }
         if out.contains(&name) {
-            return Err(Error::Crit(format!("lists {} twice", Shown(&name))));
+            return Err(Error::Crit(Crit::Duplicate(name)));
         }
         if !in_protected(&name) {
-            return Err(Error::Crit(format!(
-                "lists {} which is not in the protected header",
-                Shown(&name)
-            )));
+            return Err(Error::Crit(Crit::NotProtected(name)));
         }
         out.push(name);
     }

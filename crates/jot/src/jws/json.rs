@@ -1,6 +1,7 @@
 //! JWS JSON serialization (RFC 7515 §7.2): general (several signatures) and
 //! flattened.
 
+use crate::error::Malformed;
 use serde_json::{Map, Value};
 
 use crate::encoding::{b64, json};
@@ -37,7 +38,7 @@ impl<'a> Signer<'a> {
 /// `detached`, the `payload` member is omitted.
 pub fn sign_general(payload: &[u8], signers: &[Signer<'_>], detached: bool) -> Result<String> {
     if signers.is_empty() {
-        return Err(Error::malformed("a JWS needs at least one signature"));
+        return Err(Error::Malformed(Malformed::NoSigners));
     }
     let mut sigs = Vec::with_capacity(signers.len());
     let mut b64_mode = None;
@@ -78,7 +79,7 @@ fn payload_value(payload: &[u8], b64: bool) -> Result<Value> {
         b64::encode(payload)
     } else {
         std::str::from_utf8(payload)
-            .map_err(|_| Error::malformed("an unencoded payload must be UTF-8 in JSON"))?
+            .map_err(|_| Error::Malformed(Malformed::UnencodedNotUtf8))?
             .to_owned()
     }))
 }
@@ -152,7 +153,7 @@ fn entry(m: &Map<String, Value>) -> Result<Entry<'_>> {
         protected: json::member_str(m, "protected")?.unwrap_or(""),
         header,
         signature: json::member_str(m, "signature")?
-            .ok_or_else(|| Error::malformed("missing \"signature\""))?,
+            .ok_or(Error::Malformed(Malformed::MissingMember("signature")))?,
     })
 }
 
@@ -172,10 +173,10 @@ fn verify_inner(
     }
     let payload_member = json::member_str(&root, "payload")?;
     if payload_member.is_some() == detached.is_some() {
-        return Err(Error::malformed(if detached.is_some() {
-            "a detached payload was given but the JWS has one"
+        return Err(Error::Malformed(if detached.is_some() {
+            Malformed::PayloadNotDetached
         } else {
-            "missing \"payload\""
+            Malformed::MissingMember("payload")
         }));
     }
     let (_, maps) = format::entries(&root, &format::SIGNATURES, limits.max_signatures)?;
@@ -248,5 +249,5 @@ fn verify_inner(
 
 fn unreachable_payload<T>() -> Result<T> {
     // Checked above: exactly one of detached / payload member is present.
-    Err(Error::malformed("missing \"payload\""))
+    Err(Error::Malformed(Malformed::MissingMember("payload")))
 }

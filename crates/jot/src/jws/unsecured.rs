@@ -5,6 +5,7 @@
 //! accepts `none`, and nothing here is called by one.
 
 use crate::encoding::b64;
+use crate::error::Malformed;
 use crate::error::{Error, Part, Result};
 
 /// Produces `BASE64URL({"alg":"none"}).BASE64URL(payload).` (empty
@@ -22,12 +23,12 @@ pub fn encode_unsecured(payload: &[u8]) -> String {
 pub fn decode_unsecured(token: &str) -> Result<Vec<u8>> {
     let mut it = token.split('.');
     let (Some(h), Some(p), Some(""), None) = (it.next(), it.next(), it.next(), it.next()) else {
-        return Err(Error::malformed("not an unsecured JWS"));
+        return Err(Error::Malformed(Malformed::NotUnsecured));
     };
     let header: serde_json::Value = serde_json::from_slice(&b64::decode(h, Part::Header)?)
         .map_err(|e| Error::json(Part::Header, &e))?;
     if header.get("alg").and_then(|a| a.as_str()) != Some("none") {
-        return Err(Error::malformed("not an unsecured JWS"));
+        return Err(Error::Malformed(Malformed::NotUnsecured));
     }
     b64::decode(p, Part::Payload)
 }

@@ -1,5 +1,6 @@
 //! Building and signing a JWT.
 
+use crate::error::ClaimsType;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::time::Duration;
@@ -75,9 +76,7 @@ impl Builder {
                 claims: m,
                 ..Self::default()
             }),
-            _ => Err(Error::ClaimsType(
-                "a JWT claims set must be a JSON object".into(),
-            )),
+            _ => Err(Error::ClaimsType(ClaimsType::NotObject)),
         }
     }
 

@@ -27,6 +27,7 @@ pub use nested::{
 pub use validation::Validation;
 pub use verify::{verify, verify_borrowed, Verified};
 
+use crate::error::ClaimsType;
 use crate::error::{Error, Part, Result};
 use crate::key::SigningKey;
 
@@ -44,9 +45,7 @@ pub fn sign<T: serde::Serialize + ?Sized>(claims: &T, key: &SigningKey) -> Resul
 /// Signs serialized claims with the key's cached JWT header.
 pub(crate) fn sign_payload(payload: &[u8], key: &SigningKey) -> Result<String> {
     if payload.first() != Some(&b'{') {
-        return Err(Error::ClaimsType(
-            "a JWT claims set must be a JSON object".into(),
-        ));
+        return Err(Error::ClaimsType(ClaimsType::NotObject));
     }
     crate::jws::compact::sign_with_encoded_header(
         crate::jws::key_header_b64(key, true),

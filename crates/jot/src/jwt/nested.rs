@@ -1,6 +1,7 @@
 //! Nested JWTs (RFC 7519 §5.2, §7.2): sign, then encrypt with `cty: JWT`;
 //! decrypt, then verify the inner JWS by the normal JWT rules.
 
+use crate::error::Malformed;
 use std::fmt;
 
 use serde::de::DeserializeOwned;
@@ -136,12 +137,10 @@ pub fn decrypt_jwt(
     {
         return Err(Error::header("cty", "a nested JWT must say cty \"JWT\""));
     }
-    let jwt =
-        String::from_utf8(d.plaintext).map_err(|_| Error::malformed("nested JWT is not text"))?;
+    let jwt = String::from_utf8(d.plaintext)
+        .map_err(|_| Error::Malformed(Malformed::NestedJwtNotText))?;
     if jwt.trim() != jwt {
-        return Err(Error::malformed(
-            "the nested JWT has whitespace around it; a compact JWT has none",
-        ));
+        return Err(Error::Malformed(Malformed::NestedJwtWhitespace));
     }
     Ok(DecryptedJwt {
         outer: d.header,

@@ -1,5 +1,6 @@
 //! JWT verification: signature, then header rules, then claims.
 
+use crate::error::ClaimsType;
 use serde::de::{DeserializeOwned, Deserializer};
 use serde::Deserialize;
 
@@ -110,7 +111,8 @@ fn read_claims_twice<'b, T: Deserialize<'b>>(
     de.end().map_err(|e| failure.error(&e))?;
     validation.check_claims(&registered)?;
     drop(registered);
-    serde_json::from_slice(payload).map_err(|e| Error::ClaimsType(crate::error::serde_message(&e)))
+    serde_json::from_slice(payload)
+        .map_err(|e| Error::ClaimsType(ClaimsType::Deserialize(crate::error::serde_message(&e))))
 }
 
 #[cfg(test)]

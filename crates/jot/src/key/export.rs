@@ -3,6 +3,7 @@
 //! formats every current tool reads; the legacy per-algorithm ones (PKCS#1,
 //! SEC1) are import-only.
 
+use crate::error::InvalidKey;
 use der::asn1::{AnyRef, BitStringRef, OctetStringRef, UintRef};
 use der::Encode;
 use pkcs8::PrivateKeyInfoRef;
@@ -15,11 +16,11 @@ use crate::error::{Error, Result};
 use crate::jwk::{Jwk, KeyParams};
 
 fn encoding_failed(_: der::Error) -> Error {
-    Error::invalid_key("the key cannot be DER-encoded")
+    Error::InvalidKey(InvalidKey::Encode)
 }
 
 fn oct_error() -> Error {
-    Error::invalid_key("symmetric (oct) keys have no PEM or DER form")
+    Error::InvalidKey(InvalidKey::SymmetricNoPem)
 }
 
 impl Jwk {
@@ -128,7 +129,7 @@ fn spki_der(params: &KeyParams) -> Result<Vec<u8>> {
 fn pkcs8_der(params: &KeyParams) -> Result<Zeroizing<Vec<u8>>> {
     let curve = curve_of(params);
     let algorithm = algorithm(params, &curve)?;
-    let not_private = || Error::invalid_key("the key has no private part");
+    let not_private = || Error::InvalidKey(InvalidKey::NoPrivateKey);
     let inner: Zeroizing<Vec<u8>> = Zeroizing::new(match params {
         KeyParams::Oct { .. } => return Err(oct_error()),
         KeyParams::Rsa(r) => {
@@ -177,7 +178,7 @@ fn pkcs8_der(params: &KeyParams) -> Result<Zeroizing<Vec<u8>>> {
             let len = u8::try_from(seed.len())
                 .ok()
                 .filter(|&l| l < 0x80)
-                .ok_or_else(|| Error::invalid_key("the ML-DSA seed has the wrong length"))?;
+                .ok_or(Error::InvalidKey(InvalidKey::InvalidPrivateKey))?;
             let mut inner = Vec::with_capacity(2 + seed.len());
             inner.extend_from_slice(&[0x80, len]);
             inner.extend_from_slice(seed.expose());

@@ -8,6 +8,7 @@
 use super::import;
 use crate::alg::Algorithm;
 use crate::backend::{self, descriptor, KeyKind};
+use crate::error::InvalidKey;
 use crate::error::{Error, Result};
 use crate::jwk::{AkpAlgorithm, EcCurve, Jwk, OkpCurve};
 
@@ -45,10 +46,7 @@ pub fn generate(spec: KeySpec) -> Result<Jwk> {
     let params = match spec {
         KeySpec::Oct { bytes } => {
             if !(MIN_SECRET_BYTES..=MAX_SECRET_BYTES).contains(&bytes) {
-                return Err(Error::invalid_key(format!(
-                    "secrets are generated with {MIN_SECRET_BYTES} to {MAX_SECRET_BYTES} bytes, \
-                     not {bytes}"
-                )));
+                return Err(Error::InvalidKey(InvalidKey::UnsupportedSize(bytes)));
             }
             return Jwk::from_secret(&backend::generate::random(bytes)?);
         }

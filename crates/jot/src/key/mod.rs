@@ -18,6 +18,7 @@ pub use verify::VerifyingKey;
 
 use crate::alg::Algorithm;
 use crate::backend::{descriptor, KeyKind};
+use crate::error::WeakKey;
 use crate::error::{Error, Result};
 use crate::jwk::{Jwk, KeyParams, KeyUse};
 
@@ -49,11 +50,7 @@ pub fn algorithms_for(jwk: &Jwk) -> Vec<Algorithm> {
 /// is refused, public or private, signature or encryption.
 pub(crate) fn refuse_roca(r: &crate::jwk::RsaParams) -> Result<()> {
     if roca::has_fingerprint(&r.n) {
-        return Err(Error::WeakKey(
-            "the RSA modulus has the ROCA fingerprint (CVE-2017-15361): it was made by a \
-             vulnerable Infineon library and its factors can be recovered; replace the key"
-                .into(),
-        ));
+        return Err(Error::WeakKey(WeakKey::Roca));
     }
     Ok(())
 }
@@ -75,9 +72,10 @@ pub(crate) fn check_compatible(jwk: &Jwk, alg: Algorithm) -> Result<()> {
         (KeyKind::Rsa { min_bits, max_bits }, KeyParams::Rsa(r)) => {
             let bits = r.modulus_bits();
             if bits < min_bits {
-                return Err(Error::WeakKey(format!(
-                    "RSA key of {bits} bits; at least {min_bits} are required"
-                )));
+                return Err(Error::WeakKey(WeakKey::SmallRsa {
+                    bits,
+                    minimum: min_bits,
+                }));
             }
             refuse_roca(r)?;
             if bits > max_bits {

@@ -1,5 +1,6 @@
 //! Signing keys.
 
+use crate::error::{InvalidKey, WeakKey};
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -54,10 +55,10 @@ impl SigningKey {
         if let KeyParams::Oct { k } = &jwk.params {
             let min = min_hmac_key_len(alg);
             if k.len() < min {
-                return Err(Error::WeakKey(format!(
-                    "{alg} needs a secret of at least {min} bytes, this one has {}",
-                    k.len()
-                )));
+                return Err(Error::WeakKey(WeakKey::ShortSecret {
+                    bytes: k.len(),
+                    minimum: min,
+                }));
             }
         }
         let inner = Signer::prepare(alg, &jwk.params)?;
@@ -123,7 +124,7 @@ impl SigningKey {
         let vk = match (Verifier::of_hmac_signer(&self.inner), &self.public) {
             (Some(v), _) => VerifyingKey::from_verifier(self.alg, v),
             (_, Some(public)) => VerifyingKey::from_jwk(public, self.alg)?,
-            (_, None) => return Err(Error::invalid_key("no public key available")),
+            (_, None) => return Err(Error::InvalidKey(InvalidKey::NoPublicKey)),
         };
         Ok(match &self.kid {
             Some(kid) => vk.with_kid(kid.clone()),

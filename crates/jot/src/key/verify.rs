@@ -1,5 +1,6 @@
 //! Verifying keys.
 
+use crate::error::WeakKey;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -89,10 +90,10 @@ impl VerifyingKey {
         if let KeyParams::Oct { k } = &jwk.params {
             let min = min_hmac_key_len(alg);
             if enforce_hmac_len && k.len() < min {
-                return Err(Error::WeakKey(format!(
-                    "{alg} needs a secret of at least {min} bytes, this one has {}",
-                    k.len()
-                )));
+                return Err(Error::WeakKey(WeakKey::ShortSecret {
+                    bytes: k.len(),
+                    minimum: min,
+                }));
             }
         }
         let inner = Verifier::prepare(alg, &jwk.params)?;

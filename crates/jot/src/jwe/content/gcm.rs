@@ -6,6 +6,7 @@
 //! tag lowers the forgery bound (Ferguson 2005) — both are refused before the
 //! key is touched. AES-128/192/256-GCM all come from aws-lc-rs `aead`.
 
+use crate::error::InvalidKey;
 use aws_lc_rs::aead::{self, Aad, LessSafeKey, Nonce, UnboundKey};
 
 use crate::error::{Error, Result};
@@ -31,11 +32,20 @@ pub(crate) fn seal(
     aad: &[u8],
     plaintext: &[u8],
 ) -> Result<(Vec<u8>, Vec<u8>)> {
-    let alg = algorithm(key.len())
-        .ok_or_else(|| Error::invalid_key("AES-GCM key must be 16, 24 or 32 bytes"))?;
+    let alg = algorithm(key.len()).ok_or({
+        Error::InvalidKey(InvalidKey::Length {
+            expected: None,
+            actual: key.len(),
+        })
+    })?;
     let key = UnboundKey::new(alg, key)
         .map(LessSafeKey::new)
-        .map_err(|_| Error::invalid_key("AES-GCM key rejected"))?;
+        .map_err(|_| {
+            Error::InvalidKey(InvalidKey::Length {
+                expected: None,
+                actual: key.len(),
+            })
+        })?;
     let nonce = Nonce::try_assume_unique_for_key(iv)
         .map_err(|_| Error::Crypto("AES-GCM IV must be 12 bytes"))?;
     let mut buf = plaintext.to_vec();

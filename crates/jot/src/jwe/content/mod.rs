@@ -9,6 +9,7 @@
 mod cbc_hmac;
 pub(crate) mod gcm;
 
+use crate::error::InvalidKey;
 use aws_lc_rs::rand;
 use zeroize::Zeroizing;
 
@@ -94,36 +95,34 @@ impl ContentEncryption {
     }
 
     hazmat! {
-    /// Encrypts `plaintext`, authenticating `aad` too; returns
-    /// `(ciphertext, tag)`.
-    ///
-    /// `cek` must be [`Self::key_len`] bytes and `iv` [`Self::iv_len`] bytes
-    /// (from [`Self::generate_iv`]); otherwise [`Error::InvalidKey`] /
-    /// [`Error::Crypto`] is returned.
-    fn encrypt(
-        &self,
-        cek: &[u8],
-        iv: &[u8],
-        aad: &[u8],
-        plaintext: &[u8],
-    ) -> Result<(Vec<u8>, Vec<u8>)> {
-        if cek.len() != self.key_len() {
-            return Err(Error::invalid_key(format!(
-                "{} needs a {}-byte CEK, got {}",
-                self.name(),
-                self.key_len(),
-                cek.len()
-            )));
-        }
-        if iv.len() != self.iv_len() {
-            return Err(Error::Crypto("initialization vector has the wrong length"));
-        }
-        match self.cbc_hmac_params() {
-            Some(params) => cbc_hmac::encrypt(params, cek, iv, aad, plaintext),
-            None => gcm::seal(cek, iv, aad, plaintext),
-        }
-    }
-    }
+       /// Encrypts `plaintext`, authenticating `aad` too; returns
+       /// `(ciphertext, tag)`.
+       ///
+       /// `cek` must be [`Self::key_len`] bytes and `iv` [`Self::iv_len`] bytes
+       /// (from [`Self::generate_iv`]); otherwise [`Error::InvalidKey`] /
+       /// [`Error::Crypto`] is returned.
+       fn encrypt(
+           &self,
+           cek: &[u8],
+           iv: &[u8],
+           aad: &[u8],
+           plaintext: &[u8],
+       ) -> Result<(Vec<u8>, Vec<u8>)> {
+           if cek.len() != self.key_len() {
+               return Err(Error::InvalidKey(InvalidKey::Length {
+    expected: Some(self.key_len()),
+    actual: cek.len(),
+    }));
+           }
+           if iv.len() != self.iv_len() {
+               return Err(Error::Crypto("initialization vector has the wrong length"));
+           }
+           match self.cbc_hmac_params() {
+               Some(params) => cbc_hmac::encrypt(params, cek, iv, aad, plaintext),
+               None => gcm::seal(cek, iv, aad, plaintext),
+           }
+       }
+       }
 
     hazmat! {
     /// Authenticates and decrypts; returns the plaintext.

@@ -58,7 +58,7 @@ impl AesGcmKeyWrap {
     }
 
     fn check_kek(&self, kek: &[u8]) -> Result<()> {
-        super::check_kek_len(self.name(), self.kek_len(), kek)
+        super::check_kek_len(self.kek_len(), kek)
     }
 
     #[cfg(any(test, feature = "hazmat"))]

@@ -13,6 +13,7 @@
 //! Key data must be at least two 64-bit blocks (RFC 3394 §2: n ≥ 2); every
 //! JWE CEK is 16 to 64 bytes, so the one-block case is refused.
 
+use crate::error::InvalidKey;
 use aes_kw::KeyInit;
 use aws_lc_rs::key_wrap::{self, AesKek, KeyWrap};
 use zeroize::Zeroizing;
@@ -62,35 +63,39 @@ impl AesKeyWrap {
     }
 
     fn check_kek(&self, kek: &[u8]) -> Result<()> {
-        super::check_kek_len(self.name(), self.kek_len(), kek)
+        super::check_kek_len(self.kek_len(), kek)
     }
 
     hazmat! {
-    /// Wraps `cek` (a multiple of 8 bytes, at least 16) under `kek`; the
-    /// result is 8 bytes longer.
-    fn wrap(&self, kek: &[u8], cek: &[u8]) -> Result<Vec<u8>> {
-        self.check_kek(kek)?;
-        if cek.len() < MIN_KEY_DATA || cek.len() % SEMIBLOCK != 0 {
-            return Err(Error::invalid_key(
-                "key wrap input must be a multiple of 8 bytes and at least 16",
-            ));
-        }
-        let mut out = vec![0u8; cek.len() + SEMIBLOCK];
-        let fail = |_| Error::Crypto("AES key wrap failed");
-        match self {
-            AesKeyWrap::A192Kw => {
-                aes_kw::KwAes192::new_from_slice(kek)
-                    .map_err(|_| Error::invalid_key("A192KW key rejected"))?
-                    .wrap_key(cek, &mut out)
-                    .map_err(|_| Error::Crypto("AES key wrap failed"))?;
-            }
-            _ => {
-                aws_kek(self, kek)?.wrap(cek, &mut out).map_err(fail)?;
-            }
-        }
-        Ok(out)
-    }
-    }
+       /// Wraps `cek` (a multiple of 8 bytes, at least 16) under `kek`; the
+       /// result is 8 bytes longer.
+       fn wrap(&self, kek: &[u8], cek: &[u8]) -> Result<Vec<u8>> {
+           self.check_kek(kek)?;
+           if cek.len() < MIN_KEY_DATA || cek.len() % SEMIBLOCK != 0 {
+               return Err(Error::InvalidKey(InvalidKey::Length {
+    expected: None,
+    actual: cek.len(),
+    }));
+           }
+           let mut out = vec![0u8; cek.len() + SEMIBLOCK];
+           let fail = |_| Error::Crypto("AES key wrap failed");
+           match self {
+               AesKeyWrap::A192Kw => {
+                   aes_kw::KwAes192::new_from_slice(kek)
+                       .map_err(|_| Error::InvalidKey(InvalidKey::Length {
+    expected: None,
+    actual: kek.len(),
+    }))?
+                       .wrap_key(cek, &mut out)
+                       .map_err(|_| Error::Crypto("AES key wrap failed"))?;
+               }
+               _ => {
+                   aws_kek(self, kek)?.wrap(cek, &mut out).map_err(fail)?;
+               }
+           }
+           Ok(out)
+       }
+       }
 
     hazmat! {
     /// Unwraps an encrypted key. A wrong KEK length is [`Error::InvalidKey`];
@@ -128,7 +133,12 @@ fn aws_kek(alg: &AesKeyWrap, kek: &[u8]) -> Result<AesKek> {
         // Handled by the aes-kw crate; never routed here.
         AesKeyWrap::A192Kw => return Err(Error::Crypto("AES-192 key wrap is not in aws-lc-rs")),
     };
-    AesKek::new(cipher, kek).map_err(|_| Error::invalid_key("AES key wrap key rejected"))
+    AesKek::new(cipher, kek).map_err(|_| {
+        Error::InvalidKey(InvalidKey::Length {
+            expected: None,
+            actual: kek.len(),
+        })
+    })
 }
 
 #[cfg(test)]

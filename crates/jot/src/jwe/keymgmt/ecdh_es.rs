@@ -20,6 +20,7 @@
 //! P-256/P-384/P-521 and X25519 come from aws-lc-rs `agreement`; aws-lc-rs
 //! has no X448, which comes from the RustCrypto `x448` crate.
 
+use crate::error::InvalidKey;
 use std::fmt;
 
 use aws_lc_rs::agreement::{self, ParsedPublicKey, ParsedPublicKeyFormat, UnparsedPublicKey};
@@ -76,7 +77,7 @@ impl EcdhCurve {
             .iter()
             .copied()
             .find(|c| c.name() == name)
-            .ok_or_else(|| Error::invalid_key(format!("unsupported curve {name:?}")))
+            .ok_or(Error::InvalidKey(InvalidKey::UnsupportedCurve))
     }
 
     /// Length in bytes of one coordinate (`x`, `y`, `d` for `EC`) or of the
@@ -127,13 +128,14 @@ impl EcdhPublicKey {
     pub fn from_ec_coordinates(curve: EcdhCurve, x: &[u8], y: &[u8]) -> Result<Self> {
         let alg = match (curve.is_okp(), curve.aws()) {
             (false, Some(alg)) => alg,
-            _ => return Err(Error::invalid_key(format!("{curve} is not an EC curve"))),
+            _ => return Err(Error::InvalidKey(InvalidKey::WrongKind)),
         };
         let n = curve.coordinate_len();
-        if x.len() != n || y.len() != n {
-            return Err(Error::invalid_key(format!(
-                "{curve} coordinates must be {n} bytes each"
-            )));
+        if let Some(bad) = [x, y].into_iter().find(|c| c.len() != n) {
+            return Err(Error::InvalidKey(InvalidKey::Length {
+                expected: Some(n),
+                actual: bad.len(),
+            }));
         }
         let mut bytes = Vec::with_capacity(1 + 2 * n);
         bytes.push(0x04);
@@ -142,12 +144,14 @@ impl EcdhPublicKey {
         // Leading 0x04 and the fixed length mean aws-lc-rs sees an
         // uncompressed SEC1 point (never DER); it rejects points that are not
         // on the curve.
-        let parsed = ParsedPublicKey::try_from(&UnparsedPublicKey::new(alg, &bytes))
-            .map_err(|_| Error::invalid_key(format!("point is not on {curve}")))?;
+        let parsed =
+            ParsedPublicKey::try_from(&UnparsedPublicKey::new(alg, &bytes)).map_err(|_| {
+                Error::InvalidKey(InvalidKey::NotOnCurve {
+                    curve: curve.name(),
+                })
+            })?;
         if parsed.format() != ParsedPublicKeyFormat::Uncompressed {
-            return Err(Error::invalid_key(
-                "EC public key must be an uncompressed point",
-            ));
+            return Err(Error::InvalidKey(InvalidKey::CompressedPoint));
         }
         Ok(EcdhPublicKey { curve, bytes })
     }
@@ -156,24 +160,24 @@ impl EcdhPublicKey {
     /// [`EcdhCurve::coordinate_len`] bytes.
     pub fn from_okp(curve: EcdhCurve, x: &[u8]) -> Result<Self> {
         if !curve.is_okp() {
-            return Err(Error::invalid_key(format!("{curve} is not an OKP curve")));
+            return Err(Error::InvalidKey(InvalidKey::WrongKind));
         }
         if x.len() != curve.coordinate_len() {
-            return Err(Error::invalid_key(format!(
-                "{curve} public key must be {} bytes",
-                curve.coordinate_len()
-            )));
+            return Err(Error::InvalidKey(InvalidKey::Length {
+                expected: Some(curve.coordinate_len()),
+                actual: x.len(),
+            }));
         }
         match curve.aws() {
             Some(alg) => {
                 ParsedPublicKey::try_from(&UnparsedPublicKey::new(alg, x))
-                    .map_err(|_| Error::invalid_key("invalid X25519 public key"))?;
+                    .map_err(|_| Error::InvalidKey(InvalidKey::InvalidPublicKey))?;
             }
             None => {
                 // Refuses the low-order points up front; `agree` checks the
                 // shared secret as well.
                 x448::PublicKey::from_bytes(x)
-                    .ok_or_else(|| Error::invalid_key("X448 public key has low order"))?;
+                    .ok_or(Error::InvalidKey(InvalidKey::LowOrderPoint))?;
             }
         }
         Ok(EcdhPublicKey {
@@ -251,15 +255,15 @@ impl EcdhPrivateKey {
     /// raw private key (RFC 8037 §2).
     pub fn from_bytes(curve: EcdhCurve, d: &[u8]) -> Result<Self> {
         if d.len() != curve.coordinate_len() {
-            return Err(Error::invalid_key(format!(
-                "{curve} private key must be {} bytes",
-                curve.coordinate_len()
-            )));
+            return Err(Error::InvalidKey(InvalidKey::Length {
+                expected: Some(curve.coordinate_len()),
+                actual: d.len(),
+            }));
         }
         let inner = match curve.aws() {
             Some(alg) => PrivateInner::Aws(
                 agreement::PrivateKey::from_private_key(alg, d)
-                    .map_err(|_| Error::invalid_key(format!("invalid {curve} private key")))?,
+                    .map_err(|_| Error::InvalidKey(InvalidKey::InvalidPrivateKey))?,
             ),
             None => {
                 let mut arr = Zeroizing::new([0u8; X448_LEN]);
@@ -309,17 +313,17 @@ impl EcdhPrivateKey {
             PrivateInner::Aws(k) => agreement::agree(
                 k,
                 UnparsedPublicKey::new(k.algorithm(), &peer.bytes),
-                Error::invalid_key("ECDH key agreement failed: invalid public key"),
+                Error::InvalidKey(InvalidKey::InvalidPublicKey),
                 |z| Ok(Zeroizing::new(z.to_vec())),
             )?,
             PrivateInner::X448(d) => {
-                let u: [u8; X448_LEN] = peer
-                    .bytes
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| Error::invalid_key("X448 public key must be 56 bytes"))?;
-                let z = x448::x448(**d, u)
-                    .ok_or_else(|| Error::invalid_key("X448 public key has low order"))?;
+                let u: [u8; X448_LEN] = peer.bytes.as_slice().try_into().map_err(|_| {
+                    Error::InvalidKey(InvalidKey::Length {
+                        expected: Some(X448_LEN),
+                        actual: peer.bytes.len(),
+                    })
+                })?;
+                let z = x448::x448(**d, u).ok_or(Error::InvalidKey(InvalidKey::LowOrderPoint))?;
                 Zeroizing::new(z.to_vec())
             }
         };
@@ -329,9 +333,7 @@ impl EcdhPrivateKey {
         // Not for NIST curves: there Z is an x-coordinate, and x = 0 is a
         // legitimate point of full order (Wycheproof ECDH tcId 3).
         if self.curve.is_okp() && z.iter().fold(0u8, |acc, b| acc | b) == 0 {
-            return Err(Error::invalid_key(
-                "key agreement produced an all-zero shared secret (low-order public key)",
-            ));
+            return Err(Error::InvalidKey(InvalidKey::LowOrderPoint));
         }
         Ok(z)
     }

@@ -16,17 +16,18 @@ pub mod ecdh_es;
 pub mod pbes2;
 pub mod rsa;
 
+use crate::error::InvalidKey;
 use crate::error::{Error, Result};
 
 /// A key encryption key of the wrong length is the caller's key, not the
 /// token's bytes: [`Error::InvalidKey`], which may name the lengths.
-pub(crate) fn check_kek_len(alg: &str, want: usize, kek: &[u8]) -> Result<()> {
+pub(crate) fn check_kek_len(want: usize, kek: &[u8]) -> Result<()> {
     if kek.len() == want {
         Ok(())
     } else {
-        Err(Error::invalid_key(format!(
-            "{alg} needs a {want}-byte key, got {}",
-            kek.len()
-        )))
+        Err(Error::InvalidKey(InvalidKey::Length {
+            expected: Some(want),
+            actual: kek.len(),
+        }))
     }
 }

@@ -14,6 +14,7 @@
 //! `Result` aws-lc-rs returns from its padding check; its two arms do the
 //! same trivial work.)
 
+use crate::error::{InvalidKey, WeakKey};
 use std::fmt;
 
 use aws_lc_rs::rsa::{
@@ -118,9 +119,7 @@ impl RsaEncryption {
             }
             None => {
                 if cek_len > k - PKCS1_OVERHEAD {
-                    return Err(Error::invalid_key(
-                        "RSA key too small for a CEK of this length",
-                    ));
+                    return Err(Error::InvalidKey(InvalidKey::RsaTooSmall));
                 }
                 let pkcs1 = Pkcs1PrivateDecryptingKey::new(key.key.clone())
                     .map_err(|_| Error::Crypto("RSA1_5 key setup failed"))?;
@@ -159,13 +158,14 @@ const MAX_BITS: usize = 8192;
 /// aws-lc-rs's `KeyRejected` gives its reason only as a text.
 fn rejected(modulus_bits: Option<usize>) -> Error {
     match modulus_bits {
-        Some(bits) if bits < MIN_BITS => {
-            Error::WeakKey("RSA keys must be at least 2048 bits (RFC 7518 §4.2)".into())
-        }
+        Some(bits) if bits < MIN_BITS => Error::WeakKey(WeakKey::SmallRsa {
+            bits,
+            minimum: MIN_BITS,
+        }),
         Some(bits) if bits > MAX_BITS => {
-            Error::invalid_key("RSA keys over 8192 bits are not supported")
+            Error::InvalidKey(InvalidKey::RsaTooLarge { max_bits: MAX_BITS })
         }
-        _ => Error::invalid_key("not a valid RSA key"),
+        _ => Error::InvalidKey(InvalidKey::InvalidPublicKey),
     }
 }
 

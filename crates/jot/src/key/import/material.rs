@@ -4,6 +4,7 @@
 //! Every format parser ends here, so PEM, DER and generated keys share one
 //! set of checks.
 
+use crate::error::InvalidKey;
 use der::asn1::UintRef;
 use der::Encode;
 use zeroize::Zeroizing;
@@ -39,11 +40,11 @@ pub(crate) fn rsa_public(n: &[u8], e: &[u8]) -> Result<KeyParams> {
 /// prepared for signing (as for a JWK).
 pub(crate) fn rsa_private(k: &pkcs1::RsaPrivateKeyRef<'_>) -> Result<KeyParams> {
     if k.other_prime_infos.is_some() {
-        return Err(Error::invalid_key("multi-prime RSA keys are not supported"));
+        return Err(Error::InvalidKey(InvalidKey::MultiPrimeRsa));
     }
     let KeyParams::Rsa(public) = rsa_public(k.modulus.as_bytes(), k.public_exponent.as_bytes())?
     else {
-        return Err(Error::invalid_key("not an RSA key"));
+        return Err(Error::InvalidKey(InvalidKey::WrongKind));
     };
     let secret = |u: &UintRef<'_>| SecretBytes::from_slice(strip_zeros(u.as_bytes()));
     let d = secret(&k.private_exponent);
@@ -55,7 +56,7 @@ pub(crate) fn rsa_private(k: &pkcs1::RsaPrivateKeyRef<'_>) -> Result<KeyParams> 
         qi: secret(&k.coefficient),
     };
     if d.is_empty() || primes.p.is_empty() || primes.q.is_empty() {
-        return Err(Error::invalid_key("RSA private key has a zero component"));
+        return Err(Error::InvalidKey(InvalidKey::RsaPrivate));
     }
     Ok(KeyParams::Rsa(RsaParams {
         private: Some(RsaPrivate { d, primes }),
@@ -71,13 +72,8 @@ fn split_point(crv: EcCurve, point: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
             let (x, y) = xy.split_at(n);
             Ok((x.to_vec(), y.to_vec()))
         }
-        Some((2 | 3, x)) if x.len() == n => Err(Error::invalid_key(
-            "compressed EC public keys are not supported",
-        )),
-        _ => Err(Error::invalid_key(format!(
-            "malformed {} public point",
-            crv.name()
-        ))),
+        Some((2 | 3, x)) if x.len() == n => Err(Error::InvalidKey(InvalidKey::CompressedPoint)),
+        _ => Err(Error::InvalidKey(InvalidKey::InvalidPublicKey)),
     }
 }
 
@@ -97,10 +93,10 @@ pub(crate) fn ec_private(crv: EcCurve, d: &[u8], point: Option<&[u8]>) -> Result
     let n = crv.coordinate_len();
     let trimmed = strip_zeros(d);
     if trimmed.is_empty() || trimmed.len() > n {
-        return Err(Error::invalid_key(format!(
-            "{} private key has the wrong length",
-            crv.name()
-        )));
+        return Err(Error::InvalidKey(InvalidKey::Length {
+            expected: Some(n),
+            actual: d.len(),
+        }));
     }
     let mut padded = Zeroizing::new(vec![0u8; n]);
     // trimmed.len() <= n, checked above.
@@ -113,9 +109,7 @@ pub(crate) fn ec_private(crv: EcCurve, d: &[u8], point: Option<&[u8]>) -> Result
         None => derived,
         Some(p) if p.first() == Some(&4) => {
             if p != derived.as_slice() {
-                return Err(Error::invalid_key(
-                    "EC private key does not match its public key",
-                ));
+                return Err(Error::InvalidKey(InvalidKey::KeyPairMismatch));
             }
             derived
         }
@@ -126,18 +120,11 @@ pub(crate) fn ec_private(crv: EcCurve, d: &[u8], point: Option<&[u8]>) -> Result
             let mut compressed = vec![2 | (y.last().copied().unwrap_or(0) & 1)];
             compressed.extend_from_slice(&x);
             if p != compressed.as_slice() {
-                return Err(Error::invalid_key(
-                    "EC private key does not match its public key",
-                ));
+                return Err(Error::InvalidKey(InvalidKey::KeyPairMismatch));
             }
             derived
         }
-        Some(_) => {
-            return Err(Error::invalid_key(format!(
-                "malformed {} public point",
-                crv.name()
-            )))
-        }
+        Some(_) => return Err(Error::InvalidKey(InvalidKey::InvalidPublicKey)),
     };
     let (x, y) = split_point(crv, &point)?;
     if !is_on_curve(crv, &x, &y) {
@@ -161,19 +148,17 @@ fn derive_ec_point(crv: EcCurve, d: &[u8]) -> Result<Vec<u8>> {
     };
     let der = Zeroizing::new(
         sec1.to_der()
-            .map_err(|_| Error::invalid_key("cannot encode EC private key"))?,
+            .map_err(|_| Error::InvalidKey(InvalidKey::Encode))?,
     );
-    derive::ec_public_from_sec1(crv, &der)
-        .ok_or_else(|| Error::invalid_key(format!("invalid {} private key", crv.name())))
+    derive::ec_public_from_sec1(crv, &der).ok_or(Error::InvalidKey(InvalidKey::InvalidPrivateKey))
 }
 
 pub(crate) fn okp_public(crv: OkpCurve, x: &[u8]) -> Result<KeyParams> {
     if x.len() != crv.key_len() {
-        return Err(Error::invalid_key(format!(
-            "{} public keys must be {} bytes",
-            crv.name(),
-            crv.key_len()
-        )));
+        return Err(Error::InvalidKey(InvalidKey::Length {
+            expected: Some(crv.key_len()),
+            actual: x.len(),
+        }));
     }
     Ok(KeyParams::Okp(OkpParams {
         crv,
@@ -186,18 +171,14 @@ pub(crate) fn okp_public(crv: OkpCurve, x: &[u8]) -> Result<KeyParams> {
 /// (PKCS#8 v2), must match.
 pub(crate) fn okp_private(crv: OkpCurve, d: &[u8], x: Option<&[u8]>) -> Result<KeyParams> {
     if d.len() != crv.key_len() {
-        return Err(Error::invalid_key(format!(
-            "{} private keys must be {} bytes",
-            crv.name(),
-            crv.key_len()
-        )));
+        return Err(Error::InvalidKey(InvalidKey::Length {
+            expected: Some(crv.key_len()),
+            actual: d.len(),
+        }));
     }
     let derived = derive_okp_public(crv, d)?;
     if x.is_some_and(|x| x != derived.as_slice()) {
-        return Err(Error::invalid_key(format!(
-            "{} private key does not match its public key",
-            crv.name()
-        )));
+        return Err(Error::InvalidKey(InvalidKey::KeyPairMismatch));
     }
     Ok(KeyParams::Okp(OkpParams {
         crv,
@@ -207,17 +188,15 @@ pub(crate) fn okp_private(crv: OkpCurve, d: &[u8], x: Option<&[u8]>) -> Result<K
 }
 
 fn derive_okp_public(crv: OkpCurve, d: &[u8]) -> Result<Vec<u8>> {
-    derive::okp_public_from_private(crv, d)
-        .ok_or_else(|| Error::invalid_key(format!("invalid {} private key", crv.name())))
+    derive::okp_public_from_private(crv, d).ok_or(Error::InvalidKey(InvalidKey::InvalidPrivateKey))
 }
 
 pub(crate) fn akp_public(alg: AkpAlgorithm, public: &[u8]) -> Result<KeyParams> {
     if public.len() != alg.public_len() {
-        return Err(Error::invalid_key(format!(
-            "{} public keys must be {} bytes",
-            alg.name(),
-            alg.public_len()
-        )));
+        return Err(Error::InvalidKey(InvalidKey::Length {
+            expected: Some(alg.public_len()),
+            actual: public.len(),
+        }));
     }
     Ok(KeyParams::Akp(AkpParams {
         alg,
@@ -236,18 +215,14 @@ pub(crate) fn akp_private(
     public: Option<&[u8]>,
 ) -> Result<KeyParams> {
     if seed.len() != alg.seed_len() {
-        return Err(Error::invalid_key(format!(
-            "{} private keys must be the {}-byte seed",
-            alg.name(),
-            alg.seed_len()
-        )));
+        return Err(Error::InvalidKey(InvalidKey::Length {
+            expected: Some(alg.seed_len()),
+            actual: seed.len(),
+        }));
     }
     let derived = derive::ml_dsa_public_from_seed(alg, seed, expanded)?;
     if public.is_some_and(|p| p != derived.as_slice()) {
-        return Err(Error::invalid_key(format!(
-            "{} private key does not match its public key",
-            alg.name()
-        )));
+        return Err(Error::InvalidKey(InvalidKey::KeyPairMismatch));
     }
     Ok(KeyParams::Akp(AkpParams {
         alg,

@@ -38,6 +38,7 @@ mod structures;
 
 pub(crate) use material::okp_private;
 
+use crate::error::{DerStructure, InvalidKey};
 use zeroize::Zeroizing;
 
 use self::pem::Label;
@@ -81,28 +82,24 @@ fn import_pem(pem: &str, curve: Option<EcCurve>) -> Result<Jwk> {
     check_len(pem.len())?;
     let (label, der) = pem::first_block(pem)?;
     let params = match label {
-        Label::PrivateKey => structures::pkcs8(&decode(&der, "PKCS#8 private key")?)?,
-        Label::PublicKey => structures::spki(&decode(&der, "SubjectPublicKeyInfo")?)?,
-        Label::RsaPrivateKey => material::rsa_private(&decode(&der, "PKCS#1 RSA private key")?)?,
+        Label::PrivateKey => structures::pkcs8(&decode(&der, DerStructure::Pkcs8)?)?,
+        Label::PublicKey => structures::spki(&decode(&der, DerStructure::Spki)?)?,
+        Label::RsaPrivateKey => material::rsa_private(&decode(&der, DerStructure::Pkcs1Private)?)?,
         Label::RsaPublicKey => {
-            let k: pkcs1::RsaPublicKeyRef<'_> = decode(&der, "PKCS#1 RSA public key")?;
+            let k: pkcs1::RsaPublicKeyRef<'_> = decode(&der, DerStructure::Pkcs1Public)?;
             material::rsa_public(k.modulus.as_bytes(), k.public_exponent.as_bytes())?
         }
         Label::EcPrivateKey => {
-            structures::sec1_key(&decode(&der, "SEC1 EC private key")?, curve, None)?
+            structures::sec1_key(&decode(&der, DerStructure::Sec1)?, curve, None)?
         }
         Label::Certificate => structures::certificate(&der)?,
-        Label::EncryptedPrivateKey => {
-            return Err(Error::invalid_key(
-                "the key is encrypted; import it with from_encrypted_pem and its password",
-            ))
-        }
+        Label::EncryptedPrivateKey => return Err(Error::InvalidKey(InvalidKey::Encrypted)),
     };
     Ok(Jwk::new(params))
 }
 
-fn decode<'a, T: der::Decode<'a>>(der: &'a [u8], what: &str) -> Result<T> {
-    T::from_der(der).map_err(|_| Error::invalid_key(format!("{what} is malformed")))
+fn decode<'a, T: der::Decode<'a>>(der: &'a [u8], what: DerStructure) -> Result<T> {
+    T::from_der(der).map_err(|_| Error::InvalidKey(InvalidKey::Der(what)))
 }
 
 /// Imports an `ENCRYPTED PRIVATE KEY` (PKCS#8 encrypted with PBES2: PBKDF2
@@ -114,10 +111,7 @@ pub fn from_encrypted_pem(pem: &str, password: &[u8]) -> Result<Jwk> {
     check_len(pem.len())?;
     match pem::first_block(pem)? {
         (Label::EncryptedPrivateKey, der) => from_encrypted_der(&der, password),
-        (label, _) => Err(Error::invalid_key(format!(
-            "expected an ENCRYPTED PRIVATE KEY, found {:?}",
-            label.text()
-        ))),
+        _ => Err(Error::InvalidKey(InvalidKey::NotEncrypted)),
     }
 }
 
@@ -146,7 +140,7 @@ pub fn from_der_with_curve(der: &[u8], curve: EcCurve) -> Result<Jwk> {
 /// as imported keys.
 pub(crate) fn from_pkcs8_der(der: &[u8]) -> Result<KeyParams> {
     let der = Zeroizing::new(der.to_vec());
-    structures::pkcs8(&decode(&der, "PKCS#8 private key")?)
+    structures::pkcs8(&decode(&der, DerStructure::Pkcs8)?)
 }
 
 impl Jwk {

@@ -1,6 +1,7 @@
 //! Algorithm identifiers of key formats (RFC 8017, RFC 5480, RFC 5915,
 //! RFC 8410, SEC 2) and what they mean for a JWK.
 
+use crate::error::InvalidKey;
 use der::asn1::{AnyRef, ObjectIdentifier};
 use spki::AlgorithmIdentifierRef;
 
@@ -72,7 +73,7 @@ pub(crate) fn curve_from_oid(oid: &ObjectIdentifier) -> Result<EcCurve> {
     ]
     .into_iter()
     .find(|&c| curve_oid(c) == *oid)
-    .ok_or_else(|| Error::invalid_key(format!("unsupported EC curve (OID {oid})")))
+    .ok_or_else(|| Error::InvalidKey(InvalidKey::UnsupportedOid(oid.to_string())))
 }
 
 pub(crate) fn okp_oid(crv: OkpCurve) -> ObjectIdentifier {
@@ -99,7 +100,7 @@ pub(crate) fn identify(alg: &AlgorithmIdentifierRef<'_>) -> Result<KeyAlg> {
     if alg.oid == RSA_ENCRYPTION {
         // RFC 8017 §A.1: parameters are NULL; some encoders omit them.
         if params.is_some_and(|p| !p.is_null()) {
-            return Err(Error::invalid_key("rsaEncryption parameters must be NULL"));
+            return Err(Error::InvalidKey(InvalidKey::AlgorithmParameters));
         }
         return Ok(KeyAlg::Rsa);
     }
@@ -112,7 +113,7 @@ pub(crate) fn identify(alg: &AlgorithmIdentifierRef<'_>) -> Result<KeyAlg> {
         // RFC 5480 §2.1.1: only namedCurve is allowed in PKIX; implicit and
         // explicit curve parameters are refused (explicit ones are a classic
         // source of invalid-curve bugs).
-        let p = params.ok_or_else(|| Error::invalid_key("EC key without curve parameters"))?;
+        let p = params.ok_or(Error::InvalidKey(InvalidKey::AlgorithmParameters))?;
         let oid = named_curve(p)?;
         return curve_from_oid(&oid).map(KeyAlg::Ec);
     }
@@ -125,10 +126,7 @@ pub(crate) fn identify(alg: &AlgorithmIdentifierRef<'_>) -> Result<KeyAlg> {
         if alg.oid == okp_oid(crv) {
             // RFC 8410 §3: the parameters MUST be absent.
             if params.is_some() {
-                return Err(Error::invalid_key(format!(
-                    "{} algorithm identifier must not have parameters",
-                    crv.name()
-                )));
+                return Err(Error::InvalidKey(InvalidKey::AlgorithmParameters));
             }
             return Ok(KeyAlg::Okp(crv));
         }
@@ -141,21 +139,17 @@ pub(crate) fn identify(alg: &AlgorithmIdentifierRef<'_>) -> Result<KeyAlg> {
         if alg.oid == akp_oid(a) {
             // RFC 9881 §2: the parameters MUST be absent.
             if params.is_some() {
-                return Err(Error::invalid_key(format!(
-                    "{} algorithm identifier must not have parameters",
-                    a.name()
-                )));
+                return Err(Error::InvalidKey(InvalidKey::AlgorithmParameters));
             }
             return Ok(KeyAlg::Akp(a));
         }
     }
-    Err(Error::invalid_key(format!(
-        "unsupported key algorithm (OID {})",
-        alg.oid
+    Err(Error::InvalidKey(InvalidKey::UnsupportedOid(
+        alg.oid.to_string(),
     )))
 }
 
 fn named_curve(p: AnyRef<'_>) -> Result<ObjectIdentifier> {
     p.decode_as::<ObjectIdentifier>()
-        .map_err(|_| Error::invalid_key("EC parameters must be a named curve"))
+        .map_err(|_| Error::InvalidKey(InvalidKey::AlgorithmParameters))
 }

@@ -4,6 +4,7 @@
 //! certificate chain, a key next to its certificate). The first block with a
 //! label Jot imports is used and the others are ignored.
 
+use crate::error::{InvalidKey, PemError};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -40,18 +41,6 @@ impl Label {
             _ => return None,
         })
     }
-
-    pub(crate) fn text(self) -> &'static str {
-        match self {
-            Label::PrivateKey => "PRIVATE KEY",
-            Label::EncryptedPrivateKey => "ENCRYPTED PRIVATE KEY",
-            Label::RsaPrivateKey => "RSA PRIVATE KEY",
-            Label::EcPrivateKey => "EC PRIVATE KEY",
-            Label::PublicKey => "PUBLIC KEY",
-            Label::RsaPublicKey => "RSA PUBLIC KEY",
-            Label::Certificate => "CERTIFICATE",
-        }
-    }
 }
 
 const BEGIN: &str = "-----BEGIN ";
@@ -65,7 +54,7 @@ pub(crate) fn first_block(pem: &str) -> Result<(Label, Zeroizing<Vec<u8>>)> {
     let mut skipped: Option<&str> = None;
     // Every offset below comes from `find` on ASCII markers, so it is a
     // character boundary; `get` turns a mistake into an error, not a panic.
-    let malformed = || Error::invalid_key("malformed PEM BEGIN line");
+    let malformed = || Error::InvalidKey(InvalidKey::Pem(PemError::BeginLine));
     while let Some(start) = rest.find(BEGIN) {
         let after = rest.get(start + BEGIN.len()..).ok_or_else(malformed)?;
         let (label_text, _) = after
@@ -73,49 +62,43 @@ pub(crate) fn first_block(pem: &str) -> Result<(Label, Zeroizing<Vec<u8>>)> {
             .filter(|(label, _)| !label.contains('\n'))
             .ok_or_else(malformed)?;
         let end_line = format!("-----END {label_text}-----");
-        let end = after.find(&end_line).ok_or_else(|| {
-            Error::invalid_key(format!("PEM block {label_text:?} has no END line"))
-        })?;
+        let end = after
+            .find(&end_line)
+            .ok_or(Error::InvalidKey(InvalidKey::Pem(PemError::Unterminated)))?;
         let block_end = start + BEGIN.len() + end + end_line.len();
         let (Some(block), Some(next)) = (rest.get(start..block_end), rest.get(block_end..)) else {
             return Err(malformed());
         };
         rest = next;
         match Label::from_text(label_text) {
-            Some(label) => return Ok((label, decode(block, label)?)),
+            Some(label) => return Ok((label, decode(block)?)),
             None => skipped = skipped.or(Some(label_text)),
         }
     }
     Err(match skipped {
-        None => Error::invalid_key("no PEM block found"),
-        Some(label) => Error::invalid_key(format!(
-            "unsupported PEM label {label:?} (expected PRIVATE KEY, PUBLIC KEY, \
-             RSA PRIVATE KEY, RSA PUBLIC KEY, EC PRIVATE KEY, CERTIFICATE or \
-             ENCRYPTED PRIVATE KEY)"
-        )),
+        None => Error::InvalidKey(InvalidKey::Pem(PemError::NoBlock)),
+        Some(label) => Error::InvalidKey(InvalidKey::Pem(PemError::UnsupportedLabel(
+            label.to_owned(),
+        ))),
     })
 }
 
-fn decode(block: &str, label: Label) -> Result<Zeroizing<Vec<u8>>> {
+fn decode(block: &str) -> Result<Zeroizing<Vec<u8>>> {
     if block.contains("Proc-Type:") || block.contains("DEK-Info:") {
         // RFC 1421-style encryption: unauthenticated, MD5-based key
         // derivation, and not PEM under RFC 7468.
-        return Err(Error::invalid_key(
-            "legacy OpenSSL-encrypted PEM is not supported; convert it to \
-             encrypted PKCS#8 (openssl pkcs8 -topk8 -v2 aes-256-cbc)",
-        ));
+        return Err(Error::InvalidKey(InvalidKey::Pem(
+            PemError::LegacyEncryption,
+        )));
     }
-    let bad = || Error::invalid_key(format!("PEM block {:?} is not valid base64", label.text()));
+    let bad = || Error::InvalidKey(InvalidKey::Pem(PemError::Base64));
     // Line width is detected rather than fixed at 64: some tools wrap at 76
     // or not at all, and the width carries no meaning.
     let mut decoder = der::pem::Decoder::new_detect_wrap(block.as_bytes()).map_err(|_| bad())?;
     let mut buf = Zeroizing::new(Vec::new());
     decoder.decode_to_end(&mut buf).map_err(|_| bad())?;
     if buf.is_empty() {
-        return Err(Error::invalid_key(format!(
-            "PEM block {:?} is empty",
-            label.text()
-        )));
+        return Err(Error::InvalidKey(InvalidKey::Pem(PemError::Empty)));
     }
     Ok(buf)
 }
@@ -123,5 +106,5 @@ fn decode(block: &str, label: Label) -> Result<Zeroizing<Vec<u8>>> {
 /// PEM text for DER contents, wrapped at 64 columns with LF line endings.
 pub(crate) fn encode(label: &str, der: &[u8]) -> Result<String> {
     der::pem::encode_string(label, der::pem::LineEnding::LF, der)
-        .map_err(|_| Error::invalid_key("cannot encode PEM"))
+        .map_err(|_| Error::InvalidKey(InvalidKey::Encode))
 }

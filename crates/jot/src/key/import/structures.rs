@@ -3,6 +3,7 @@
 //! PKCS#8 (RFC 8018 PBES2). Parsing is RustCrypto's; this module only maps
 //! the parsed structures onto [`KeyParams`].
 
+use crate::error::{DerStructure, InvalidKey};
 use der::asn1::{BitStringRef, OctetStringRef};
 use der::referenced::OwnedToRef;
 use der::{Decode, Reader, SliceReader};
@@ -12,7 +13,7 @@ use spki::SubjectPublicKeyInfoRef;
 use super::material;
 use super::oid::{self, KeyAlg};
 use crate::error::{Error, Result};
-use crate::jwk::{AkpAlgorithm, EcCurve, KeyParams};
+use crate::jwk::{EcCurve, KeyParams};
 
 /// Largest PBKDF2 iteration count accepted in an encrypted key. Common tools
 /// use 2 048 to 600 000; a hostile file asking for 100 million (the most the
@@ -22,42 +23,41 @@ const MAX_PBKDF2_ITERATIONS: u32 = 10_000_000;
 /// already needs 1 GiB of memory.
 const MAX_SCRYPT_WORK: u64 = 1 << 23;
 
-fn bits(b: &BitStringRef<'_>, what: &str) -> Result<Vec<u8>> {
+fn bits(b: &BitStringRef<'_>, what: DerStructure) -> Result<Vec<u8>> {
     b.as_bytes()
         .map(<[u8]>::to_vec)
-        .ok_or_else(|| Error::invalid_key(format!("{what} is not a whole number of bytes")))
+        .ok_or(Error::InvalidKey(InvalidKey::Der(what)))
 }
 
 /// `PrivateKeyInfo` / `OneAsymmetricKey`.
 pub(crate) fn pkcs8(info: &PrivateKeyInfoRef<'_>) -> Result<KeyParams> {
     let alg = oid::identify(&info.algorithm)?;
     let public = match &info.public_key {
-        Some(p) => Some(bits(p, "PKCS#8 public key")?),
+        Some(p) => Some(bits(p, DerStructure::Pkcs8)?),
         None => None,
     };
     let private = info.private_key.as_bytes();
     match alg {
         KeyAlg::Rsa => {
             let k = pkcs1::RsaPrivateKeyRef::from_der(private)
-                .map_err(|_| Error::invalid_key("PKCS#8 RSA private key is malformed"))?;
+                .map_err(|_| Error::InvalidKey(InvalidKey::Der(DerStructure::Pkcs8)))?;
             material::rsa_private(&k)
         }
         KeyAlg::Ec(crv) => {
             let k = sec1::EcPrivateKey::from_der(private)
-                .map_err(|_| Error::invalid_key("PKCS#8 EC private key is malformed"))?;
+                .map_err(|_| Error::InvalidKey(InvalidKey::Der(DerStructure::Pkcs8)))?;
             // The SEC1 structure may repeat the curve; it must agree.
             sec1_key(&k, Some(crv), public.as_deref())
         }
         KeyAlg::Okp(crv) => {
             // RFC 8410 §7: CurvePrivateKey ::= OCTET STRING, inside the
             // privateKey OCTET STRING.
-            let inner = <&OctetStringRef>::from_der(private).map_err(|_| {
-                Error::invalid_key(format!("PKCS#8 {} private key is malformed", crv.name()))
-            })?;
+            let inner = <&OctetStringRef>::from_der(private)
+                .map_err(|_| Error::InvalidKey(InvalidKey::Der(DerStructure::Pkcs8)))?;
             material::okp_private(crv, inner.as_bytes(), public.as_deref())
         }
         KeyAlg::Akp(a) => {
-            let (seed, expanded) = ml_dsa_private_key(a, private)?;
+            let (seed, expanded) = ml_dsa_private_key(private)?;
             material::akp_private(a, seed, expanded, public.as_deref())
         }
     }
@@ -67,9 +67,8 @@ pub(crate) fn pkcs8(info: &PrivateKeyInfoRef<'_>) -> Result<KeyParams> {
 /// STRING, expandedKey OCTET STRING, both SEQUENCE { seed, expandedKey } }`.
 /// A JWK holds the seed only (RFC 9964 §4), so the expanded-only form,
 /// from which the seed cannot be recovered, is refused.
-fn ml_dsa_private_key(alg: AkpAlgorithm, private: &[u8]) -> Result<(&[u8], Option<&[u8]>)> {
-    let malformed =
-        || Error::invalid_key(format!("PKCS#8 {} private key is malformed", alg.name()));
+fn ml_dsa_private_key(private: &[u8]) -> Result<(&[u8], Option<&[u8]>)> {
+    let malformed = || Error::InvalidKey(InvalidKey::Der(DerStructure::Pkcs8));
     match private.split_first() {
         Some((0x80, rest)) => {
             // A primitive [0] of at most 127 bytes: a one-byte length.
@@ -79,11 +78,7 @@ fn ml_dsa_private_key(alg: AkpAlgorithm, private: &[u8]) -> Result<(&[u8], Optio
             }
             Ok((seed, None))
         }
-        Some((0x04, _)) => Err(Error::invalid_key(format!(
-            "the {} private key is in expanded form only: a JWK holds its seed, \
-             which cannot be recovered from it",
-            alg.name()
-        ))),
+        Some((0x04, _)) => Err(Error::InvalidKey(InvalidKey::ExpandedOnly)),
         Some((0x30, _)) => {
             let mut r = SliceReader::new(private).map_err(|_| malformed())?;
             let both = r.sequence(|r| {
@@ -101,11 +96,11 @@ fn ml_dsa_private_key(alg: AkpAlgorithm, private: &[u8]) -> Result<(&[u8], Optio
 
 /// `SubjectPublicKeyInfo`.
 pub(crate) fn spki(info: &SubjectPublicKeyInfoRef<'_>) -> Result<KeyParams> {
-    let key = bits(&info.subject_public_key, "subjectPublicKey")?;
+    let key = bits(&info.subject_public_key, DerStructure::Spki)?;
     match oid::identify(&info.algorithm)? {
         KeyAlg::Rsa => {
             let k = pkcs1::RsaPublicKeyRef::from_der(&key)
-                .map_err(|_| Error::invalid_key("RSA public key is malformed"))?;
+                .map_err(|_| Error::InvalidKey(InvalidKey::Der(DerStructure::Pkcs1Public)))?;
             material::rsa_public(k.modulus.as_bytes(), k.public_exponent.as_bytes())
         }
         KeyAlg::Ec(crv) => material::ec_public(crv, &key),
@@ -127,25 +122,20 @@ pub(crate) fn sec1_key(
         Some(p) => {
             let oid = p
                 .named_curve()
-                .ok_or_else(|| Error::invalid_key("EC parameters must be a named curve"))?;
+                .ok_or(Error::InvalidKey(InvalidKey::AlgorithmParameters))?;
             Some(oid::curve_from_oid(&oid)?)
         }
         None => None,
     };
     let crv = match (own, curve) {
         (Some(a), Some(b)) if a != b => {
-            return Err(Error::invalid_key(format!(
-                "EC key is on {} but {} was expected",
-                a.name(),
-                b.name()
-            )))
+            return Err(Error::InvalidKey(InvalidKey::CurveMismatch {
+                found: a.name(),
+                expected: b.name(),
+            }))
         }
         (Some(c), _) | (None, Some(c)) => c,
-        (None, None) => {
-            return Err(Error::invalid_key(
-                "SEC1 EC private key does not name its curve; pass the curve explicitly",
-            ))
-        }
+        (None, None) => return Err(Error::InvalidKey(InvalidKey::Sec1WithoutCurve)),
     };
     let public = k.public_key.or(outer_public);
     material::ec_private(crv, k.private_key, public)
@@ -156,7 +146,7 @@ pub(crate) fn sec1_key(
 /// the caller, and importing a key makes none.
 pub(crate) fn certificate(der: &[u8]) -> Result<KeyParams> {
     let cert = x509_cert::Certificate::from_der(der)
-        .map_err(|_| Error::invalid_key("X.509 certificate is malformed"))?;
+        .map_err(|_| Error::InvalidKey(InvalidKey::Der(DerStructure::Certificate)))?;
     spki(
         &cert
             .tbs_certificate()
@@ -188,42 +178,32 @@ pub(crate) fn any(der: &[u8], curve: Option<EcCurve>) -> Result<KeyParams> {
         return certificate(der);
     }
     if EncryptedPrivateKeyInfoRef::from_der(der).is_ok() {
-        return Err(Error::invalid_key(
-            "the key is encrypted; import it with from_encrypted_der and its password",
-        ));
+        return Err(Error::InvalidKey(InvalidKey::Encrypted));
     }
-    Err(Error::invalid_key(
-        "not a PKCS#8, SubjectPublicKeyInfo, PKCS#1, SEC1 or X.509 DER structure",
-    ))
+    Err(Error::InvalidKey(InvalidKey::UnknownStructure))
 }
 
 /// Decrypts an `EncryptedPrivateKeyInfo` (PBES2 with PBKDF2 or scrypt and
 /// AES-CBC) and imports the PKCS#8 key inside.
 pub(crate) fn encrypted_pkcs8(der: &[u8], password: &[u8]) -> Result<KeyParams> {
-    let enc = EncryptedPrivateKeyInfoRef::from_der(der).map_err(|_| {
-        Error::invalid_key("not a PBES2-encrypted PKCS#8 key (EncryptedPrivateKeyInfo)")
-    })?;
+    let enc = EncryptedPrivateKeyInfoRef::from_der(der)
+        .map_err(|_| Error::InvalidKey(InvalidKey::Der(DerStructure::EncryptedPkcs8)))?;
     check_kdf_cost(&enc.encryption_algorithm)?;
-    let plain = enc.decrypt(password).map_err(|_| {
-        Error::invalid_key("cannot decrypt the private key: wrong password or unsupported cipher")
-    })?;
+    let plain = enc
+        .decrypt(password)
+        .map_err(|_| Error::InvalidKey(InvalidKey::WrongPassword))?;
     let info = PrivateKeyInfoRef::from_der(plain.as_bytes())
-        .map_err(|_| Error::invalid_key("decrypted data is not a PKCS#8 private key"))?;
+        .map_err(|_| Error::InvalidKey(InvalidKey::WrongPassword))?;
     pkcs8(&info)
 }
 
 fn check_kdf_cost(scheme: &pkcs8::pkcs5::EncryptionScheme) -> Result<()> {
     let pkcs8::pkcs5::EncryptionScheme::Pbes2(params) = scheme else {
-        return Err(Error::invalid_key(
-            "PBES1 key encryption is obsolete and not supported; re-encrypt with PBES2",
-        ));
+        return Err(Error::InvalidKey(InvalidKey::Pbes1));
     };
     if let Some(p) = params.kdf.pbkdf2() {
         if p.iteration_count > MAX_PBKDF2_ITERATIONS {
-            return Err(Error::invalid_key(format!(
-                "PBKDF2 iteration count {} is over the limit of {MAX_PBKDF2_ITERATIONS}",
-                p.iteration_count
-            )));
+            return Err(Error::InvalidKey(InvalidKey::KdfCost));
         }
     }
     if let Some(s) = params.kdf.scrypt() {
@@ -232,9 +212,7 @@ fn check_kdf_cost(scheme: &pkcs8::pkcs5::EncryptionScheme) -> Result<()> {
             .saturating_mul(u64::from(s.block_size))
             .saturating_mul(u64::from(s.parallelization));
         if work > MAX_SCRYPT_WORK {
-            return Err(Error::invalid_key(
-                "scrypt parameters are over the accepted cost",
-            ));
+            return Err(Error::InvalidKey(InvalidKey::KdfCost));
         }
     }
     Ok(())

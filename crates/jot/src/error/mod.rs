@@ -11,6 +11,15 @@
 
 use std::fmt;
 
+mod key;
+mod redact;
+mod token;
+
+pub use key::{DerStructure, InvalidKey, PemError, WeakKey};
+use redact::KidNote;
+pub(crate) use redact::{scrub, serde_message, Shown};
+pub use token::{ClaimsType, Crit, JsonType, Malformed};
+
 /// Which part of a serialized object a decoding error refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
@@ -127,10 +136,11 @@ pub enum DpopError {
 #[non_exhaustive]
 pub enum Error {
     // ---- shape of the token -------------------------------------------------
-    /// The token is not well formed (wrong number of segments, bad JSON
-    /// structure, a member of the wrong type...).
+    /// The token is not well formed (wrong number of segments, a member of
+    /// the wrong type...), or the token asked for could not be; the payload
+    /// says which.
     #[error("malformed token: {0}")]
-    Malformed(String),
+    Malformed(Malformed),
     /// The token or one of its parts is larger than the configured limit.
     #[error("{what} is over its limit ({actual} > {limit})")]
     TooLarge {
@@ -190,20 +200,23 @@ pub enum Error {
     /// permitted by the key.
     #[error("algorithm {0} is not allowed here")]
     AlgorithmNotAllowed(String),
-    /// `crit` lists an extension Jot does not understand, or is malformed.
+    /// `crit` lists an extension Jot does not understand, or is malformed;
+    /// the payload says which.
     #[error("crit: {0}")]
-    Crit(String),
+    Crit(Crit),
     /// The unsecured `none` algorithm reached a verifying API.
     #[error("unsecured tokens (alg \"none\") are never accepted")]
     UnsecuredToken,
 
     // ---- keys ---------------------------------------------------------------
-    /// The key could not be parsed or is inconsistent.
+    /// The key could not be parsed, is inconsistent, or cannot do what was
+    /// asked; the payload says which.
     #[error("invalid key: {0}")]
-    InvalidKey(String),
-    /// The key is valid but too weak for the operation (RFC 7518 §3.2, §3.3).
+    InvalidKey(InvalidKey),
+    /// The key is valid but too weak for the operation (RFC 7518 §3.2, §3.3);
+    /// the payload says why.
     #[error("weak key: {0}")]
-    WeakKey(String),
+    WeakKey(WeakKey),
     /// The key cannot be used with this algorithm (wrong kty, curve, size, or
     /// a private operation on a public key).
     #[error("key cannot be used with {alg}: {reason}")]
@@ -295,9 +308,10 @@ pub enum Error {
     /// The `typ` header is not the expected one.
     #[error("unexpected typ header")]
     TypeMismatch,
-    /// The claims set could not be deserialized into the caller's type.
+    /// The claims set is not an object, or could not be deserialized into
+    /// the caller's type.
     #[error("claims do not match the expected type: {0}")]
-    ClaimsType(String),
+    ClaimsType(ClaimsType),
 
     // ---- remote key sets (feature `remote`) ---------------------------------
     /// A URL was refused before any request: not `https` (plain `http` is
@@ -378,14 +392,6 @@ impl Error {
         }
     }
 
-    pub(crate) fn malformed(msg: impl Into<String>) -> Self {
-        Error::Malformed(msg.into())
-    }
-
-    pub(crate) fn invalid_key(msg: impl Into<String>) -> Self {
-        Error::InvalidKey(msg.into())
-    }
-
     pub(crate) fn header(name: &str, reason: impl Into<String>) -> Self {
         Error::InvalidHeader {
             name: name.to_owned(),
@@ -410,176 +416,6 @@ impl Error {
             reason: serde_message(e),
         }
     }
-}
-
-/// Names Jot may print from a token: the registered header parameters,
-/// claims and JWK members, and the algorithm names of the JOSE registries.
-/// Anything else came from the token and is not echoed.
-fn is_vocabulary(name: &str) -> bool {
-    const NAMES: &[&str] = &[
-        // JWS/JWE header parameters (RFC 7515 §4.1, RFC 7516 §4.1, RFC 7518
-        // §4, RFC 7797), the JSON serialization members
-        "alg",
-        "jku",
-        "jwk",
-        "kid",
-        "x5u",
-        "x5c",
-        "x5t",
-        "x5t#S256",
-        "typ",
-        "cty",
-        "crit",
-        "enc",
-        "zip",
-        "epk",
-        "apu",
-        "apv",
-        "iv",
-        "tag",
-        "p2s",
-        "p2c",
-        "b64",
-        "protected",
-        "header",
-        "unprotected",
-        "payload",
-        "signature",
-        "signatures",
-        "recipients",
-        "encrypted_key",
-        "ciphertext",
-        "aad",
-        // JWT claims (RFC 7519 §4.1)
-        "iss",
-        "sub",
-        "aud",
-        "exp",
-        "nbf",
-        "iat",
-        "jti",
-        // DPoP proof claims (RFC 9449 §4.2) and confirmation (RFC 7800)
-        "htm",
-        "htu",
-        "ath",
-        "nonce",
-        "cnf",
-        "jkt",
-        // JWK members (RFC 7517 §4, RFC 7518 §6)
-        "kty",
-        "use",
-        "key_ops",
-        "crv",
-        "x",
-        "y",
-        "d",
-        "n",
-        "e",
-        "p",
-        "q",
-        "dp",
-        "dq",
-        "qi",
-        "oth",
-        "oct",
-        "RSA",
-        "EC",
-        "OKP",
-        "P-256",
-        "P-384",
-        "P-521",
-        "secp256k1",
-        "Ed25519",
-        "Ed448",
-        "X25519",
-        "X448",
-        "k",
-        "keys",
-        // algorithm names Jot does not implement but that exist
-        "none",
-        "RS1",
-        "A128CBC",
-        "A192CBC",
-        "A256CBC",
-        "A512CBC",
-    ];
-    NAMES.contains(&name)
-        || crate::alg::Algorithm::from_name(name).is_some()
-        || crate::alg::JWE_NAMES.contains(&name)
-}
-
-/// Displays a name from a token only if it is a registered name
-/// ([`is_vocabulary`]); otherwise says how long it was.
-pub(crate) struct Shown<'a>(pub(crate) &'a str);
-
-impl fmt::Display for Shown<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if is_vocabulary(self.0) {
-            write!(f, "{:?}", self.0)
-        } else {
-            write!(f, "(an unregistered name of {} bytes)", self.0.len())
-        }
-    }
-}
-
-/// Whether a token named a `kid`, without echoing it.
-struct KidNote<'a>(Option<&'a str>);
-
-impl fmt::Display for KidNote<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(kid) => write!(f, "the token's kid of {} bytes", kid.len()),
-            None => f.write_str("the token has no kid"),
-        }
-    }
-}
-
-/// A serde_json error's message without input values. Syntax and EOF
-/// messages are fixed texts ("expected `:` at line 1 column 5"); data
-/// messages quote the offending value, which [`scrub`] removes.
-pub(crate) fn serde_message(e: &serde_json::Error) -> String {
-    match e.classify() {
-        serde_json::error::Category::Data => scrub(&e.to_string()),
-        _ => e.to_string(),
-    }
-}
-
-/// Removes what a parser message quotes from its input: `"..."` (Rust
-/// string escapes honoured) becomes `"…"`, and everything from the first
-/// backtick on (serde's ``unknown variant `x` `` style, where the value may
-/// itself hold backticks) becomes `…`.
-pub(crate) fn scrub(msg: &str) -> String {
-    let (msg, cut) = match msg.split_once('`') {
-        Some((head, _)) => (head, true),
-        None => (msg, false),
-    };
-    let mut out = String::with_capacity(msg.len() + 4);
-    let mut in_str = false;
-    let mut escaped = false;
-    for c in msg.chars() {
-        if in_str {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_str = false;
-                out.push_str("…\"");
-            }
-            continue;
-        }
-        if c == '"' {
-            in_str = true;
-        }
-        out.push(c);
-    }
-    if in_str {
-        out.push_str("…\"");
-    }
-    if cut {
-        out.push('…');
-    }
-    out
 }
 
 /// The library's result type.
