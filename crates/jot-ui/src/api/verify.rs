@@ -125,7 +125,7 @@ fn verify_now(r: &VerifyRequest) -> Result<Value, ApiError> {
         if !opened.nested {
             return Ok(rejected(&jot::Error::InvalidHeader {
                 name: "cty".into(),
-                reason: "a nested JWT must say cty \"JWT\" and hold a compact JWS".into(),
+                reason: jot::error::HeaderProblem::UnexpectedValue,
             }));
         }
         token = opened.text;

@@ -9,6 +9,7 @@
 //! primitive, its [`Imp`] arm in the key code, which the compiler lists).
 //! `docs/architecture.md` has the list of edits.
 
+use crate::error::KeyMismatch;
 use std::sync::Arc;
 
 use aws_lc_rs::hmac;
@@ -314,12 +315,12 @@ pub(crate) fn hmac_key(alg: Algorithm, secret: &[u8]) -> Option<Arc<hmac::Key>> 
 
 pub(crate) fn mismatch(alg: Algorithm) -> Error {
     // check_compatible matched the key to the descriptor already.
-    Error::key_alg(alg, "the key does not fit the algorithm")
+    Error::key_alg(alg, KeyMismatch::Shape)
 }
 
 pub(crate) fn agreement_only(alg: Algorithm) -> Error {
     // check_compatible already refused X25519/X448 for signature algorithms.
-    Error::key_alg(alg, "X25519/X448 keys are for key agreement only")
+    Error::key_alg(alg, KeyMismatch::AgreementOnly)
 }
 
 #[cfg(test)]

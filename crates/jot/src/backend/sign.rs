@@ -4,6 +4,7 @@
 //! the aws-lc-rs object that signs, and keeps that object.
 
 use crate::error::InvalidKey;
+use crate::error::KeyMismatch;
 use std::sync::Arc;
 
 use aws_lc_rs::rand::SystemRandom;
@@ -32,7 +33,7 @@ pub(crate) enum Signer {
 }
 
 fn needs_private(alg: Algorithm) -> Error {
-    Error::key_alg(alg, "signing needs a private key")
+    Error::key_alg(alg, KeyMismatch::PublicOnly)
 }
 
 impl Signer {

@@ -369,3 +369,92 @@ impl fmt::Display for WeakKey {
         }
     }
 }
+
+/// Why a valid key cannot be used with the algorithm asked for
+/// ([`super::Error::KeyAlgorithmMismatch`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyMismatch {
+    /// The key's own `alg` names another algorithm (printed only when it is
+    /// a registered name).
+    KeyAlgorithm(String),
+    /// The key's `use` forbids this use (`sig` or `enc`).
+    Use,
+    /// The key's `key_ops` do not include this operation.
+    KeyOps,
+    /// The key's type, curve or size does not fit the algorithm.
+    Shape,
+    /// The key's type, curve or size does not fit the algorithm: the key is
+    /// of this `kty`, and this curve or ML-DSA parameter set.
+    KeyIs {
+        /// The key's `kty`.
+        kty: &'static str,
+        /// Its `crv`, or the AKP algorithm.
+        subtype: Option<&'static str>,
+    },
+    /// X25519/X448 keys are for key agreement only.
+    AgreementOnly,
+    /// ML-DSA keys sign; they never encrypt or decrypt.
+    SignatureOnly,
+    /// The operation needs a private key and this one is public.
+    PublicOnly,
+    /// A raw secret can only be used with HS256, HS384 and HS512.
+    SecretNotHmac,
+    /// A password (or an iteration count) belongs to PBES2 only.
+    NotPbes2,
+    /// A `dir` key of the wrong length for the content encryption.
+    KeyLength {
+        /// The length the content encryption needs, in bytes.
+        expected: usize,
+        /// The key's length.
+        actual: usize,
+    },
+    /// An ECDH public key on another curve than the private key.
+    CurveMismatch {
+        /// The public key's curve.
+        public: &'static str,
+        /// The private key's curve.
+        private: &'static str,
+    },
+    /// The RSA key is larger than Jot supports.
+    TooLarge {
+        /// The largest modulus supported, in bits.
+        max_bits: usize,
+    },
+}
+
+impl fmt::Display for KeyMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyMismatch::KeyAlgorithm(a) => write!(f, "the key is for {}", super::Shown(a)),
+            KeyMismatch::Use => f.write_str("the key's \"use\" does not permit this"),
+            KeyMismatch::KeyOps => f.write_str("the key's key_ops do not permit this"),
+            KeyMismatch::Shape => f.write_str("the key's type, curve or size does not fit"),
+            KeyMismatch::KeyIs {
+                kty,
+                subtype: Some(s),
+            } => write!(f, "the key is an {kty} {s} key"),
+            KeyMismatch::KeyIs { kty, subtype: None } => write!(f, "the key is an {kty} key"),
+            KeyMismatch::AgreementOnly => {
+                f.write_str("X25519/X448 keys are for key agreement only")
+            }
+            KeyMismatch::SignatureOnly => {
+                f.write_str("ML-DSA keys sign; they never encrypt or decrypt")
+            }
+            KeyMismatch::PublicOnly => f.write_str("this needs a private key"),
+            KeyMismatch::SecretNotHmac => {
+                f.write_str("a raw secret can only be used with HS256/HS384/HS512")
+            }
+            KeyMismatch::NotPbes2 => f.write_str("a password can only be used with PBES2"),
+            KeyMismatch::KeyLength { expected, actual } => {
+                write!(f, "it needs a {expected}-byte key, this one has {actual}")
+            }
+            KeyMismatch::CurveMismatch { public, private } => {
+                write!(f, "public key is on {public}, private key on {private}")
+            }
+            KeyMismatch::TooLarge { max_bits } => {
+                write!(f, "RSA keys over {max_bits} bits are not supported")
+            }
+        }
+    }
+}

@@ -11,11 +11,13 @@
 
 use std::fmt;
 
+mod header;
 mod key;
 mod redact;
 mod token;
 
-pub use key::{DerStructure, InvalidKey, PemError, WeakKey};
+pub use header::HeaderProblem;
+pub use key::{DerStructure, InvalidKey, KeyMismatch, PemError, WeakKey};
 use redact::KidNote;
 pub(crate) use redact::{scrub, serde_message, Shown};
 pub use token::{ClaimsType, Crit, JsonType, Malformed};
@@ -171,7 +173,8 @@ pub enum Error {
     Json {
         /// Which part.
         part: Part,
-        /// What the parser said (never includes the input).
+        /// What the parser said (never includes the input): text for
+        /// people; match on `part`.
         reason: String,
     },
     /// A JSON object names the same member twice (RFC 7515 §4, RFC 7516 §4).
@@ -183,7 +186,7 @@ pub enum Error {
         /// The parameter.
         name: String,
         /// Why it was rejected.
-        reason: String,
+        reason: HeaderProblem,
     },
     /// A JWE was given where a JWS was expected.
     #[error("expected a JWS but got a JWE")]
@@ -224,7 +227,7 @@ pub enum Error {
         /// The algorithm asked for.
         alg: String,
         /// Why the key does not fit.
-        reason: String,
+        reason: KeyMismatch,
     },
     /// No key in the set matches the token's `kid` and algorithm.
     #[error("no key matches ({}, alg {})", KidNote(kid.as_deref()), Shown(alg))]
@@ -293,7 +296,8 @@ pub enum Error {
     InvalidClaim {
         /// The claim.
         name: String,
-        /// Why.
+        /// What the claim's deserializer said, with any value it quotes
+        /// removed: text for people; match on `name`.
         reason: String,
     },
     /// `iss` is not one of the expected issuers.
@@ -392,17 +396,17 @@ impl Error {
         }
     }
 
-    pub(crate) fn header(name: &str, reason: impl Into<String>) -> Self {
+    pub(crate) fn header(name: &str, reason: HeaderProblem) -> Self {
         Error::InvalidHeader {
             name: name.to_owned(),
-            reason: reason.into(),
+            reason,
         }
     }
 
-    pub(crate) fn key_alg(alg: impl fmt::Display, reason: impl Into<String>) -> Self {
+    pub(crate) fn key_alg(alg: impl fmt::Display, reason: KeyMismatch) -> Self {
         Error::KeyAlgorithmMismatch {
             alg: alg.to_string(),
-            reason: reason.into(),
+            reason,
         }
     }
 

@@ -83,6 +83,10 @@ pub enum JsonType {
     Object,
     /// An array.
     Array,
+    /// A boolean.
+    Boolean,
+    /// A positive integer.
+    PositiveInteger,
 }
 
 impl fmt::Display for JsonType {
@@ -91,6 +95,8 @@ impl fmt::Display for JsonType {
             JsonType::String => "a string",
             JsonType::Object => "an object",
             JsonType::Array => "an array",
+            JsonType::Boolean => "a boolean",
+            JsonType::PositiveInteger => "a positive integer",
         })
     }
 }

@@ -7,6 +7,7 @@
 //! inspector shows only what a decrypter would parse. Algorithm names are
 //! not checked: showing a token with an unknown `alg` is the point.
 
+use crate::error::HeaderProblem;
 use crate::error::Malformed;
 use serde_json::{Map, Value};
 
@@ -137,12 +138,12 @@ fn disjoint(
     let shared_keys = shared.into_iter().flat_map(Map::keys);
     for k in shared_keys.clone() {
         if protected.contains_key(k) {
-            return Err(Error::header(k, "appears in more than one header"));
+            return Err(Error::header(k, HeaderProblem::Duplicate));
         }
     }
     for k in recipient.into_iter().flat_map(Map::keys) {
         if protected.contains_key(k) || shared.is_some_and(|s| s.contains_key(k)) {
-            return Err(Error::header(k, "appears in more than one header"));
+            return Err(Error::header(k, HeaderProblem::Duplicate));
         }
     }
     Ok(())

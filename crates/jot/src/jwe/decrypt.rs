@@ -6,6 +6,8 @@
 //! (unsupported `alg`, bad `p2c`, malformed `epk`) are reported as such,
 //! before any key is used.
 
+use crate::error::HeaderProblem;
+use crate::error::KeyMismatch;
 use std::borrow::Cow;
 
 use zeroize::Zeroizing;
@@ -180,10 +182,7 @@ pub(crate) fn unwrap_cek(
     if h.alg.is_direct() != encrypted_key.is_empty() {
         // RFC 7516 §5.2 step 10: dir and ECDH-ES carry no encrypted key;
         // everything else must (an empty one is an attack, not a value).
-        return Err(Error::header(
-            "encrypted_key",
-            "must be empty exactly for dir and ECDH-ES",
-        ));
+        return Err(Error::header("encrypted_key", HeaderProblem::Inconsistent));
     }
     let cek = match (&key.inner, h.alg) {
         (DecKey::Secret(k), KeyManagement::Dir) => Zeroizing::new(k.expose().to_vec()),
@@ -191,17 +190,17 @@ pub(crate) fn unwrap_cek(
         (DecKey::Secret(k), KeyManagement::AesGcmKw(kw)) => {
             let iv = h
                 .b64_member("iv")?
-                .ok_or_else(|| Error::header("iv", "missing"))?;
+                .ok_or_else(|| Error::header("iv", HeaderProblem::Missing))?;
             let tag = h
                 .b64_member("tag")?
-                .ok_or_else(|| Error::header("tag", "missing"))?;
+                .ok_or_else(|| Error::header("tag", HeaderProblem::Missing))?;
             kw.decrypt(k.expose(), &iv, encrypted_key, &tag)?
         }
         (DecKey::Password(pw), KeyManagement::Pbes2(p)) => {
             let p2c = h.p2c(limits.max_pbes2_count)?;
             let p2s = h
                 .b64_member("p2s")?
-                .ok_or_else(|| Error::header("p2s", "missing"))?;
+                .ok_or_else(|| Error::header("p2s", HeaderProblem::Missing))?;
             p.unwrap(
                 pw.expose(),
                 &p2s,
@@ -224,7 +223,7 @@ pub(crate) fn unwrap_cek(
                     .unwrap(&derived, encrypted_key)?,
             }
         }
-        _ => return Err(Error::key_alg(h.alg, "key and algorithm do not match")),
+        _ => return Err(Error::key_alg(h.alg, KeyMismatch::Shape)),
     };
     if cek.len() != enc.key_len() {
         return Err(Error::DecryptionFailed);

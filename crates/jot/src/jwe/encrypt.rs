@@ -1,7 +1,9 @@
 //! Producing a JWE: one CEK, per-recipient key management, one content
 //! encryption.
 
+use crate::error::KeyMismatch;
 use crate::error::Malformed;
+use crate::error::{HeaderProblem, JsonType};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
@@ -196,11 +198,10 @@ pub(crate) fn direct_cek(
             if k.len() != enc.key_len() {
                 return Err(Error::key_alg(
                     enc.name(),
-                    format!(
-                        "dir needs a {}-byte key, this one has {}",
-                        enc.key_len(),
-                        k.len()
-                    ),
+                    KeyMismatch::KeyLength {
+                        expected: enc.key_len(),
+                        actual: k.len(),
+                    },
                 ));
             }
             Ok(Some((Zeroizing::new(k.expose().to_vec()), Map::new())))
@@ -226,7 +227,10 @@ fn ecdh_sender(
         match header.get(name) {
             None => Ok(Vec::new()),
             Some(Value::String(s)) => b64::decode(s, Part::HeaderParameter),
-            Some(_) => Err(Error::header(name, "must be a string")),
+            Some(_) => Err(Error::header(
+                name,
+                HeaderProblem::WrongType(JsonType::String),
+            )),
         }
     };
     let (apu, apv) = (party("apu")?, party("apv")?);
@@ -276,7 +280,7 @@ pub(crate) fn wrap(
                 .ok_or(Error::Crypto("ECDH-ES key wrap missing"))?
                 .wrap(&kek, cek)?
         }
-        _ => return Err(Error::key_alg(r.key.alg, "key and algorithm do not match")),
+        _ => return Err(Error::key_alg(r.key.alg, KeyMismatch::Shape)),
     };
     Ok(Wrapped {
         encrypted_key,
@@ -314,23 +318,20 @@ pub(crate) fn produce(
     let shared = |k: &str| opts.unprotected.as_ref().is_some_and(|u| u.contains_key(k));
     for k in ["zip", "crit"] {
         if shared(k) {
-            return Err(Error::header(k, "must be integrity protected"));
+            return Err(Error::header(k, HeaderProblem::NotProtected));
         }
     }
     // `alg` and `enc` may be left unprotected (RFC 7520 §5.11, §5.12) when
     // the caller puts them in the shared header; they must be the key's.
     match opts.unprotected.as_ref().and_then(|u| u.get("enc")) {
         Some(e) if e.as_str() != Some(enc.name()) => {
-            return Err(Error::header("enc", "differs from the options' enc"));
+            return Err(Error::header("enc", HeaderProblem::Inconsistent));
         }
         _ => {}
     }
     if let Some(a) = opts.unprotected.as_ref().and_then(|u| u.get("alg")) {
         if !single || a.as_str() != Some(first.key.alg.name()) {
-            return Err(Error::header(
-                "alg",
-                "in the shared header it must be the single recipient key's",
-            ));
+            return Err(Error::header("alg", HeaderProblem::Inconsistent));
         }
     }
     // Where the per-recipient members go: the protected header for a single

@@ -1,6 +1,7 @@
 //! The JOSE header of a JWE (RFC 7516 §4): protected, shared unprotected and
 //! per-recipient members, which must be disjoint, merged into one view.
 
+use crate::error::{HeaderProblem, InvalidKey, JsonType};
 use serde_json::{Map, Value};
 
 use super::alg::KeyManagement;
@@ -50,8 +51,11 @@ impl JweHeader {
             None => Ok(None),
             Some(Value::String(s)) => b64::decode(s, Part::HeaderParameter)
                 .map(Some)
-                .map_err(|_| Error::header(name, "is not valid base64url")),
-            Some(_) => Err(Error::header(name, "must be a string")),
+                .map_err(|_| Error::header(name, HeaderProblem::NotBase64Url)),
+            Some(_) => Err(Error::header(
+                name,
+                HeaderProblem::WrongType(JsonType::String),
+            )),
         }
     }
 
@@ -62,12 +66,18 @@ impl JweHeader {
         let v = self
             .members
             .get("p2c")
-            .ok_or_else(|| Error::header("p2c", "missing"))?;
-        let n = v
-            .as_u64()
-            .ok_or_else(|| Error::header("p2c", "must be a positive integer"))?;
+            .ok_or_else(|| Error::header("p2c", HeaderProblem::Missing))?;
+        let n = v.as_u64().ok_or_else(|| {
+            Error::header("p2c", HeaderProblem::WrongType(JsonType::PositiveInteger))
+        })?;
         if n == 0 || n > u64::from(max) {
-            return Err(Error::header("p2c", format!("must be between 1 and {max}")));
+            return Err(Error::header(
+                "p2c",
+                HeaderProblem::OutOfRange {
+                    min: 1,
+                    max: u64::from(max),
+                },
+            ));
         }
         Ok(n)
     }
@@ -75,34 +85,59 @@ impl JweHeader {
     /// `epk`, on `curve` (the recipient key's curve): another curve, an
     /// off-curve point or a malformed key is refused (CVE-2017-16007).
     pub(crate) fn epk(&self, curve: EcdhCurve) -> Result<EcdhPublicKey> {
-        let Some(Value::Object(m)) = self.members.get("epk") else {
-            return Err(Error::header("epk", "missing or not an object"));
+        let m = match self.members.get("epk") {
+            Some(Value::Object(m)) => m,
+            Some(_) => {
+                return Err(Error::header(
+                    "epk",
+                    HeaderProblem::WrongType(JsonType::Object),
+                ))
+            }
+            None => return Err(Error::header("epk", HeaderProblem::Missing)),
         };
         if m.contains_key("d") {
-            return Err(Error::header("epk", "must not contain a private key"));
+            return Err(Error::header("epk", HeaderProblem::PrivateKey));
         }
-        let get = |k: &str| -> Result<Vec<u8>> {
+        let get = |k: &'static str| -> Result<Vec<u8>> {
             match m.get(k) {
-                Some(Value::String(s)) => b64::decode(s, Part::HeaderParameter)
-                    .map_err(|_| Error::header("epk", format!("{k} is not valid base64url"))),
-                _ => Err(Error::header("epk", format!("{k} missing"))),
+                Some(Value::String(s)) => b64::decode(s, Part::HeaderParameter).map_err(|_| {
+                    Error::header("epk", HeaderProblem::Key(InvalidKey::MemberEncoding(k)))
+                }),
+                _ => Err(Error::header(
+                    "epk",
+                    HeaderProblem::Key(InvalidKey::MissingMember(k)),
+                )),
             }
         };
         let kty = m.get("kty").and_then(Value::as_str);
         let crv = m.get("crv").and_then(Value::as_str);
         if crv != Some(curve.name()) {
-            return Err(Error::header("epk", "is not on the recipient key's curve"));
+            return Err(Error::header(
+                "epk",
+                HeaderProblem::WrongCurve {
+                    expected: curve.name(),
+                },
+            ));
         }
         let expected_kty = if curve.is_okp() { "OKP" } else { "EC" };
         if kty != Some(expected_kty) {
-            return Err(Error::header("epk", "has the wrong key type"));
+            return Err(Error::header(
+                "epk",
+                HeaderProblem::Key(InvalidKey::WrongKind),
+            ));
         }
         if curve.is_okp() {
             EcdhPublicKey::from_okp(curve, &get("x")?)
         } else {
             EcdhPublicKey::from_ec_coordinates(curve, &get("x")?, &get("y")?)
         }
-        .map_err(|_| Error::header("epk", "is not a valid public key on the curve"))
+        .map_err(|e| {
+            let why = match e {
+                Error::InvalidKey(why) => why,
+                _ => InvalidKey::InvalidPublicKey,
+            };
+            Error::header("epk", HeaderProblem::Key(why))
+        })
     }
 }
 
@@ -124,7 +159,7 @@ pub(crate) fn parse(
         for (k, v) in source {
             // RFC 7516 §7.2.1: the header sources must be disjoint.
             if merged.contains_key(k) {
-                return Err(Error::header(k, "appears in more than one header"));
+                return Err(Error::header(k, HeaderProblem::Duplicate));
             }
             merged.insert(k.clone(), v.clone());
         }
@@ -134,11 +169,11 @@ pub(crate) fn parse(
         if merged.contains_key("alg") {
             return Err(Error::NotJwe);
         }
-        return Err(Error::header("enc", "missing"));
+        return Err(Error::header("enc", HeaderProblem::Missing));
     }
     for k in ["zip", "crit"] {
         if merged.contains_key(k) && !p.contains_key(k) {
-            return Err(Error::header(k, "must be integrity protected"));
+            return Err(Error::header(k, HeaderProblem::NotProtected));
         }
     }
     if let Some(c) = p.get("crit") {
@@ -146,22 +181,37 @@ pub(crate) fn parse(
     }
     let alg = match merged.get("alg") {
         Some(Value::String(s)) => KeyManagement::from_name(s)?,
-        Some(_) => return Err(Error::header("alg", "must be a string")),
-        None => return Err(Error::header("alg", "missing")),
+        Some(_) => {
+            return Err(Error::header(
+                "alg",
+                HeaderProblem::WrongType(JsonType::String),
+            ))
+        }
+        None => return Err(Error::header("alg", HeaderProblem::Missing)),
     };
     let enc = match merged.get("enc") {
         Some(Value::String(s)) => ContentEncryption::from_name(s)?,
-        _ => return Err(Error::header("enc", "must be a string")),
+        _ => {
+            return Err(Error::header(
+                "enc",
+                HeaderProblem::WrongType(JsonType::String),
+            ))
+        }
     };
     let zip = match p.get("zip") {
         None => false,
         Some(Value::String(s)) if s == "DEF" => true,
-        Some(_) => return Err(Error::header("zip", "only \"DEF\" is supported")),
+        Some(_) => return Err(Error::header("zip", HeaderProblem::Unsupported)),
     };
     let kid = match merged.get("kid") {
         None => None,
         Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => return Err(Error::header("kid", "must be a string")),
+        Some(_) => {
+            return Err(Error::header(
+                "kid",
+                HeaderProblem::WrongType(JsonType::String),
+            ))
+        }
     };
     Ok(JweHeader {
         alg,

@@ -1,5 +1,6 @@
 //! JWE keys: material prepared once for one key management algorithm.
 
+use crate::error::KeyMismatch;
 use crate::error::{InvalidKey, WeakKey};
 use std::fmt;
 use std::sync::Arc;
@@ -90,29 +91,23 @@ fn ecdh_curve(p: &KeyParams) -> Option<EcdhCurve> {
 /// `key_ops` (`ops` are the operations that would permit this use).
 fn check(jwk: &Jwk, alg: KeyManagement, ops: &[KeyOp]) -> Result<()> {
     // Said first, before its `alg` member (which it always has) is compared.
-    if let KeyParams::Akp(a) = &jwk.params {
-        return Err(Error::key_alg(
-            alg,
-            format!(
-                "the key is an AKP {} key: ML-DSA keys sign, they never encrypt or decrypt",
-                a.alg.name()
-            ),
-        ));
+    if let KeyParams::Akp(_) = &jwk.params {
+        return Err(Error::key_alg(alg, KeyMismatch::SignatureOnly));
     }
     if let Some(a) = &jwk.alg {
         // A `dir` key is the CEK itself, so its `alg` may name the content
         // encryption it is for (RFC 7520 §5.6 gives `"alg": "A128GCM"`).
         let dir_for_enc = alg == KeyManagement::Dir && ContentEncryption::from_name(a).is_ok();
         if a != alg.name() && !dir_for_enc {
-            return Err(Error::key_alg(alg, format!("the key is for {a}")));
+            return Err(Error::key_alg(alg, KeyMismatch::KeyAlgorithm(a.clone())));
         }
     }
     if jwk.key_use.as_ref().is_some_and(|u| *u != KeyUse::Enc) {
-        return Err(Error::key_alg(alg, "the key's \"use\" is not \"enc\""));
+        return Err(Error::key_alg(alg, KeyMismatch::Use));
     }
     if let Some(key_ops) = &jwk.key_ops {
         if !key_ops.iter().any(|o| ops.contains(o)) {
-            return Err(Error::key_alg(alg, "the key's key_ops do not permit this"));
+            return Err(Error::key_alg(alg, KeyMismatch::KeyOps));
         }
     }
     // One arm per algorithm: what key each takes.
@@ -144,16 +139,13 @@ fn check(jwk: &Jwk, alg: KeyManagement, ops: &[KeyOp]) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::key_alg(
-            alg,
-            "the key's type, curve or size does not fit",
-        ))
+        Err(Error::key_alg(alg, KeyMismatch::Shape))
     }
 }
 
 fn mismatch(alg: KeyManagement) -> Error {
     // check() refused every other pairing already.
-    Error::key_alg(alg, "the key's type, curve or size does not fit")
+    Error::key_alg(alg, KeyMismatch::Shape)
 }
 
 fn rsa_public(r: &RsaParams) -> Result<RsaPublicKey> {
@@ -162,7 +154,7 @@ fn rsa_public(r: &RsaParams) -> Result<RsaPublicKey> {
 
 fn rsa_private(r: &RsaParams, alg: KeyManagement) -> Result<RsaPrivateKey> {
     let der = crate::backend::material::rsa_pkcs8(r)?
-        .ok_or_else(|| Error::key_alg(alg, "decryption needs a private key"))?;
+        .ok_or_else(|| Error::key_alg(alg, KeyMismatch::PublicOnly))?;
     RsaPrivateKey::from_pkcs8_der(der.as_ref())
 }
 
@@ -197,8 +189,7 @@ impl EncryptionKey {
                 KeyParams::Oct { k },
             ) => EncKey::Secret(k.clone()),
             (KeyManagement::EcdhEs(_), p) => {
-                let curve =
-                    ecdh_curve(p).ok_or_else(|| Error::key_alg(alg, "not an ECDH curve"))?;
+                let curve = ecdh_curve(p).ok_or_else(|| Error::key_alg(alg, KeyMismatch::Shape))?;
                 EncKey::Ecdh(Arc::new(ecdh_public(jwk, curve)?))
             }
             (
@@ -221,10 +212,7 @@ impl EncryptionKey {
     /// count.
     pub fn password(password: &[u8], alg: KeyManagement) -> Result<Self> {
         if !matches!(alg, KeyManagement::Pbes2(_)) {
-            return Err(Error::key_alg(
-                alg,
-                "a password can only be used with PBES2",
-            ));
+            return Err(Error::key_alg(alg, KeyMismatch::NotPbes2));
         }
         if password.is_empty() {
             return Err(Error::InvalidKey(InvalidKey::EmptyPassword));
@@ -245,12 +233,7 @@ impl EncryptionKey {
     pub fn with_pbes2_count(mut self, count: u32) -> Result<Self> {
         match &mut self.inner {
             EncKey::Password(_, c) if count > 0 => *c = count,
-            _ => {
-                return Err(Error::key_alg(
-                    self.alg,
-                    "only PBES2 keys have an iteration count",
-                ))
-            }
+            _ => return Err(Error::key_alg(self.alg, KeyMismatch::NotPbes2)),
         }
         Ok(self)
     }
@@ -300,14 +283,13 @@ impl DecryptionKey {
                 _,
             ) => return Err(mismatch(alg)),
             (KeyManagement::EcdhEs(_), p) => {
-                let curve =
-                    ecdh_curve(p).ok_or_else(|| Error::key_alg(alg, "not an ECDH curve"))?;
+                let curve = ecdh_curve(p).ok_or_else(|| Error::key_alg(alg, KeyMismatch::Shape))?;
                 let d = match p {
                     KeyParams::Ec(e) => e.d.as_ref(),
                     KeyParams::Okp(o) => o.d.as_ref(),
                     KeyParams::Oct { .. } | KeyParams::Rsa(_) | KeyParams::Akp(_) => None,
                 }
-                .ok_or_else(|| Error::key_alg(alg, "decryption needs a private key"))?;
+                .ok_or_else(|| Error::key_alg(alg, KeyMismatch::PublicOnly))?;
                 let key = EcdhPrivateKey::from_bytes(curve, d.expose())?;
                 // The private key must belong to the public key it came with.
                 if key.public_key()? != ecdh_public(jwk, curve)? {
@@ -326,10 +308,7 @@ impl DecryptionKey {
     /// A PBES2 password.
     pub fn password(password: &[u8], alg: KeyManagement) -> Result<Self> {
         if !matches!(alg, KeyManagement::Pbes2(_)) {
-            return Err(Error::key_alg(
-                alg,
-                "a password can only be used with PBES2",
-            ));
+            return Err(Error::key_alg(alg, KeyMismatch::NotPbes2));
         }
         Ok(DecryptionKey {
             alg,

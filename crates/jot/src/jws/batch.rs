@@ -58,6 +58,7 @@ use super::compact::{self, Parts, Verified};
 use super::VerifyOptions;
 use crate::alg::Algorithm;
 use crate::backend::ed25519::{self, BatchSig, Point};
+use crate::error::KeyMismatch;
 use crate::error::{Error, Result};
 use crate::key::VerifyingKey;
 use crate::limits::Limits;
@@ -104,12 +105,7 @@ impl Ed25519Batch {
     /// Prepares `key`, which must verify `EdDSA` or `Ed25519` with an
     /// Ed25519 public key.
     pub fn new(key: &VerifyingKey) -> Result<Self> {
-        let not_ed25519 = || {
-            Error::key_alg(
-                key.algorithm(),
-                "batch verification needs an Ed25519 (EdDSA) verifying key",
-            )
-        };
+        let not_ed25519 = || Error::key_alg(key.algorithm(), KeyMismatch::Shape);
         if !matches!(key.algorithm(), Algorithm::EdDSA | Algorithm::Ed25519) {
             return Err(not_ed25519());
         }

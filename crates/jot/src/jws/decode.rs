@@ -10,6 +10,7 @@
 //! token that uses `alg: none` or an unknown extension is the point.
 
 use crate::error::Malformed;
+use crate::error::{HeaderProblem, JsonType};
 use serde_json::{Map, Value};
 
 use crate::encoding::{b64, json};
@@ -101,15 +102,12 @@ pub(crate) fn from_json(root: &Map<String, Value>, limits: &Limits) -> Result<Un
             .find(|k| protected.contains_key(*k))
         {
             // RFC 7515 §7.2.1: the two headers must be disjoint.
-            return Err(Error::header(
-                name,
-                "present in both protected and unprotected header",
-            ));
+            return Err(Error::header(name, HeaderProblem::Duplicate));
         }
         let b64_false = is_unencoded(&protected)?;
         // RFC 7797 §3: every signature must agree on b64.
         if *unencoded.get_or_insert(b64_false) != b64_false {
-            return Err(Error::header("b64", "signatures disagree on b64"));
+            return Err(Error::header("b64", HeaderProblem::Disagreement));
         }
         let signature = json::member_str(e, "signature")?
             .ok_or(Error::Malformed(Malformed::MissingMember("signature")))?;
@@ -149,7 +147,10 @@ fn is_unencoded(protected: &Map<String, Value>) -> Result<bool> {
     match protected.get("b64") {
         None | Some(Value::Bool(true)) => Ok(false),
         Some(Value::Bool(false)) => Ok(true),
-        Some(_) => Err(Error::header("b64", "must be a boolean")),
+        Some(_) => Err(Error::header(
+            "b64",
+            HeaderProblem::WrongType(JsonType::Boolean),
+        )),
     }
 }
 

@@ -2,6 +2,7 @@
 //! explicit trust decision (CVE-2018-0114: a token must not bring the key
 //! that verifies it).
 
+use crate::error::{HeaderProblem, InvalidKey, JsonType};
 use std::borrow::Cow;
 
 use crate::alg::Algorithm;
@@ -40,11 +41,22 @@ impl<F: Fn(&Jwk) -> bool> KeyResolver for TrustEmbeddedJwk<F> {
                 alg: header.alg.name().into(),
             });
         };
-        let jwk: Jwk = serde_json::from_value(value.clone())
-            .map_err(|_| Error::header("jwk", "not a valid JWK"))?;
+        let serde_json::Value::Object(members) = value else {
+            return Err(Error::header(
+                "jwk",
+                HeaderProblem::WrongType(JsonType::Object),
+            ));
+        };
+        let jwk = Jwk::from_map(members.clone()).map_err(|e| {
+            let why = match e {
+                Error::InvalidKey(why) => why,
+                _ => InvalidKey::InvalidPublicKey,
+            };
+            Error::header("jwk", HeaderProblem::Key(why))
+        })?;
         if jwk.is_private() {
             // A header must never carry private or secret material.
-            return Err(Error::header("jwk", "must be a public key"));
+            return Err(Error::header("jwk", HeaderProblem::PrivateKey));
         }
         if !(self.trust)(&jwk) {
             return Err(Error::UntrustedEmbeddedKey("jwk".into()));

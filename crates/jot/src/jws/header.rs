@@ -1,6 +1,7 @@
 //! The JOSE header of a JWS (RFC 7515 §4) and the `crit` rules.
 
 use crate::error::Crit;
+use crate::error::{HeaderProblem, JsonType};
 use serde_json::{Map, Value};
 
 use crate::alg::Algorithm;
@@ -126,18 +127,15 @@ pub(crate) fn parse(
     if let Some(u) = unprotected {
         // RFC 7515 §7.2.1: the two headers must be disjoint.
         if let Some(k) = u.keys().find(|k| raw.has(k)) {
-            return Err(Error::header(
-                k,
-                "present in both protected and unprotected header",
-            ));
+            return Err(Error::header(k, HeaderProblem::Duplicate));
         }
         for k in ["crit", "b64"] {
             if u.contains_key(k) {
-                return Err(Error::header(k, "must be integrity protected"));
+                return Err(Error::header(k, HeaderProblem::NotProtected));
             }
         }
         if u.contains_key("alg") {
-            return Err(Error::header("alg", "must be integrity protected"));
+            return Err(Error::header("alg", HeaderProblem::NotProtected));
         }
     }
     // A JWE header has "enc"; refuse it here instead of failing obscurely.
@@ -150,8 +148,13 @@ pub(crate) fn parse(
         // (exact) or simply unknown (other casings); both are refused.
         Some(AlgField::None) => return Err(Error::UnsecuredToken),
         Some(AlgField::Unknown(s)) => return Err(Error::UnsupportedAlgorithm(s)),
-        Some(AlgField::NotString) => return Err(Error::header("alg", "must be a string")),
-        None => return Err(Error::header("alg", "missing from the protected header")),
+        Some(AlgField::NotString) => {
+            return Err(Error::header(
+                "alg",
+                HeaderProblem::WrongType(JsonType::String),
+            ))
+        }
+        None => return Err(Error::header("alg", HeaderProblem::Missing)),
     };
     let b64_present = raw.b64.is_some();
     let crit = match raw.crit {
@@ -171,12 +174,20 @@ pub(crate) fn parse(
             }
             b
         }
-        Some(_) => return Err(Error::header("b64", "must be a boolean")),
+        Some(_) => {
+            return Err(Error::header(
+                "b64",
+                HeaderProblem::WrongType(JsonType::Boolean),
+            ))
+        }
     };
     let str_field = |name: &str, f: Option<StrField>| match f {
         None => Ok(None),
         Some(StrField::Str(s)) => Ok(Some(s)),
-        Some(StrField::NotString) => Err(Error::header(name, "must be a string")),
+        Some(StrField::NotString) => Err(Error::header(
+            name,
+            HeaderProblem::WrongType(JsonType::String),
+        )),
     };
     let mut header = Header {
         alg,
@@ -197,7 +208,9 @@ pub(crate) fn parse(
             };
             match (slot, v) {
                 (Some(s), Value::String(v)) => *s = Some(v.clone()),
-                (Some(_), _) => return Err(Error::header(k, "must be a string")),
+                (Some(_), _) => {
+                    return Err(Error::header(k, HeaderProblem::WrongType(JsonType::String)))
+                }
                 (None, _) => {
                     header.other.insert(k.clone(), v.clone());
                 }

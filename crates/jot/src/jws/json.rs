@@ -1,6 +1,7 @@
 //! JWS JSON serialization (RFC 7515 §7.2): general (several signatures) and
 //! flattened.
 
+use crate::error::HeaderProblem;
 use crate::error::Malformed;
 use serde_json::{Map, Value};
 
@@ -45,10 +46,7 @@ pub fn sign_general(payload: &[u8], signers: &[Signer<'_>], detached: bool) -> R
     for s in signers {
         let (entry, b64) = sign_one(payload, s)?;
         if *b64_mode.get_or_insert(b64) != b64 {
-            return Err(Error::header(
-                "b64",
-                "all signatures must agree (RFC 7797 §3)",
-            ));
+            return Err(Error::header("b64", HeaderProblem::Disagreement));
         }
         sigs.push(Value::Object(entry));
     }
@@ -94,10 +92,7 @@ fn sign_one(payload: &[u8], s: &Signer<'_>) -> Result<(Map<String, Value>, bool)
             protected_map.remove("kid");
         }
         if let Some(k) = u.keys().find(|k| protected_map.contains_key(*k)) {
-            return Err(Error::header(
-                k,
-                "present in both protected and unprotected header",
-            ));
+            return Err(Error::header(k, HeaderProblem::Duplicate));
         }
     }
     let protected =
@@ -196,7 +191,7 @@ fn verify_inner(
             .and_then(|protected| header::parse(&protected, e.header, limits));
         if let Ok(h) = &h {
             if *b64_seen.get_or_insert(h.b64) != h.b64 {
-                return Err(Error::header("b64", "signatures disagree on b64"));
+                return Err(Error::header("b64", HeaderProblem::Disagreement));
             }
         }
         parsed.push(h);

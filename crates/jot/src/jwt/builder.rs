@@ -1,6 +1,7 @@
 //! Building and signing a JWT.
 
 use crate::error::ClaimsType;
+use crate::error::{HeaderProblem, JsonType};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::time::Duration;
@@ -187,7 +188,7 @@ impl Builder {
     pub fn header(mut self, name: impl Into<String>, value: Value) -> Result<Self> {
         let name = name.into();
         if matches!(name.as_str(), "alg" | "crit" | "b64" | "enc") {
-            return Err(Error::header(&name, "is set by Jot, not by the caller"));
+            return Err(Error::header(&name, HeaderProblem::SetByJot));
         }
         self.extra_header.insert(name, value);
         Ok(self)
@@ -236,7 +237,9 @@ impl Builder {
                 ("kid", Value::String(s)) => header.kid = Some(s.clone()),
                 ("typ", Value::String(s)) => header.typ = Some(s.clone()),
                 ("cty", Value::String(s)) => header.cty = Some(s.clone()),
-                ("kid" | "typ" | "cty", _) => return Err(Error::header(k, "must be a string")),
+                ("kid" | "typ" | "cty", _) => {
+                    return Err(Error::header(k, HeaderProblem::WrongType(JsonType::String)))
+                }
                 _ => {
                     header.other.insert(k.clone(), v.clone());
                 }

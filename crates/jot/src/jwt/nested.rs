@@ -1,6 +1,7 @@
 //! Nested JWTs (RFC 7519 §5.2, §7.2): sign, then encrypt with `cty: JWT`;
 //! decrypt, then verify the inner JWS by the normal JWT rules.
 
+use crate::error::HeaderProblem;
 use crate::error::Malformed;
 use std::fmt;
 
@@ -135,7 +136,7 @@ pub fn decrypt_jwt(
         .cty()
         .is_some_and(|c| c.eq_ignore_ascii_case("JWT"))
     {
-        return Err(Error::header("cty", "a nested JWT must say cty \"JWT\""));
+        return Err(Error::header("cty", HeaderProblem::UnexpectedValue));
     }
     let jwt = String::from_utf8(d.plaintext)
         .map_err(|_| Error::Malformed(Malformed::NestedJwtNotText))?;

@@ -18,6 +18,7 @@ pub use verify::VerifyingKey;
 
 use crate::alg::Algorithm;
 use crate::backend::{descriptor, KeyKind};
+use crate::error::KeyMismatch;
 use crate::error::WeakKey;
 use crate::error::{Error, Result};
 use crate::jwk::{Jwk, KeyParams, KeyUse};
@@ -61,11 +62,14 @@ pub(crate) fn refuse_roca(r: &crate::jwk::RsaParams) -> Result<()> {
 pub(crate) fn check_compatible(jwk: &Jwk, alg: Algorithm) -> Result<()> {
     if let Some(key_alg) = &jwk.alg {
         if key_alg != alg.name() {
-            return Err(Error::key_alg(alg, format!("the key is for {key_alg}")));
+            return Err(Error::key_alg(
+                alg,
+                KeyMismatch::KeyAlgorithm(key_alg.clone()),
+            ));
         }
     }
     if jwk.key_use.as_ref().is_some_and(|u| *u != KeyUse::Sig) {
-        return Err(Error::key_alg(alg, "the key's \"use\" is not \"sig\""));
+        return Err(Error::key_alg(alg, KeyMismatch::Use));
     }
     let ok = match (descriptor(alg).key, &jwk.params) {
         (KeyKind::Secret { .. }, KeyParams::Oct { .. }) => true,
@@ -79,10 +83,7 @@ pub(crate) fn check_compatible(jwk: &Jwk, alg: Algorithm) -> Result<()> {
             }
             refuse_roca(r)?;
             if bits > max_bits {
-                return Err(Error::key_alg(
-                    alg,
-                    format!("RSA keys over {max_bits} bits are not supported"),
-                ));
+                return Err(Error::key_alg(alg, KeyMismatch::TooLarge { max_bits }));
             }
             true
         }
@@ -107,12 +108,13 @@ pub(crate) fn check_compatible(jwk: &Jwk, alg: Algorithm) -> Result<()> {
     }
 }
 
-fn describe(p: &KeyParams) -> String {
-    match p {
-        KeyParams::Oct { .. } => "the key is a symmetric (oct) key".into(),
-        KeyParams::Rsa(_) => "the key is an RSA key".into(),
-        KeyParams::Ec(e) => format!("the key is an EC {} key", e.crv.name()),
-        KeyParams::Okp(o) => format!("the key is an OKP {} key", o.crv.name()),
-        KeyParams::Akp(a) => format!("the key is an AKP {} key", a.alg.name()),
-    }
+fn describe(p: &KeyParams) -> KeyMismatch {
+    let (kty, subtype) = match p {
+        KeyParams::Oct { .. } => ("oct", None),
+        KeyParams::Rsa(_) => ("RSA", None),
+        KeyParams::Ec(e) => ("EC", Some(e.crv.name())),
+        KeyParams::Okp(o) => ("OKP", Some(o.crv.name())),
+        KeyParams::Akp(a) => ("AKP", Some(a.alg.name())),
+    };
+    KeyMismatch::KeyIs { kty, subtype }
 }

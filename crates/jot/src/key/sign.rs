@@ -1,5 +1,6 @@
 //! Signing keys.
 
+use crate::error::KeyMismatch;
 use crate::error::{InvalidKey, WeakKey};
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -46,10 +47,7 @@ impl SigningKey {
     pub fn from_jwk(jwk: &Jwk, alg: Algorithm) -> Result<Self> {
         check_compatible(jwk, alg)?;
         if !jwk.permits(KeyOp::Sign) {
-            return Err(Error::key_alg(
-                alg,
-                "the key's key_ops do not include \"sign\"",
-            ));
+            return Err(Error::key_alg(alg, KeyMismatch::KeyOps));
         }
         let public = jwk.to_public().ok().map(Arc::new);
         if let KeyParams::Oct { k } = &jwk.params {
@@ -76,10 +74,7 @@ impl SigningKey {
     /// output are rejected (RFC 7518 §3.2).
     pub fn hmac(secret: &[u8], alg: Algorithm) -> Result<Self> {
         if !alg.is_symmetric() {
-            return Err(Error::key_alg(
-                alg,
-                "a raw secret can only be used with HS256/HS384/HS512",
-            ));
+            return Err(Error::key_alg(alg, KeyMismatch::SecretNotHmac));
         }
         Self::from_jwk(&Jwk::from_secret(secret)?, alg)
     }

@@ -1,5 +1,6 @@
 //! Verifying keys.
 
+use crate::error::KeyMismatch;
 use crate::error::WeakKey;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -61,10 +62,7 @@ impl VerifyingKey {
     /// An HMAC key from raw secret bytes (at least the hash length).
     pub fn hmac(secret: &[u8], alg: Algorithm) -> Result<Self> {
         if !alg.is_symmetric() {
-            return Err(Error::key_alg(
-                alg,
-                "a raw secret can only be used with HS256/HS384/HS512",
-            ));
+            return Err(Error::key_alg(alg, KeyMismatch::SecretNotHmac));
         }
         Self::from_jwk(&Jwk::from_secret(secret)?, alg)
     }
@@ -82,10 +80,7 @@ impl VerifyingKey {
     fn prepare(jwk: &Jwk, alg: Algorithm, enforce_hmac_len: bool) -> Result<Self> {
         check_compatible(jwk, alg)?;
         if !jwk.permits(KeyOp::Verify) {
-            return Err(Error::key_alg(
-                alg,
-                "the key's key_ops do not include \"verify\"",
-            ));
+            return Err(Error::key_alg(alg, KeyMismatch::KeyOps));
         }
         if let KeyParams::Oct { k } = &jwk.params {
             let min = min_hmac_key_len(alg);

@@ -8,6 +8,7 @@
 //! random IV; [`AesGcmKeyWrap::encrypt`] takes one only for known-answer tests
 //! and callers that manage IVs themselves.
 
+use crate::error::HeaderProblem;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
@@ -83,7 +84,7 @@ impl AesGcmKeyWrap {
     fn encrypt(&self, kek: &[u8], iv: &[u8], cek: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
         self.check_kek(kek)?;
         if iv.len() != Self::IV_LEN {
-            return Err(Error::header("iv", "must be 96 bits"));
+            return Err(Error::header("iv", HeaderProblem::Length { bytes: 12 }));
         }
         gcm::seal(kek, iv, &[], cek)
     }

@@ -21,6 +21,7 @@
 //! has no X448, which comes from the RustCrypto `x448` crate.
 
 use crate::error::InvalidKey;
+use crate::error::KeyMismatch;
 use std::fmt;
 
 use aws_lc_rs::agreement::{self, ParsedPublicKey, ParsedPublicKeyFormat, UnparsedPublicKey};
@@ -303,10 +304,10 @@ impl EcdhPrivateKey {
         if peer.curve != self.curve {
             return Err(Error::key_alg(
                 "ECDH-ES",
-                format!(
-                    "public key is on {}, private key on {}",
-                    peer.curve, self.curve
-                ),
+                KeyMismatch::CurveMismatch {
+                    public: peer.curve.name(),
+                    private: self.curve.name(),
+                },
             ));
         }
         let z = match &self.inner {

@@ -9,6 +9,7 @@
 //! checked, with `p2s`'s minimum length of 8 bytes (§4.8.1.1), *before* any
 //! derivation work is done.
 
+use crate::error::{HeaderProblem, JsonType};
 use std::num::NonZeroU32;
 
 use aws_lc_rs::pbkdf2;
@@ -93,7 +94,7 @@ impl Pbes2 {
         max_p2c: u32,
     ) -> Result<Zeroizing<Vec<u8>>> {
         if p2s.len() < MIN_P2S_LEN {
-            return Err(Error::header("p2s", "must be at least 8 bytes"));
+            return Err(Error::header("p2s", HeaderProblem::TooShort { min_bytes: 8 }));
         }
         check_p2c(p2c, max_p2c)?;
         let name = self.name().as_bytes();
@@ -153,7 +154,7 @@ fn check_p2c(p2c: u64, max: u32) -> Result<NonZeroU32> {
     u32::try_from(p2c)
         .ok()
         .and_then(NonZeroU32::new)
-        .ok_or_else(|| Error::header("p2c", "must be a positive integer"))
+        .ok_or_else(|| Error::header("p2c", HeaderProblem::WrongType(JsonType::PositiveInteger)))
 }
 
 #[cfg(test)]
