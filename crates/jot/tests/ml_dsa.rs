@@ -591,7 +591,7 @@ fn jwe_refuses_akp_keys_by_name() {
                 matches!(
                     err,
                     Error::KeyAlgorithmMismatch {
-                        reason: KeyMismatch::SignatureOnly,
+                        reason: KeyMismatch::SignatureOnly { alg: "ML-DSA-65" },
                         ..
                     }
                 ),

@@ -395,7 +395,10 @@ pub enum KeyMismatch {
     /// X25519/X448 keys are for key agreement only.
     AgreementOnly,
     /// ML-DSA keys sign; they never encrypt or decrypt.
-    SignatureOnly,
+    SignatureOnly {
+        /// The key's ML-DSA parameter set (its AKP `alg`).
+        alg: &'static str,
+    },
     /// The operation needs a private key and this one is public.
     PublicOnly,
     /// A raw secret can only be used with HS256, HS384 and HS512.
@@ -438,9 +441,10 @@ impl fmt::Display for KeyMismatch {
             KeyMismatch::AgreementOnly => {
                 f.write_str("X25519/X448 keys are for key agreement only")
             }
-            KeyMismatch::SignatureOnly => {
-                f.write_str("ML-DSA keys sign; they never encrypt or decrypt")
-            }
+            KeyMismatch::SignatureOnly { alg } => write!(
+                f,
+                "the key is an AKP {alg} key: ML-DSA keys sign, they never encrypt or decrypt"
+            ),
             KeyMismatch::PublicOnly => f.write_str("this needs a private key"),
             KeyMismatch::SecretNotHmac => {
                 f.write_str("a raw secret can only be used with HS256/HS384/HS512")

@@ -91,8 +91,11 @@ fn ecdh_curve(p: &KeyParams) -> Option<EcdhCurve> {
 /// `key_ops` (`ops` are the operations that would permit this use).
 fn check(jwk: &Jwk, alg: KeyManagement, ops: &[KeyOp]) -> Result<()> {
     // Said first, before its `alg` member (which it always has) is compared.
-    if let KeyParams::Akp(_) = &jwk.params {
-        return Err(Error::key_alg(alg, KeyMismatch::SignatureOnly));
+    if let KeyParams::Akp(a) = &jwk.params {
+        return Err(Error::key_alg(
+            alg,
+            KeyMismatch::SignatureOnly { alg: a.alg.name() },
+        ));
     }
     if let Some(a) = &jwk.alg {
         // A `dir` key is the CEK itself, so its `alg` may name the content
