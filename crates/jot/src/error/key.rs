@@ -274,9 +274,9 @@ impl fmt::Display for InvalidKey {
                 write!(f, "the key is on {found} but {expected} was expected")
             }
             InvalidKey::RsaModulus => f.write_str("RSA modulus must be odd and non-zero"),
-            InvalidKey::RsaExponent => {
-                f.write_str("RSA public exponent must be odd, greater than 1 and at most 2^64")
-            }
+            InvalidKey::RsaExponent => f.write_str(
+                "RSA public exponent must be odd, greater than 1 and at most 64 bits long",
+            ),
             InvalidKey::RsaPrivate => f.write_str("inconsistent or incomplete RSA private key"),
             InvalidKey::RsaTooLarge { max_bits } => {
                 write!(f, "RSA keys over {max_bits} bits are not supported")
