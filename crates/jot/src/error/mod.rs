@@ -403,6 +403,17 @@ impl Error {
         }
     }
 
+    /// A key in header parameter `name` (`jwk`, `epk`) that failed to
+    /// parse: its own [`InvalidKey`] case, or `InvalidPublicKey` when the
+    /// failure was of another kind.
+    pub(crate) fn header_key(name: &str, e: Error) -> Self {
+        let why = match e {
+            Error::InvalidKey(why) => why,
+            _ => InvalidKey::InvalidPublicKey,
+        };
+        Error::header(name, HeaderProblem::Key(why))
+    }
+
     pub(crate) fn key_alg(alg: impl fmt::Display, reason: KeyMismatch) -> Self {
         Error::KeyAlgorithmMismatch {
             alg: alg.to_string(),

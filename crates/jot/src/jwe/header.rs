@@ -131,13 +131,7 @@ impl JweHeader {
         } else {
             EcdhPublicKey::from_ec_coordinates(curve, &get("x")?, &get("y")?)
         }
-        .map_err(|e| {
-            let why = match e {
-                Error::InvalidKey(why) => why,
-                _ => InvalidKey::InvalidPublicKey,
-            };
-            Error::header("epk", HeaderProblem::Key(why))
-        })
+        .map_err(|e| Error::header_key("epk", e))
     }
 }
 

@@ -2,7 +2,7 @@
 //! explicit trust decision (CVE-2018-0114: a token must not bring the key
 //! that verifies it).
 
-use crate::error::{HeaderProblem, InvalidKey, JsonType};
+use crate::error::{HeaderProblem, JsonType};
 use std::borrow::Cow;
 
 use crate::alg::Algorithm;
@@ -47,13 +47,7 @@ impl<F: Fn(&Jwk) -> bool> KeyResolver for TrustEmbeddedJwk<F> {
                 HeaderProblem::WrongType(JsonType::Object),
             ));
         };
-        let jwk = Jwk::from_map(members.clone()).map_err(|e| {
-            let why = match e {
-                Error::InvalidKey(why) => why,
-                _ => InvalidKey::InvalidPublicKey,
-            };
-            Error::header("jwk", HeaderProblem::Key(why))
-        })?;
+        let jwk = Jwk::from_map(members.clone()).map_err(|e| Error::header_key("jwk", e))?;
         if jwk.is_private() {
             // A header must never carry private or secret material.
             return Err(Error::header("jwk", HeaderProblem::PrivateKey));
