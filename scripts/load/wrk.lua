@@ -10,6 +10,9 @@
 --                     refresh tokens, each used once, and every answer's new
 --                     refresh token goes back into the thread's queue
 --   LOAD_CAPTURE      write each answer's access_token to LOAD_CAPTURE.<thread>
+--   LOAD_PIPELINE     with LOAD_MODE=bearer: requests written at once on a
+--                     connection before its answers are read (HTTP/1.1
+--                     pipelining, RFC 9112 §9.3.2; default 1, none)
 -- done() prints one RESULT line that load.sh parses.
 
 local method = os.getenv("LOAD_METHOD") or "GET"
@@ -18,6 +21,7 @@ local auth = os.getenv("LOAD_AUTH")
 local mode = os.getenv("LOAD_MODE") or "static"
 local pool = os.getenv("LOAD_POOL")
 local capture = os.getenv("LOAD_CAPTURE")
+local depth = tonumber(os.getenv("LOAD_PIPELINE") or "1")
 
 local next_id = 0
 function setup(thread)
@@ -52,15 +56,23 @@ function init(args)
 end
 
 -- wrk also calls request() once in its main Lua state, where init() never
--- ran, to count the requests a call returns: that call gets a plain one.
+-- ran, to count the requests a call returns (its pipeline depth): that call
+-- gets as many plain ones.
 if mode == "bearer" then
   -- Tokens in turn; past the end it starts over (load.sh sizes the pool so
   -- that a row does not get there, and reports it when it does).
   local i = 0
+  local batch = {}
   request = function()
-    if last == 0 then return wrk.format() end
-    i = i % last + 1
-    return wrk.format(nil, nil, { ["Authorization"] = "Bearer " .. tokens[i] })
+    for k = 1, depth do
+      if last == 0 then
+        batch[k] = wrk.format()
+      else
+        i = i % last + 1
+        batch[k] = wrk.format(nil, nil, { ["Authorization"] = "Bearer " .. tokens[i] })
+      end
+    end
+    return table.concat(batch)
   end
 elseif mode == "rotate" then
   -- A queue: wrk asks for a connection's next request only after its answer

@@ -236,22 +236,15 @@ pub async fn start(
             .spawn(revocation::DEFAULT_POLL_INTERVAL, state.clock.clone()),
         state.rate_limits.spawn_pruning(Duration::from_secs(60)),
     ];
-    let (stop, mut stopped) = watch::channel(false);
+    let (stop, stopped) = watch::channel(false);
     let app = router(state.clone());
-    let server = match tls {
-        Some(config) => tokio::spawn(crate::tls::serve(listener, config, app, stopped)),
-        None => tokio::spawn(async move {
-            // The peer address is the per-address rate limit's key.
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async move {
-                let _ = stopped.wait_for(|s| *s).await;
-            })
-            .await
-        }),
-    };
+    let server = tokio::spawn(crate::listen::serve(
+        listener,
+        tls,
+        app,
+        state.settings.idle_timeout,
+        stopped,
+    ));
     tracing::info!(%addr, %issuer, tls = state.settings.tls.is_some(), backend = state.store.backend(), "jot serve listening");
     Ok(Running {
         addr,

@@ -29,6 +29,7 @@ pub mod health;
 pub mod introspect;
 pub mod jwks;
 pub mod keys;
+mod listen;
 pub mod maintenance;
 pub mod metadata;
 pub mod metrics;

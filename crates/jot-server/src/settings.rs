@@ -102,6 +102,13 @@ pub struct ServeOptions {
     #[arg(long, env = "JOT_REQUEST_TIMEOUT", value_name = "DURATION")]
     pub request_timeout: Option<Span>,
 
+    /// Time a connection has to send the whole head of its next request,
+    /// from when it opened or was last answered; then it is closed (slow or
+    /// idle clients). Keep a gateway's upstream keep-alive shorter (nginx
+    /// `keepalive_timeout`, default 60s) [default: 75s].
+    #[arg(long, env = "JOT_IDLE_TIMEOUT", value_name = "DURATION")]
+    pub idle_timeout: Option<Span>,
+
     /// How often this replica checks the store for key-ring changes (made
     /// by any replica) [default: 10s].
     #[arg(long, env = "JOT_KEY_REFRESH", value_name = "DURATION")]
@@ -234,6 +241,8 @@ pub struct Settings {
     pub body_limit: usize,
     /// Request timeout.
     pub request_timeout: Duration,
+    /// Connection idle (and request-head) timeout.
+    pub idle_timeout: Duration,
     /// Key-ring poll and maintenance interval.
     pub key_refresh: Duration,
     /// jwt-bearer issuers.
@@ -264,6 +273,7 @@ impl Default for Settings {
             leeway: Duration::from_secs(60),
             body_limit: 64 * 1024,
             request_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(75),
             key_refresh: Duration::from_secs(10),
             trusted_issuers: Vec::new(),
             auth_cache_entries: 65_536,
@@ -304,6 +314,7 @@ impl Settings {
         s.leeway = span(o.leeway, s.leeway);
         s.body_limit = o.body_limit.unwrap_or(s.body_limit);
         s.request_timeout = span(o.request_timeout, s.request_timeout);
+        s.idle_timeout = span(o.idle_timeout, s.idle_timeout);
         s.key_refresh = span(o.key_refresh, s.key_refresh);
         s.auth_cache_entries = o.auth_cache_entries.unwrap_or(s.auth_cache_entries);
         s.rate_limit_address = o.rate_limit_address.unwrap_or(s.rate_limit_address);
@@ -340,9 +351,9 @@ impl Settings {
             });
         }
         s.keys.validate()?;
-        if s.key_refresh.is_zero() || s.request_timeout.is_zero() {
+        if s.key_refresh.is_zero() || s.request_timeout.is_zero() || s.idle_timeout.is_zero() {
             return Err(Error::Config(
-                "--key-refresh and --request-timeout must be longer than 0s".into(),
+                "--key-refresh, --request-timeout and --idle-timeout must be longer than 0s".into(),
             ));
         }
         Ok(s)
@@ -361,6 +372,7 @@ impl ServeOptions {
             leeway: self.leeway.or(other.leeway),
             body_limit: self.body_limit.or(other.body_limit),
             request_timeout: self.request_timeout.or(other.request_timeout),
+            idle_timeout: self.idle_timeout.or(other.idle_timeout),
             key_refresh: self.key_refresh.or(other.key_refresh),
             trusted_issuers: self.trusted_issuers.or(other.trusted_issuers),
             auth_cache_entries: self.auth_cache_entries.or(other.auth_cache_entries),

@@ -1,8 +1,8 @@
 //! TLS terminated in the binary (`--tls-cert/--tls-key`), for setups without
 //! a proxy in front: the certificate chain and key loaded once at start
 //! (a bad file is a start-up error, never a panic), rustls on the aws-lc
-//! provider, and an accept loop that drains its connections on shutdown the
-//! way `axum::serve` does for plain HTTP.
+//! provider, and the handshake of each connection that
+//! [`listen`](crate::listen) accepts.
 //!
 //! Client certificates (RFC 8705) are asked for and never required: a
 //! client without one connects as before. Any certificate is accepted at
@@ -17,11 +17,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Request};
-use axum::Router;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
 use rustls::client::danger::HandshakeSignatureValid;
 use rustls::crypto::WebPkiSupportedAlgorithms;
 use rustls::pki_types::pem::PemObject;
@@ -31,10 +26,9 @@ use rustls::server::{ParsedCertificate, WebPkiClientVerifier};
 use rustls::{
     DigitallySignedStruct, DistinguishedName, RootCertStore, ServerConfig, SignatureScheme,
 };
-use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::net::TcpStream;
+use tokio_rustls::server::TlsStream;
 use tokio_rustls::TlsAcceptor;
-use tower::ServiceExt;
 
 use crate::error::{Error, Result};
 use crate::mtls::PeerCertificate;
@@ -101,7 +95,8 @@ pub fn server_config(
                 key_file.display()
             ))
         })?;
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    // HTTP/1.1 only: see `listen`.
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Terminator {
         config: Arc::new(config),
         client_ca,
@@ -184,6 +179,30 @@ impl ClientCertVerifier for AnyClientCert {
 }
 
 impl Terminator {
+    /// The TLS handshake of an accepted connection, within
+    /// [`HANDSHAKE_TIMEOUT`]: the stream, and the client certificate if one
+    /// was presented. `None` (logged at debug) when it fails or times out.
+    pub(crate) async fn handshake(
+        &self,
+        tcp: TcpStream,
+        peer: SocketAddr,
+    ) -> Option<(TlsStream<TcpStream>, Option<PeerCertificate>)> {
+        let acceptor = TlsAcceptor::from(Arc::clone(&self.config));
+        let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+            Ok(Ok(tls)) => tls,
+            Ok(Err(e)) => {
+                tracing::debug!(%peer, error = %e, "TLS handshake failed");
+                return None;
+            }
+            Err(_) => {
+                tracing::debug!(%peer, "TLS handshake timed out");
+                return None;
+            }
+        };
+        let cert = self.peer_certificate(tls.get_ref().1.peer_certificates());
+        Some((tls, cert))
+    }
+
     /// The client certificate of an established connection, with whether
     /// its chain leads to `--tls-client-ca`.
     fn peer_certificate(
@@ -197,78 +216,4 @@ impl Terminator {
         });
         Some(PeerCertificate::new(leaf.as_ref(), ca_verified))
     }
-}
-
-/// Serves `app` over TLS on `listener` until `stopped` turns true, then
-/// waits for the connections in flight to finish their requests.
-pub(crate) async fn serve(
-    listener: TcpListener,
-    tls: Terminator,
-    app: Router,
-    mut stopped: watch::Receiver<bool>,
-) -> std::io::Result<()> {
-    let acceptor = TlsAcceptor::from(Arc::clone(&tls.config));
-    let graceful = GracefulShutdown::new();
-    loop {
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
-            () = stop_requested(&mut stopped) => break,
-        };
-        let (tcp, peer) = match accepted {
-            Ok(c) => c,
-            Err(e) => {
-                // Out of file descriptors and the like: back off, as
-                // axum::serve does, instead of spinning.
-                tracing::warn!(error = %e, "accepting a connection failed");
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                continue;
-            }
-        };
-        let acceptor = acceptor.clone();
-        let terminator = tls.clone();
-        let app = app.clone();
-        let watcher = graceful.watcher();
-        tokio::spawn(async move {
-            let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
-                Ok(Ok(tls)) => tls,
-                Ok(Err(e)) => {
-                    tracing::debug!(%peer, error = %e, "TLS handshake failed");
-                    return;
-                }
-                Err(_) => {
-                    tracing::debug!(%peer, "TLS handshake timed out");
-                    return;
-                }
-            };
-            let client_cert = terminator
-                .peer_certificate(tls.get_ref().1.peer_certificates())
-                .map(Arc::new);
-            let service = hyper_util::service::TowerToHyperService::new(app.map_request(
-                move |mut req: Request<hyper::body::Incoming>| {
-                    // What `into_make_service_with_connect_info` gives the
-                    // plain listener: the peer for per-address limits.
-                    req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
-                    // The connection's certificate, for every request on it.
-                    if let Some(cert) = &client_cert {
-                        req.extensions_mut().insert(Arc::clone(cert));
-                    }
-                    req
-                },
-            ));
-            let builder = auto::Builder::new(TokioExecutor::new());
-            let conn = builder
-                .serve_connection(TokioIo::new(tls), service)
-                .into_owned();
-            if let Err(e) = watcher.watch(conn).await {
-                tracing::debug!(%peer, error = %e, "TLS connection ended with an error");
-            }
-        });
-    }
-    drop(listener);
-    graceful.shutdown().await;
-    Ok(())
-}
-
-async fn stop_requested(stopped: &mut watch::Receiver<bool>) {
-    let _ = stopped.wait_for(|s| *s).await;
 }
