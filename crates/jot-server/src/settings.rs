@@ -486,4 +486,15 @@ mod tests {
     fn default_binds_loopback() {
         assert!(Settings::default().listen.ip().is_loopback());
     }
+
+    #[test]
+    fn idle_timeout_comes_from_the_file_and_is_never_zero() {
+        assert_eq!(Settings::default().idle_timeout, Duration::from_secs(75));
+        let file: ServeOptions = toml::from_str("idle_timeout = \"20s\"").unwrap();
+        let s = Settings::from_options(file, KeyPolicy::default()).unwrap();
+        assert_eq!(s.idle_timeout, Duration::from_secs(20));
+        let zero: ServeOptions = toml::from_str("idle_timeout = \"0s\"").unwrap();
+        let err = Settings::from_options(zero, KeyPolicy::default()).unwrap_err();
+        assert!(err.to_string().contains("--idle-timeout"), "{err}");
+    }
 }
