@@ -1,10 +1,11 @@
 //! Accepting connections, plain or TLS ([`Terminator`]), and serving HTTP/1.1
 //! on them until shutdown, when the requests in flight finish.
 //!
-//! HTTP/1.1 only: gateways' auth subrequests and OAuth clients speak it, and
-//! hyper's HTTP/2 server has no timeout for a connection that never sends
-//! its preface or stays open without streams, the hole the idle timeout
-//! below closes for HTTP/1.1.
+//! HTTP/1.1 only: gateways' auth subrequests and OAuth clients speak it.
+//! hyper's HTTP/2 server takes no idle or header-read timeout (only PING
+//! keep-alive, which a live client answers), and telling h2c from HTTP/1.1
+//! means waiting for the first bytes with no timer at all: the hole the idle
+//! timeout below closes.
 //!
 //! What `axum::serve` leaves to the caller, set here:
 //!

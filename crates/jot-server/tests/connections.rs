@@ -33,9 +33,11 @@ async fn harness() -> Harness {
     .await
 }
 
-/// Reads until the server closes the connection; what it sent meanwhile,
-/// and when it closed. Panics if it is still open after PATIENCE.
-async fn until_closed<C: AsyncRead + Unpin>(conn: &mut C) -> (Vec<u8>, Instant) {
+/// Reads until the server closes the connection, and checks that it did so
+/// for idleness: after at least half the timeout counted `from` the last
+/// thing the client did, saying nothing or 408. Panics if it is still open
+/// after PATIENCE.
+async fn closed_for_idleness<C: AsyncRead + Unpin>(conn: &mut C, from: Instant) {
     let mut got = Vec::new();
     let read = tokio::time::timeout(PATIENCE, async {
         let mut buf = [0u8; 4096];
@@ -51,7 +53,13 @@ async fn until_closed<C: AsyncRead + Unpin>(conn: &mut C) -> (Vec<u8>, Instant) 
         read.is_ok(),
         "the connection is still open after {PATIENCE:?}"
     );
-    (got, Instant::now())
+    let after = from.elapsed();
+    assert!(after >= IDLE / 2, "closed too soon: {after:?}");
+    let said = String::from_utf8_lossy(&got);
+    assert!(
+        said.is_empty() || said.starts_with("HTTP/1.1 408"),
+        "{said}"
+    );
 }
 
 /// Reads one answer to `GET /healthz` (its body is short and ends the read).
@@ -69,13 +77,7 @@ async fn a_connection_that_sends_nothing_is_closed() {
     let h = harness().await;
     let opened = Instant::now();
     let mut conn = TcpStream::connect(h.server.addr).await.unwrap();
-    let (got, closed) = until_closed(&mut conn).await;
-    assert!(got.is_empty() || String::from_utf8_lossy(&got).starts_with("HTTP/1.1 408"));
-    assert!(
-        closed - opened >= IDLE / 2,
-        "closed too soon: {:?}",
-        closed - opened
-    );
+    closed_for_idleness(&mut conn, opened).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -133,10 +135,7 @@ async fn a_kept_alive_connection_is_served_while_used_and_closed_when_idle() {
     }
     assert!(answers >= 5);
     // Then left idle: closed.
-    let idle_from = Instant::now();
-    let (got, closed) = until_closed(&mut conn).await;
-    assert!(got.is_empty() || String::from_utf8_lossy(&got).starts_with("HTTP/1.1 408"));
-    assert!(closed - idle_from >= IDLE / 2);
+    closed_for_idleness(&mut conn, Instant::now()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -166,8 +165,5 @@ async fn a_tls_connection_that_sends_nothing_after_its_handshake_is_closed() {
     let tcp = TcpStream::connect(h.server.addr).await.unwrap();
     let name = rustls::pki_types::ServerName::IpAddress(h.server.addr.ip().into());
     let mut tls = connector.connect(name, tcp).await.expect("the handshake");
-    let handshaken = Instant::now();
-    let (got, closed) = until_closed(&mut tls).await;
-    assert!(got.is_empty() || String::from_utf8_lossy(&got).starts_with("HTTP/1.1 408"));
-    assert!(closed - handshaken >= IDLE / 2);
+    closed_for_idleness(&mut tls, Instant::now()).await;
 }
